@@ -1,0 +1,53 @@
+# Two commands are all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PASSWORD ?= fact-check-demo
+# Tests run with DEBUG off, as production does, but without the HTTPS redirect.
+TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=0 SECURE_SSL=0
+
+.PHONY: install install-dev run test lint format serve clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
+	@echo
+	@echo "  Workbench:  http://$(HOST):$(PORT)/"
+	@echo "  Admin:      http://$(HOST):$(PORT)/admin/"
+	@echo "  Logins (password \"$(DEMO_PASSWORD)\" for each):"
+	@echo "    alice  annotator    bob  reviewer    erin  editor    admin  superuser"
+	@echo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	@test -x /usr/bin/chromium || test -n "$$CHROMIUM" || \
+		echo "!!! No Chromium at /usr/bin/chromium: browser tests will be SKIPPED (apt-get install chromium) !!!"
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

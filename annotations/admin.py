@@ -1,0 +1,227 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from annotations.models import (
+    Annotation,
+    Claim,
+    Comment,
+    Document,
+    Flag,
+    Membership,
+    ModerationEvent,
+    Rating,
+    RatingScale,
+    Source,
+    Verdict,
+    Workspace,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "organisation_name", "blind", "member_count", "created_at"]
+    list_filter = ["blind"]
+    search_fields = ["name", "slug", "organisation_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.display(description="members", ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "workspace", "role", "created_at"]
+    list_filter = ["role", "workspace"]
+    search_fields = ["user__username", "user__email", "workspace__name"]
+    list_select_related = ["user", "workspace"]
+    autocomplete_fields = ["user", "workspace"]
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    extra = 0
+
+
+@admin.register(RatingScale)
+class RatingScaleAdmin(admin.ModelAdmin):
+    list_display = ["name", "workspace"]
+    search_fields = ["name", "workspace__name"]
+    list_select_related = ["workspace"]
+    inlines = [RatingInline]
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["label", "scale", "position", "ordinal", "colour"]
+    list_filter = ["ordinal", "scale__workspace"]
+    search_fields = ["label"]
+    list_select_related = ["scale__workspace"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "workspace",
+        "speaker",
+        "published",
+        "language",
+        "claim_count",
+        "workbench",
+    ]
+    list_filter = ["workspace", "language"]
+    search_fields = ["title", "speaker", "source_url"]
+    list_select_related = ["workspace"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["text_sha256", "created_at"]
+    raw_id_fields = ["created_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_count=Count("claims")).defer("text")
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claim_count(self, obj):
+        return obj.claim_count
+
+    @admin.display(description="workbench")
+    def workbench(self, obj):
+        return format_html('<a href="{}">open</a>', reverse("document", args=[obj.pk]))
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "document", "kind", "start", "end", "checkworthiness", "assignee"]
+    list_filter = ["kind", "not_checkable", "document__workspace"]
+    search_fields = ["text", "restatement", "document__title"]
+    list_select_related = ["document", "assignee"]
+    raw_id_fields = ["document", "assignee", "created_by"]
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    extra = 0
+
+
+class CommentInline(admin.TabularInline):
+    model = Comment
+    extra = 0
+    fields = ["author", "body", "decision", "hidden", "resolved", "created_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["author", "parent"]
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(SimpleHistoryAdmin):
+    list_display = ["id", "claim", "author", "rating", "status", "hidden", "version", "updated_at"]
+    list_filter = ["status", "hidden", "rating__label", "claim__document__workspace"]
+    search_fields = ["summary", "note", "author__username", "claim__text"]
+    list_select_related = ["claim", "author", "rating"]
+    raw_id_fields = ["claim", "author", "rating"]
+    readonly_fields = ["version", "created_at", "updated_at", "submitted_at"]
+    inlines = [SourceInline, CommentInline]
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "publisher", "stance", "published", "annotation"]
+    list_filter = ["stance"]
+    search_fields = ["url", "title", "publisher", "excerpt"]
+    list_select_related = ["annotation__author"]
+    raw_id_fields = ["annotation"]
+
+
+@admin.register(Comment)
+class CommentAdmin(SimpleHistoryAdmin):
+    list_display = ["id", "author", "annotation", "decision", "hidden", "resolved", "created_at"]
+    list_filter = ["decision", "hidden", "resolved", "annotation__claim__document__workspace"]
+    search_fields = ["body", "author__username"]
+    list_select_related = ["author", "annotation__author"]
+    raw_id_fields = ["annotation", "author", "parent"]
+
+
+@admin.register(Verdict)
+class VerdictAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "id",
+        "claim",
+        "rating",
+        "published_by",
+        "published_at",
+        "is_current",
+        "retracted_at",
+    ]
+    list_filter = ["is_current", "rating__label", "claim__document__workspace"]
+    search_fields = ["summary", "claim__text", "correction_note", "retraction_note"]
+    list_select_related = ["claim", "rating", "published_by"]
+    raw_id_fields = [
+        "claim",
+        "annotation",
+        "rating",
+        "checked_by",
+        "reviewed_by",
+        "published_by",
+        "retracted_by",
+    ]
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "reporter",
+        "annotation",
+        "comment",
+        "status",
+        "created_at",
+        "resolved_by",
+    ]
+    list_filter = ["status"]
+    search_fields = ["reason", "reporter__username", "resolution_note"]
+    list_select_related = ["reporter", "annotation__author", "comment__author", "resolved_by"]
+    raw_id_fields = ["reporter", "annotation", "comment", "resolved_by"]
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "actor",
+        "action",
+        "workspace",
+        "annotation",
+        "comment",
+        "verdict",
+    ]
+    list_filter = ["action", "workspace"]
+    search_fields = ["note", "actor__username"]
+    list_select_related = [
+        "actor",
+        "workspace",
+        "annotation__author",
+        "comment__author",
+        "verdict__rating",
+    ]
+    readonly_fields = [f.name for f in ModerationEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

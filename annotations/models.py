@@ -1,0 +1,609 @@
+"""The domain of the workbench: workspaces, documents, claims and the work done on them.
+
+Invariants live in the database (check and unique constraints); transitions of the
+review workflow live in model methods, which views, the API and the admin all call.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+HTTP_URL = Q(url__startswith="http://") | Q(url__startswith="https://")
+
+# The scale every new workspace starts with: (label, ordinal, colour).
+DEFAULT_RATINGS = [
+    ("True", True, "#1a7f37"),
+    ("Mostly true", True, "#6cb33f"),
+    ("Half true", True, "#d4a72c"),
+    ("Mostly false", True, "#e16f24"),
+    ("False", True, "#cf222e"),
+    ("Unverifiable", False, "#6e7781"),
+    ("Opinion", False, "#8250df"),
+]
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb.")
+
+
+def http_url_validator(value: str) -> None:
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise ValidationError("Only http:// and https:// links are allowed.", code="scheme")
+
+
+class WorkflowError(Exception):
+    """A transition the workflow refuses; the message says why, for the user."""
+
+
+class Role(models.TextChoices):
+    ANNOTATOR = "annotator", "Annotator"
+    REVIEWER = "reviewer", "Reviewer"
+    EDITOR = "editor", "Editor"
+
+
+class Workspace(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    organisation_url = models.URLField(blank=True, validators=[http_url_validator])
+    methodology = models.TextField(blank=True, help_text="Markdown, shown in reports.")
+    blind = models.BooleanField(
+        default=False,
+        help_text="Annotators see colleagues' work on a claim only after submitting their own.",
+    )
+    checkworthiness_threshold = models.FloatField(
+        default=0.5, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("moderate_workspaces", "Can moderate every workspace (staff)")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(checkworthiness_threshold__gte=0) & Q(checkworthiness_threshold__lte=1),
+                name="workspace_threshold_in_unit_interval",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:
+                RatingScale.create_default(self)
+
+    def role_of(self, user) -> str | None:
+        from annotations.permissions import role_in
+
+        return role_in(user, self)
+
+
+class Membership(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ANNOTATOR)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["workspace", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_user"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} in {self.workspace}"
+
+
+class RatingScale(models.Model):
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="rating_scale"
+    )
+    name = models.CharField(max_length=100, default="Default scale")
+
+    def __str__(self):
+        return f"{self.name} ({self.workspace})"
+
+    @classmethod
+    def create_default(cls, workspace: Workspace) -> "RatingScale":
+        scale = cls.objects.create(workspace=workspace)
+        Rating.objects.bulk_create(
+            Rating(scale=scale, label=label, position=i, ordinal=ordinal, colour=colour)
+            for i, (label, ordinal, colour) in enumerate(DEFAULT_RATINGS)
+        )
+        return scale
+
+
+class Rating(models.Model):
+    """One label of a scale. Ordinal labels are ordered by position, truest first."""
+
+    scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="ratings")
+    label = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField()
+    ordinal = models.BooleanField(default=True)
+    colour = models.CharField(max_length=7, default="#6e7781", validators=[hex_colour])
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["scale", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "label"], name="rating_label_unique"),
+            models.UniqueConstraint(fields=["scale", "position"], name="rating_position_unique"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class DocumentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(workspace__memberships__user=user) if user.is_active else self.none()
+
+
+class Document(models.Model):
+    """Imported text. The text is immutable once split: claims point into it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=300)
+    speaker = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    published = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    text = models.TextField()
+    text_sha256 = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "text_sha256"], name="one_document_per_text"
+            ),
+            models.CheckConstraint(
+                condition=Q(source_url="")
+                | Q(source_url__startswith="http://")
+                | Q(source_url__startswith="https://"),
+                name="document_source_url_http",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        digest = self.hash_text(self.text)
+        changed = not self._state.adding and digest != self.text_sha256
+        if changed and self.claims.exists():
+            raise ValidationError("The text of a split document cannot change.")
+        self.text_sha256 = digest
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def hash_text(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ClaimKind(models.TextChoices):
+    HEADING = "heading", "Heading"
+    SENTENCE = "sentence", "Sentence"
+    LIST_ITEM = "list_item", "List item"
+    METADATA = "metadata", "Metadata"
+    SELECTION = "selection", "Selection"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def check_worthy(self):
+        return self.filter(checkworthiness__gte=F("document__workspace__checkworthiness_threshold"))
+
+    def with_state(self):
+        """Annotate has_verdict / has_approved / has_annotation to derive the state."""
+        published = Verdict.objects.filter(
+            claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True
+        )
+        approved = Annotation.objects.filter(
+            claim=OuterRef("pk"), status=Annotation.Status.APPROVED, hidden=False
+        )
+        started = Annotation.objects.filter(claim=OuterRef("pk"), hidden=False)
+        return self.annotate(
+            has_verdict=Exists(published),
+            has_approved=Exists(approved),
+            has_annotation=Exists(started),
+        )
+
+
+class Claim(models.Model):
+    """A span [start, end) of a document's text, in code points."""
+
+    class State(models.TextChoices):
+        UNCHECKED = "unchecked", "Unchecked"
+        IN_PROGRESS = "in_progress", "In progress"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="claims")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=ClaimKind.choices, default=ClaimKind.SENTENCE)
+    # A copy of document.text[start:end], kept for search and similarity.
+    text = models.TextField()
+    checkworthiness = models.FloatField(
+        default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    restatement = models.TextField(blank=True)
+    not_checkable = models.BooleanField(default=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["document", "start", "end"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="claim_start_not_negative"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_start_before_end"),
+            models.CheckConstraint(
+                condition=Q(checkworthiness__gte=0) & Q(checkworthiness__lte=1),
+                name="claim_checkworthiness_in_unit_interval",
+            ),
+            models.UniqueConstraint(fields=["document", "start", "end"], name="one_claim_per_span"),
+        ]
+        indexes = [models.Index(fields=["document", "start"])]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
+        return text
+
+    def save(self, *args, **kwargs):
+        if self.document_id and not self.text and self.start is not None and self.end is not None:
+            self.text = self.document.text[self.start : self.end]
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.document_id and self.end is not None and self.start is not None:
+            if self.end > len(self.document.text):
+                raise ValidationError({"end": "The claim ends beyond the document's text."})
+
+    @property
+    def state(self) -> str:
+        """Derived, never stored. Uses with_state() annotations when present."""
+        if hasattr(self, "has_verdict"):
+            has_verdict, has_approved, has_annotation = (
+                self.has_verdict,
+                self.has_approved,
+                self.has_annotation,
+            )
+        else:
+            has_verdict = self.verdicts.filter(is_current=True, retracted_at__isnull=True).exists()
+            visible = self.annotations.filter(hidden=False)
+            has_approved = visible.filter(status=Annotation.Status.APPROVED).exists()
+            has_annotation = visible.exists()
+        if has_verdict:
+            return self.State.PUBLISHED
+        if has_approved:
+            return self.State.APPROVED
+        if has_annotation:
+            return self.State.IN_PROGRESS
+        return self.State.UNCHECKED
+
+    @property
+    def is_check_worthy(self) -> bool:
+        return self.checkworthiness >= self.document.workspace.checkworthiness_threshold
+
+    def current_verdict(self):
+        return self.verdicts.filter(is_current=True).order_by("-published_at").first()
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(hidden=False)
+
+
+class Annotation(models.Model):
+    """One member's assessment of one claim."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
+    rating = models.ForeignKey(
+        Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="annotations"
+    )
+    summary = models.CharField(
+        max_length=600, blank=True, help_text="One or two plain sentences for readers."
+    )
+    note = models.TextField(blank=True, help_text="Markdown: the reasoning.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AnnotationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "author"], name="one_annotation_per_author"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "changes_requested", "approved"]),
+                name="annotation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(rating__isnull=False),
+                name="annotation_rated_unless_draft",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="annotation_version_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.author} on claim {self.claim_id} ({self.status})"
+
+    @property
+    def workspace(self):
+        return self.claim.document.workspace
+
+    def clean(self):
+        if self.rating_id and self.claim_id:
+            if self.rating.scale.workspace_id != self.claim.document.workspace_id:
+                raise ValidationError({"rating": "This rating belongs to another workspace."})
+
+
+class Source(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        REFUTES = "refutes", "Refutes"
+        CONTEXT = "context", "Context"
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=2000, validators=[http_url_validator])
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published = models.DateField(null=True, blank=True)
+    excerpt = models.TextField(blank=True)
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.CONTEXT)
+    archive_url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["annotation", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=HTTP_URL, name="source_url_http"),
+            models.CheckConstraint(
+                condition=Q(archive_url="")
+                | Q(archive_url__startswith="http://")
+                | Q(archive_url__startswith="https://"),
+                name="source_archive_url_http",
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=["supports", "refutes", "context"]),
+                name="source_stance_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class Comment(models.Model):
+    class Decision(models.TextChoices):
+        NONE = "", "None"
+        APPROVE = "approve", "Approve"
+        REQUEST_CHANGES = "request_changes", "Request changes"
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField(blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True, default="")
+    hidden = models.BooleanField(default=False)
+    resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["annotation", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["", "approve", "request_changes"]),
+                name="comment_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(body="") | ~Q(decision=""), name="comment_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author}: {self.body[:60]}"
+
+
+class Verdict(models.Model):
+    """A published snapshot of an approved annotation. Later ones on a claim correct it."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    annotation = models.ForeignKey(
+        Annotation, null=True, on_delete=models.SET_NULL, related_name="verdicts"
+    )
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
+    summary = models.CharField(max_length=600)
+    # The sources as they stood when published: a list of dicts.
+    sources = models.JSONField(default=list, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="published_verdicts"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    correction_note = models.TextField(blank=True)
+    is_current = models.BooleanField(default=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    retraction_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "published_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(is_current=True), name="one_current_verdict_per_claim"
+            ),
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True) | ~Q(retraction_note=""),
+                name="verdict_retraction_has_note",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rating} on claim {self.claim_id}"
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None
+
+    @property
+    def is_correction(self) -> bool:
+        return bool(self.correction_note)
+
+
+class Flag(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        HIDDEN = "hidden", "Resolved by hiding"
+        DISMISSED = "dismissed", "Dismissed"
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    annotation = models.ForeignKey(
+        Annotation, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(annotation__isnull=False, comment__isnull=True)
+                    | Q(annotation__isnull=True, comment__isnull=False)
+                ),
+                name="flag_names_exactly_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "hidden", "dismissed"]), name="flag_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="flag_has_reason"),
+            models.UniqueConstraint(
+                fields=["reporter", "annotation"],
+                condition=Q(status="open", annotation__isnull=False),
+                name="one_open_flag_per_reporter_annotation",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"],
+                condition=Q(status="open", comment__isnull=False),
+                name="one_open_flag_per_reporter_comment",
+            ),
+        ]
+
+    def __str__(self):
+        target = (
+            f"annotation {self.annotation_id}"
+            if self.annotation_id
+            else (f"comment {self.comment_id}")
+        )
+        return f"Flag on {target} by {self.reporter} ({self.status})"
+
+
+class ModerationEvent(models.Model):
+    """The audit log: every hide, unhide, flag resolution, publication and retraction."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", "Hide"
+        UNHIDE = "unhide", "Unhide"
+        RESOLVE_FLAG = "resolve_flag", "Resolve flag"
+        PUBLISH = "publish", "Publish verdict"
+        CORRECT = "correct", "Correct verdict"
+        RETRACT = "retract", "Retract verdict"
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="moderation_events"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    annotation = models.ForeignKey(
+        Annotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    flag = models.ForeignKey(
+        Flag, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verdict = models.ForeignKey(
+        Verdict, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.actor} {self.action} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Fact-checking workbench"
+admin.site.site_title = "Fact-checking workbench"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("annotations.urls")),
+]

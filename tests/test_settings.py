@@ -1,0 +1,63 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from factcheck.env import env_bool, env_int, env_list, env_url
+
+
+def test_env_bool_reads_yes_and_no(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    assert env_bool("FLAG") is True
+    monkeypatch.setenv("FLAG", "0")
+    assert env_bool("FLAG") is False
+
+
+def test_env_bool_names_the_variable_on_bad_values(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be one of"):
+        env_bool("DEBUG")
+
+
+def test_env_int_names_the_variable(monkeypatch):
+    monkeypatch.setenv("MAX_DOCUMENT_CHARS", "lots")
+    with pytest.raises(ImproperlyConfigured, match="MAX_DOCUMENT_CHARS must be a whole number"):
+        env_int("MAX_DOCUMENT_CHARS", 5)
+    monkeypatch.setenv("MAX_DOCUMENT_CHARS", "-1")
+    with pytest.raises(ImproperlyConfigured, match="MAX_DOCUMENT_CHARS must be at least 1"):
+        env_int("MAX_DOCUMENT_CHARS", 5, minimum=1)
+
+
+def test_env_list_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", " a.example, b.example ,,")
+    assert env_list("ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_env_url_requires_a_scheme(monkeypatch):
+    monkeypatch.setenv("SITE_URL", "factcheck.example.org")
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL must be a URL starting with"):
+        env_url("SITE_URL", "", schemes=("http", "https"))
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "0", "SECRET_KEY": ""}, "SECRET_KEY must be set when DEBUG is off"),
+        ({"DEBUG": "perhaps"}, "DEBUG must be one of"),
+        ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+        ({"SITE_URL": "example.org"}, "SITE_URL must be a URL"),
+    ],
+)
+def test_settings_fail_at_start_naming_the_variable(env, message, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    environ = {**os.environ, "SECRET_KEY": "x", "DATA_DIR": str(tmp_path), **env}
+    result = subprocess.run(
+        [sys.executable, "-c", "import factcheck.settings"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(os.path.dirname(__file__)),
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
