@@ -165,6 +165,12 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The public report page (/reports/<slug>/), when an editor has published it.
+    report_slug = models.SlugField(max_length=120, unique=True, null=True, blank=True)
+    report_published_at = models.DateTimeField(null=True, blank=True)
+    report_include_approved = models.BooleanField(
+        default=False, help_text="Also show approved work that has no published verdict yet."
+    )
 
     objects = DocumentQuerySet.as_manager()
 

@@ -7,4 +7,5 @@ admin.site.site_title = "Fact-checking workbench"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("annotations.urls")),
+    path("", include("annotations.exports.urls")),
 ]
