@@ -9,7 +9,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -36,7 +36,65 @@ def http_url_validator(value: str) -> None:
 
 
 class WorkflowError(Exception):
-    """A transition the workflow refuses; the message says why, for the user."""
+    """A transition the workflow refuses; the message says why, for the user (403)."""
+
+    status_code = 403
+
+    def __init__(self, message: str, code: str = "forbidden"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class NotVisible(WorkflowError):
+    """The user may not even know the object exists (404)."""
+
+    status_code = 404
+
+    def __init__(self, message: str = "Not found."):
+        super().__init__(message, code="not_found")
+
+
+class InvalidInput(WorkflowError):
+    """The request is understood but its content is refused (400)."""
+
+    status_code = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message, code="invalid")
+        self.field = field
+
+
+class VersionConflict(WorkflowError):
+    """Someone saved in between: the client's version is stale (412)."""
+
+    status_code = 412
+
+    def __init__(self, current):
+        super().__init__(
+            "This annotation was changed by someone else since you loaded it; "
+            "reload it and apply your changes again.",
+            code="version_conflict",
+        )
+        self.current = current
+
+
+def _can_publish(user, annotation) -> bool:
+    from annotations.permissions import can
+
+    return can(user, "verdict.publish", annotation) and not annotation.hidden
+
+
+def _require(user, action: str, obj, message: str) -> None:
+    """Raise NotVisible when the user cannot see obj, WorkflowError when they may see it
+    but not do the action."""
+    from annotations.permissions import can
+
+    if can(user, action, obj):
+        return
+    if not can(user, "document.read", obj):
+        raise NotVisible()
+    raise WorkflowError(message)
 
 
 class Role(models.TextChoices):
@@ -323,10 +381,50 @@ class Claim(models.Model):
     def current_verdict(self):
         return self.verdicts.filter(is_current=True).order_by("-published_at").first()
 
+    def assign(self, to, by) -> None:
+        """An editor assigns the claim to a member (or to nobody, with None)."""
+        _require(by, "moderate", self, "Only editors can assign claims.")
+        workspace = self.document.workspace
+        if to is not None and not workspace.memberships.filter(user=to).exists():
+            raise InvalidInput("Only members of this workspace can be assigned.", field="assignee")
+        self.assignee = to
+        self.save(update_fields=["assignee"])
+        if to is not None:
+            Notification.send([to.pk], Notification.Kind.ASSIGNED, actor=by, claim=self)
+
+    def update_details(self, by, **fields) -> None:
+        """Restatement and the not-checkable switch, for any member."""
+        _require(by, "claim.create", self, "You cannot change claims here.")
+        unknown = set(fields) - {"restatement", "not_checkable"}
+        if unknown:
+            raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=list(fields))
+
 
 class AnnotationQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(hidden=False)
+
+    def visible_to(self, user, workspace):
+        """The annotations of a workspace this user may see: the list form of the
+        rules in permissions.annotation_visible."""
+        from annotations.permissions import ANNOTATOR, EDITOR, is_staff_moderator, role_in
+
+        role = role_in(user, workspace)
+        qs = self.filter(claim__document__workspace=workspace)
+        if role == EDITOR or (role is None and is_staff_moderator(user)):
+            return qs
+        if role is None:
+            return qs.none()
+        qs = qs.filter(hidden=False)
+        if role == ANNOTATOR and workspace.blind:
+            submitted_claims = Annotation.objects.filter(author=user).exclude(
+                status=Annotation.Status.DRAFT
+            )
+            qs = qs.filter(Q(author=user) | Q(claim__in=submitted_claims.values("claim_id")))
+        return qs
 
 
 class Annotation(models.Model):
@@ -382,10 +480,198 @@ class Annotation(models.Model):
     def workspace(self):
         return self.claim.document.workspace
 
+    @property
+    def etag(self) -> str:
+        return f'"annotation-{self.pk}-v{self.version}"'
+
     def clean(self):
         if self.rating_id and self.claim_id:
             if self.rating.scale.workspace_id != self.claim.document.workspace_id:
                 raise ValidationError({"rating": "This rating belongs to another workspace."})
+
+    # The review workflow. Every transition is one of these methods; views, the API and
+    # the admin call them, so who may do what and what gets recorded lives here only.
+
+    EDITABLE_FIELDS = ("rating", "summary", "note")
+
+    @classmethod
+    def start(cls, claim, by, **fields) -> "Annotation":
+        _require(by, "annotation.write", claim, "You cannot annotate in this workspace.")
+        cls._validate_fields(claim, fields)
+        with transaction.atomic():
+            if cls.objects.filter(claim=claim, author=by).exists():
+                raise WorkflowError(
+                    "You already have an annotation on this claim; edit it instead.",
+                    code="duplicate",
+                )
+            now = timezone.now()
+            return cls.objects.create(
+                claim=claim, author=by, created_at=now, updated_at=now, **fields
+            )
+
+    @classmethod
+    def _validate_fields(cls, claim, fields) -> None:
+        unknown = set(fields) - set(cls.EDITABLE_FIELDS)
+        if unknown:
+            raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        rating = fields.get("rating")
+        if rating is not None and rating.scale.workspace_id != claim.document.workspace_id:
+            raise InvalidInput("This rating is not on this workspace's scale.", field="rating")
+        for name in ("summary", "note"):
+            value = fields.get(name)
+            if value is not None and "\x00" in value:
+                raise InvalidInput("Text may not contain NUL characters.", field=name)
+
+    def _locked(self, expected_version=None) -> "Annotation":
+        """Lock this row for the rest of the transaction and check the version."""
+        locked = (
+            Annotation.objects.select_for_update()
+            .select_related("claim__document__workspace", "rating")
+            .get(pk=self.pk)
+        )
+        if expected_version is not None and locked.version != expected_version:
+            raise VersionConflict(locked)
+        return locked
+
+    def _saved(self, locked: "Annotation") -> "Annotation":
+        locked.version += 1
+        locked.updated_at = timezone.now()
+        locked.save()
+        self.refresh_from_db()
+        return self
+
+    def edit(self, by, *, expected_version=None, **fields) -> "Annotation":
+        """The author edits; an approved annotation goes back to submitted."""
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            _require(by, "annotation.write", locked, "Only its author can edit an annotation.")
+            self._validate_fields(locked.claim, fields)
+            for name, value in fields.items():
+                setattr(locked, name, value)
+            if locked.status != self.Status.DRAFT and locked.rating_id is None:
+                raise InvalidInput("A submitted annotation needs a rating.", field="rating")
+            locked._clear_approval()
+            return self._saved(locked)
+
+    def touch(self, by, *, expected_version=None) -> "Annotation":
+        """Record a change to the annotation's sources as an edit of the annotation."""
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            _require(by, "annotation.write", locked, "Only its author can edit an annotation.")
+            locked._clear_approval()
+            return self._saved(locked)
+
+    def _clear_approval(self) -> None:
+        if self.status == self.Status.APPROVED:
+            self.status = self.Status.SUBMITTED
+            self.submitted_at = timezone.now()
+
+    def submit(self, by, *, expected_version=None) -> "Annotation":
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            _require(by, "annotation.write", locked, "Only its author can submit an annotation.")
+            if locked.status not in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED):
+                raise WorkflowError(
+                    f"This annotation is already {locked.get_status_display().lower()}.",
+                    code="invalid_transition",
+                )
+            if locked.rating_id is None:
+                raise InvalidInput("Choose a rating before submitting.", field="rating")
+            if not locked.summary.strip():
+                raise InvalidInput("Write a summary before submitting.", field="summary")
+            locked.status = self.Status.SUBMITTED
+            locked.submitted_at = timezone.now()
+            self._saved(locked)
+            Notification.send(
+                Membership.objects.filter(
+                    workspace=locked.claim.document.workspace,
+                    role__in=[Role.REVIEWER, Role.EDITOR],
+                ).values_list("user_id", flat=True),
+                Notification.Kind.REVIEW_REQUESTED,
+                actor=by,
+                annotation=self,
+            )
+            return self
+
+    def approve(self, by, body: str = "", *, expected_version=None) -> "Comment":
+        return self._review(by, Comment.Decision.APPROVE, body, expected_version)
+
+    def request_changes(self, by, body: str, *, expected_version=None) -> "Comment":
+        if not (body or "").strip():
+            raise InvalidInput("Say what should change.", field="body")
+        return self._review(by, Comment.Decision.REQUEST_CHANGES, body, expected_version)
+
+    def _review(self, by, decision, body, expected_version) -> "Comment":
+        from annotations.permissions import can
+
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            if not can(by, "annotation.review", locked):
+                if not can(by, "document.read", locked):
+                    raise NotVisible()
+                if locked.author_id == by.pk:
+                    raise WorkflowError("You cannot review your own annotation.")
+                if locked.status != self.Status.SUBMITTED:
+                    raise WorkflowError(
+                        "Only submitted annotations can be reviewed; this one is "
+                        f"{locked.get_status_display().lower()}.",
+                        code="invalid_transition",
+                    )
+                raise WorkflowError("Only reviewers and editors can review annotations.")
+            approve = decision == Comment.Decision.APPROVE
+            locked.status = self.Status.APPROVED if approve else self.Status.CHANGES_REQUESTED
+            self._saved(locked)
+            comment = Comment.objects.create(
+                annotation=self, author=by, body=(body or "").strip(), decision=decision
+            )
+            Notification.send(
+                [self.author_id],
+                Notification.Kind.APPROVED if approve else Notification.Kind.CHANGES_REQUESTED,
+                actor=by,
+                annotation=self,
+            )
+            return comment
+
+    def delete_draft(self, by) -> None:
+        with transaction.atomic():
+            locked = self._locked()
+            _require(by, "annotation.write", locked, "Only its author can delete an annotation.")
+            if locked.status != self.Status.DRAFT:
+                raise WorkflowError(
+                    "Only drafts can be deleted; an editor can hide this annotation instead.",
+                    code="invalid_transition",
+                )
+            locked.delete()
+
+    def hide(self, by, note: str = "") -> None:
+        self._set_hidden(by, True, note)
+
+    def unhide(self, by, note: str = "") -> None:
+        self._set_hidden(by, False, note)
+
+    def _set_hidden(self, by, hidden: bool, note: str) -> None:
+        with transaction.atomic():
+            locked = self._locked()
+            _require(by, "moderate", locked, "Only editors can hide or unhide annotations.")
+            if locked.hidden == hidden:
+                return
+            locked.hidden = hidden
+            self._saved(locked)
+            ModerationEvent.objects.create(
+                workspace=locked.claim.document.workspace,
+                actor=by,
+                action=ModerationEvent.Action.HIDE if hidden else ModerationEvent.Action.UNHIDE,
+                annotation=self,
+                note=note,
+            )
+
+    def add_source(self, by, **fields) -> "Source":
+        with transaction.atomic():
+            self.touch(by)
+            source = Source(annotation=self, **fields)
+            source.full_clean()
+            source.save()
+            return source
 
 
 class Source(models.Model):
@@ -425,6 +711,18 @@ class Source(models.Model):
     def __str__(self):
         return self.title or self.url
 
+    def snapshot(self) -> dict:
+        """The source as a verdict keeps it."""
+        return {
+            "url": self.url,
+            "title": self.title,
+            "publisher": self.publisher,
+            "published": self.published.isoformat() if self.published else None,
+            "excerpt": self.excerpt,
+            "stance": self.stance,
+            "archive_url": self.archive_url,
+        }
+
 
 class Comment(models.Model):
     class Decision(models.TextChoices):
@@ -461,6 +759,63 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.author}: {self.body[:60]}"
+
+    @classmethod
+    def post(cls, annotation, by, body: str, parent=None) -> "Comment":
+        _require(by, "annotation.write", annotation.claim, "You cannot comment here.")
+        from annotations.permissions import can
+
+        if not can(by, "document.read", annotation):
+            raise NotVisible()
+        body = (body or "").strip()
+        if not body:
+            raise InvalidInput("Write a comment first.", field="body")
+        if "\x00" in body:
+            raise InvalidInput("Text may not contain NUL characters.", field="body")
+        if parent is not None and (
+            parent.annotation_id != annotation.pk or not can(by, "document.read", parent)
+        ):
+            raise InvalidInput("You can only reply within the same thread.", field="parent")
+        comment = cls.objects.create(annotation=annotation, author=by, body=body, parent=parent)
+        Notification.send(
+            [annotation.author_id], Notification.Kind.COMMENTED, actor=by, annotation=annotation
+        )
+        return comment
+
+    def resolve_thread(self, by) -> None:
+        from annotations.permissions import can
+
+        root = self.parent or self
+        if not can(by, "document.read", root):
+            raise NotVisible()
+        may = by.pk in (root.author_id, root.annotation.author_id) or can(
+            by, "annotation.review", root.annotation.claim
+        )
+        if not may:
+            raise WorkflowError("Only the participants or a reviewer can resolve this thread.")
+        Comment.objects.filter(pk=root.pk).update(resolved=True)
+        root.resolved = True
+
+    def hide(self, by, note: str = "") -> None:
+        self._set_hidden(by, True, note)
+
+    def unhide(self, by, note: str = "") -> None:
+        self._set_hidden(by, False, note)
+
+    def _set_hidden(self, by, hidden: bool, note: str) -> None:
+        _require(by, "moderate", self, "Only editors can hide or unhide comments.")
+        with transaction.atomic():
+            if self.hidden == hidden:
+                return
+            self.hidden = hidden
+            self.save(update_fields=["hidden"])
+            ModerationEvent.objects.create(
+                workspace=self.annotation.claim.document.workspace,
+                actor=by,
+                action=ModerationEvent.Action.HIDE if hidden else ModerationEvent.Action.UNHIDE,
+                comment=self,
+                note=note,
+            )
 
 
 class Verdict(models.Model):
@@ -517,6 +872,85 @@ class Verdict(models.Model):
     def is_correction(self) -> bool:
         return bool(self.correction_note)
 
+    @classmethod
+    def publish(cls, annotation, by, note: str = "") -> "Verdict":
+        """Snapshot an approved annotation as the claim's verdict. A verdict on a claim
+        that already had one is a correction and needs a note."""
+        note = (note or "").strip()
+        with transaction.atomic():
+            claim = Claim.objects.select_for_update().get(pk=annotation.claim_id)
+            locked = annotation._locked()
+            if not _can_publish(by, locked):
+                _require(by, "document.read", locked, "")
+                _require(by, "verdict.publish", claim, "Only editors can publish verdicts.")
+                if locked.hidden:
+                    raise WorkflowError("A hidden annotation cannot be published.")
+                if locked.author_id == by.pk:
+                    raise WorkflowError("You cannot publish a verdict from your own annotation.")
+                raise WorkflowError(
+                    "Only an approved annotation can be published.", code="invalid_transition"
+                )
+            earlier = cls.objects.filter(claim=claim)
+            if earlier.exists() and not note:
+                raise InvalidInput(
+                    "This claim already had a verdict: say what changed and why in a "
+                    "correction note.",
+                    field="note",
+                )
+            earlier.filter(is_current=True).update(is_current=False)
+            review = (
+                locked.comments.filter(decision=Comment.Decision.APPROVE)
+                .order_by("-created_at", "-id")
+                .first()
+            )
+            verdict = cls.objects.create(
+                claim=claim,
+                annotation=locked,
+                rating=locked.rating,
+                summary=locked.summary,
+                sources=[source.snapshot() for source in locked.sources.all()],
+                checked_by_id=locked.author_id,
+                reviewed_by_id=review.author_id if review else None,
+                published_by=by,
+                correction_note=note,
+            )
+            ModerationEvent.objects.create(
+                workspace=claim.document.workspace,
+                actor=by,
+                action=(ModerationEvent.Action.CORRECT if note else ModerationEvent.Action.PUBLISH),
+                annotation=locked,
+                verdict=verdict,
+                note=note,
+            )
+            Notification.send(
+                [locked.author_id], Notification.Kind.VERDICT_PUBLISHED, actor=by, annotation=locked
+            )
+            return verdict
+
+    def retract(self, by, note: str) -> None:
+        note = (note or "").strip()
+        _require(by, "verdict.publish", self.claim, "Only editors can retract verdicts.")
+        if not note:
+            raise InvalidInput("Say why the verdict is retracted.", field="note")
+        with transaction.atomic():
+            locked = Verdict.objects.select_for_update().get(pk=self.pk)
+            if not locked.is_current or locked.retracted_at is not None:
+                raise WorkflowError(
+                    "Only the current verdict can be retracted.", code="invalid_transition"
+                )
+            locked.retracted_at = timezone.now()
+            locked.retracted_by = by
+            locked.retraction_note = note
+            locked.save()
+            ModerationEvent.objects.create(
+                workspace=self.claim.document.workspace,
+                actor=by,
+                action=ModerationEvent.Action.RETRACT,
+                verdict=locked,
+                note=note,
+            )
+            self.refresh_from_db()
+
 
 class Flag(models.Model):
     class Status(models.TextChoices):
@@ -572,9 +1006,67 @@ class Flag(models.Model):
         target = (
             f"annotation {self.annotation_id}"
             if self.annotation_id
-            else (f"comment {self.comment_id}")
+            else f"comment {self.comment_id}"
         )
         return f"Flag on {target} by {self.reporter} ({self.status})"
+
+    @property
+    def target(self):
+        return self.annotation if self.annotation_id else self.comment
+
+    @classmethod
+    def raise_on(cls, target, by, reason: str) -> "Flag":
+        from annotations.permissions import can
+
+        if not can(by, "document.read", target):
+            raise NotVisible()
+        claim = target.claim if isinstance(target, Annotation) else target.annotation.claim
+        _require(by, "annotation.write", claim, "You cannot flag in this workspace.")
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidInput("Say what the problem is.", field="reason")
+        key = {"annotation": target} if isinstance(target, Annotation) else {"comment": target}
+        duplicate = WorkflowError(
+            "You have already flagged this; an editor will look at it.", code="duplicate"
+        )
+        if cls.objects.filter(reporter=by, status=cls.Status.OPEN, **key).exists():
+            raise duplicate
+        try:
+            with transaction.atomic():
+                return cls.objects.create(reporter=by, reason=reason, **key)
+        except IntegrityError:
+            raise duplicate from None
+
+    def resolve(self, by, *, hide: bool, note: str = "") -> None:
+        """An editor resolves the flag by hiding its target or dismissing the flag."""
+        _require(by, "moderate", self.target, "Only editors can resolve flags.")
+        with transaction.atomic():
+            locked = Flag.objects.select_for_update().get(pk=self.pk)
+            if locked.status != self.Status.OPEN:
+                raise WorkflowError("This flag is already resolved.", code="invalid_transition")
+            if hide:
+                self.target.hide(by, note)
+            locked.status = self.Status.HIDDEN if hide else self.Status.DISMISSED
+            locked.resolved_by = by
+            locked.resolved_at = timezone.now()
+            locked.resolution_note = note
+            locked.save()
+            ModerationEvent.objects.create(
+                workspace=_workspace_of_target(self.target),
+                actor=by,
+                action=ModerationEvent.Action.RESOLVE_FLAG,
+                annotation=self.annotation,
+                comment=self.comment,
+                flag=locked,
+                note=note,
+            )
+            self.refresh_from_db()
+
+
+def _workspace_of_target(target):
+    if isinstance(target, Annotation):
+        return target.claim.document.workspace
+    return target.annotation.claim.document.workspace
 
 
 class ModerationEvent(models.Model):
@@ -613,3 +1105,47 @@ class ModerationEvent(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """An in-app notice: shown as a counter in the page header and in a list."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned to you"
+        REVIEW_REQUESTED = "review_requested", "Review requested"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        VERDICT_PUBLISHED = "verdict_published", "Verdict published"
+        COMMENTED = "commented", "New comment"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    claim = models.ForeignKey(Claim, null=True, on_delete=models.CASCADE, related_name="+")
+    annotation = models.ForeignKey(
+        Annotation, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient}"
+
+    @classmethod
+    def send(cls, recipient_ids, kind, *, actor, claim=None, annotation=None) -> None:
+        """Notify everyone listed except the actor."""
+        if annotation is not None and claim is None:
+            claim = annotation.claim
+        cls.objects.bulk_create(
+            cls(recipient_id=rid, actor=actor, kind=kind, claim=claim, annotation=annotation)
+            for rid in set(recipient_ids)
+            if rid != actor.pk
+        )

@@ -136,7 +136,8 @@ def _object_rule(user, role, action, obj) -> bool:
         if action == "annotation.review":
             return obj.author_id != user.pk and obj.status == Annotation.Status.SUBMITTED
         if action == "verdict.publish":
-            return obj.status == Annotation.Status.APPROVED
+            # Like review, publication is never by the author of the work.
+            return obj.status == Annotation.Status.APPROVED and obj.author_id != user.pk
         return True
     if isinstance(obj, Comment):
         if not annotation_visible(user, role, obj.annotation):
