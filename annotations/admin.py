@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
@@ -12,12 +12,74 @@ from annotations.models import (
     Flag,
     Membership,
     ModerationEvent,
+    Notification,
     Rating,
     RatingScale,
     Source,
     Verdict,
+    WorkflowError,
     Workspace,
 )
+
+
+def _apply(modeladmin, request, queryset, verb, method):
+    """Run a workflow method on each selected row; report successes and refusals.
+    The methods check permissions themselves, exactly as for the browser and the API."""
+    done, refused = 0, []
+    for obj in queryset:
+        try:
+            method(obj)
+        except WorkflowError as exc:
+            refused.append(f"{obj}: {exc.message}")
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, f"{verb} {done} item(s).", messages.SUCCESS)
+    for line in refused:
+        modeladmin.message_user(request, line, messages.ERROR)
+
+
+@admin.action(description="Approve (a review decision by you)")
+def approve_selected(modeladmin, request, queryset):
+    _apply(modeladmin, request, queryset, "Approved", lambda a: a.approve(request.user))
+
+
+@admin.action(description="Hide")
+def hide_selected(modeladmin, request, queryset):
+    _apply(modeladmin, request, queryset, "Hid", lambda o: o.hide(request.user, "Hidden in admin"))
+
+
+@admin.action(description="Unhide")
+def unhide_selected(modeladmin, request, queryset):
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        "Unhid",
+        lambda o: o.unhide(request.user, "Unhidden in admin"),
+    )
+
+
+@admin.action(description="Resolve: hide the flagged item")
+def resolve_by_hiding(modeladmin, request, queryset):
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        "Resolved",
+        lambda f: f.resolve(request.user, hide=True, note="Resolved in admin"),
+    )
+
+
+@admin.action(description="Resolve: dismiss the flag")
+def resolve_by_dismissing(modeladmin, request, queryset):
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        "Dismissed",
+        lambda f: f.resolve(request.user, hide=False, note="Dismissed in admin"),
+    )
 
 
 class MembershipInline(admin.TabularInline):
@@ -133,6 +195,7 @@ class AnnotationAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["claim", "author", "rating"]
     readonly_fields = ["version", "created_at", "updated_at", "submitted_at"]
     inlines = [SourceInline, CommentInline]
+    actions = [approve_selected, hide_selected, unhide_selected]
 
 
 @admin.register(Source)
@@ -151,6 +214,7 @@ class CommentAdmin(SimpleHistoryAdmin):
     search_fields = ["body", "author__username"]
     list_select_related = ["author", "annotation__author"]
     raw_id_fields = ["annotation", "author", "parent"]
+    actions = [hide_selected, unhide_selected]
 
 
 @admin.register(Verdict)
@@ -189,10 +253,11 @@ class FlagAdmin(admin.ModelAdmin):
         "created_at",
         "resolved_by",
     ]
-    list_filter = ["status"]
+    list_filter = ["status", "annotation__claim__document__workspace"]
     search_fields = ["reason", "reporter__username", "resolution_note"]
     list_select_related = ["reporter", "annotation__author", "comment__author", "resolved_by"]
     raw_id_fields = ["reporter", "annotation", "comment", "resolved_by"]
+    actions = [resolve_by_hiding, resolve_by_dismissing]
 
 
 @admin.register(ModerationEvent)
@@ -225,3 +290,12 @@ class ModerationEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "actor", "claim", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__username"]
+    list_select_related = ["recipient", "actor", "claim"]
+    raw_id_fields = ["recipient", "actor", "claim", "annotation"]

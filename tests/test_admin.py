@@ -49,7 +49,21 @@ def _flag_on_comment():
     return FlagFactory(annotation=None, comment=CommentFactory())
 
 
+def _notification():
+    from annotations.models import Notification
+
+    annotation = AnnotationFactory()
+    return Notification.objects.create(
+        recipient=annotation.author,
+        actor=UserFactory(),
+        kind="approved",
+        claim=annotation.claim,
+        annotation=annotation,
+    )
+
+
 MAKERS = {
+    "notification": _notification,
     "workspace": WorkspaceFactory,
     "membership": MembershipFactory,
     "ratingscale": WorkspaceFactory,
@@ -107,3 +121,61 @@ def test_document_admin_links_to_workbench(admin_client):
     document = DocumentFactory()
     response = admin_client.get(reverse("admin:annotations_document_changelist"))
     assert reverse("document", args=[document.pk]) in response.content.decode()
+
+
+def _staff_moderator():
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=[
+                "moderate_workspaces",
+                "view_annotation",
+                "change_annotation",
+                "view_flag",
+                "change_flag",
+            ]
+        )
+    )
+    return staff
+
+
+def test_staff_bulk_approve_is_a_review_decision_refused_on_own_work(client):
+    from annotations.models import Annotation
+
+    staff = _staff_moderator()
+    client.force_login(staff)
+    other = AnnotationFactory(status="submitted")
+    own = AnnotationFactory(status="submitted", author=staff)
+    response = client.post(
+        reverse("admin:annotations_annotation_changelist"),
+        {"action": "approve_selected", "_selected_action": [other.pk, own.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Approved 1 item(s)." in page
+    assert "You cannot review your own annotation." in page
+    assert Annotation.objects.get(pk=other.pk).status == "approved"
+    assert Annotation.objects.get(pk=own.pk).status == "submitted"
+    assert other.comments.get().author == staff
+
+
+def test_staff_bulk_hide_and_resolve_are_logged(client):
+    from annotations.models import Flag
+
+    staff = _staff_moderator()
+    client.force_login(staff)
+    flag = FlagFactory()
+    response = client.post(
+        reverse("admin:annotations_flag_changelist"),
+        {"action": "resolve_by_hiding", "_selected_action": [flag.pk]},
+        follow=True,
+    )
+    assert "Resolved 1 item(s)." in response.content.decode()
+    flag = Flag.objects.get(pk=flag.pk)
+    assert (flag.status, flag.annotation.hidden, flag.resolved_by) == ("hidden", True, staff)
+    assert list(ModerationEvent.objects.values_list("action", flat=True).order_by("id")) == [
+        "hide",
+        "resolve_flag",
+    ]
