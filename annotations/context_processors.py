@@ -1,0 +1,13 @@
+from annotations.models import Notification
+
+
+def unread_notifications(request):
+    """The counter in the page header: one COUNT query, only for logged-in users."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "unread_notifications": lambda: Notification.objects.filter(
+            recipient=user, read_at=None
+        ).count()
+    }
