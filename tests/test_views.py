@@ -42,8 +42,9 @@ def test_home_query_count_does_not_grow_with_documents(client, django_assert_num
     client.force_login(user)
     for _ in range(20):
         DocumentFactory(workspace=document.workspace)
-    # session, user, memberships (roles), workspaces, documents with claim counts
-    with django_assert_num_queries(5):
+    # session, user, memberships (roles), workspaces, documents with claim counts,
+    # unread notifications
+    with django_assert_num_queries(6):
         response = client.get(reverse("home"))
     assert response.content.decode().count('href="/documents/') == 21
 
