@@ -159,7 +159,9 @@ def disagreements(units: Mapping[K, Sequence[int]], min_steps: int = DISAGREEMEN
     """Keys of the units whose values span `min_steps` or more (max - min), in input order."""
     if min_steps < 1:
         raise ValueError("min_steps must be at least 1")
-    return [key for key, values in units.items() if values and max(values) - min(values) >= min_steps]
+    return [
+        key for key, values in units.items() if values and max(values) - min(values) >= min_steps
+    ]
 
 
 @dataclass(frozen=True)

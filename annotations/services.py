@@ -3,50 +3,116 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from annotations.models import Document, Workspace
+from annotations import checkworthiness, importers, segmentation
+from annotations.models import Claim, Document, Workspace
+
+CLAIM_BATCH = 2000
 
 
 @dataclass(frozen=True)
 class ImportResult:
     document: Document
     created: bool
+    claims: int
+
+
+@dataclass(frozen=True)
+class PreviewClaim:
+    start: int
+    end: int
+    kind: str
+    text: str
+    checkworthiness: float
+
+
+def base_language(language: str) -> str:
+    return (language or "en").split("-")[0].lower() or "en"
+
+
+def segment(text: str, language: str = "en") -> list[PreviewClaim]:
+    """The claims the splitter finds, with their check-worthiness: what an import stores
+    and what the browser previews."""
+    lang = base_language(language)
+    claims = []
+    for seg in segmentation.split(text, lang):
+        span = text[seg.start : seg.end]
+        claims.append(
+            PreviewClaim(
+                seg.start, seg.end, seg.kind, span, checkworthiness.score(span, seg.kind, lang)
+            )
+        )
+    return claims
 
 
 def import_document(
     workspace: Workspace,
-    text: str,
+    source: importers.ImportedText | str,
     *,
-    title: str,
+    title: str = "",
     speaker: str = "",
     source_url: str = "",
     published: date | None = None,
-    language: str = "en",
+    language: str = "",
     created_by=None,
 ) -> ImportResult:
-    """Store a document, in one transaction. The same text twice in a workspace
-    returns the existing document instead of a duplicate."""
+    """Store a document and its claims in one transaction: on any error nothing is saved.
+    The same text twice in a workspace returns the existing document."""
+    if isinstance(source, str):
+        source = importers.import_text(source, max_chars=settings.MAX_DOCUMENT_CHARS)
+    text = source.text
+    if len(text) > settings.MAX_DOCUMENT_CHARS:
+        raise importers.ImportRefused(
+            f"The text has {len(text):,} characters; the limit is "
+            f"{settings.MAX_DOCUMENT_CHARS:,}. Split it into several documents.",
+            "too_long",
+        )
     digest = Document.hash_text(text)
     existing = Document.objects.filter(workspace=workspace, text_sha256=digest).first()
     if existing is not None:
-        return ImportResult(existing, created=False)
+        return ImportResult(existing, created=False, claims=existing.claims.count())
+    language = language or source.language or "en"
+    if published is None and source.published:
+        published = date.fromisoformat(source.published)
+    title = (title or source.title or _first_line(text))[:300]
     try:
         with transaction.atomic():
             document = Document.objects.create(
                 workspace=workspace,
                 title=title,
-                speaker=speaker,
-                source_url=source_url,
+                speaker=speaker or source.author,
+                source_url=source_url or source.source_url,
                 published=published,
-                language=language,
+                language=language[:10],
                 text=text,
                 created_by=created_by,
             )
+            claims = [
+                Claim(
+                    document=document,
+                    start=c.start,
+                    end=c.end,
+                    kind=c.kind,
+                    text=c.text,
+                    checkworthiness=c.checkworthiness,
+                    created_at=document.created_at,
+                )
+                for c in segment(text, language)
+            ]
+            Claim.objects.bulk_create(claims, batch_size=CLAIM_BATCH)
     except IntegrityError:
         # A concurrent import of the same text won the race.
         existing = Document.objects.filter(workspace=workspace, text_sha256=digest).first()
         if existing is None:
             raise
-        return ImportResult(existing, created=False)
-    return ImportResult(document, created=True)
+        return ImportResult(existing, created=False, claims=existing.claims.count())
+    return ImportResult(document, created=True, claims=len(claims))
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip().lstrip("#").strip()
+    return "Untitled document"

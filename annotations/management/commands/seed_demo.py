@@ -3,15 +3,26 @@
 Re-running changes nothing: every step looks for what it would create first.
 """
 
+import json
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from annotations.models import Membership, Role, Workspace
+from annotations import checkworthiness
+from annotations.models import (
+    Annotation,
+    Claim,
+    ClaimKind,
+    Membership,
+    Rating,
+    Role,
+    Verdict,
+    Workspace,
+)
 from annotations.services import import_document
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -59,7 +70,49 @@ class Command(BaseCommand):
             created_by=User.objects.get(username="erin"),
         )
         verb = "Imported" if result.created else "Kept"
-        self.stdout.write(f"{verb} document {result.document.pk}: {result.document.title}")
+        self.stdout.write(
+            f"{verb} document {result.document.pk} ({result.claims} claims): "
+            f"{result.document.title}"
+        )
+        checks = json.loads((FIXTURES / "demo-checks.json").read_text(encoding="utf-8"))
+        added = sum(self._check(result.document, check) for check in checks["checks"])
+        self.stdout.write(f"Added {added} demo checks ({len(checks['checks'])} in the demo).")
+
+    def _check(self, document, check) -> bool:
+        """One demo check: alice annotates, bob approves, erin publishes. Runs the same
+        workflow methods as the browser, so the demo shows what the desk really records."""
+        User = get_user_model()
+        alice, bob, erin = (User.objects.get(username=u) for u in ("alice", "bob", "erin"))
+        start = document.text.find(check["claim"])
+        if start < 0:
+            raise CommandError(f"Demo claim not in the document: {check['claim'][:60]}")
+        end = start + len(check["claim"])
+        claim = Claim.objects.filter(document=document, start=start, end=end).first()
+        if claim is None:
+            claim = Claim.objects.create(
+                document=document,
+                start=start,
+                end=end,
+                kind=ClaimKind.SELECTION,
+                text=check["claim"],
+                checkworthiness=checkworthiness.score(check["claim"], "selection"),
+                created_by=alice,
+            )
+        if claim.annotations.filter(author=alice).exists():
+            return False
+        rating = Rating.objects.get(scale__workspace=document.workspace, label=check["rating"])
+        annotation = Annotation.start(
+            claim, alice, rating=rating, summary=check["summary"], note=check.get("note", "")
+        )
+        for position, source in enumerate(check.get("sources", [])):
+            fields = {k: v for k, v in source.items() if v is not None}
+            if "published" in fields:
+                fields["published"] = date.fromisoformat(fields["published"])
+            annotation.add_source(alice, position=position, **fields)
+        annotation.submit(alice)
+        annotation.approve(bob, "Checked the sources.")
+        Verdict.publish(annotation, erin)
+        return True
 
     def _user(self, User, username, password, **flags):
         user, created = User.objects.get_or_create(

@@ -1,0 +1,380 @@
+"""Split document text into claim-sized segments: headings, sentences, list items, metadata.
+
+Pure Python, no Django. `split(text)` returns `Segment`s whose `start`/`end` are code-point
+offsets into the given string (end exclusive), so `text[seg.start:seg.end]` is the segment.
+
+Guarantees, for any input string:
+
+- segments are ordered, never overlap, never empty, and have no whitespace (`str.isspace`) at
+  either edge;
+- every non-whitespace character lies inside some segment, except *marks*, which are left
+  outside every span. A mark sits at the start of a line (after its indentation):
+  - a Markdown heading mark (`#` … `######`) or a list mark (`-`, `*`, `+`, `•`, `–`, `‣`,
+    `◦`, `▪`, `●`, `1.`, `12)`, `a)`), followed by whitespace or the end of the line;
+  - after such a mark or alone, stray punctuation tokens made only of `.,;:` and followed by
+    whitespace or the end of the line. The demo document has a paragraph that begins with a
+    lone full stop (". When that failed, …"); that full stop belongs to no sentence, so it is
+    skipped rather than kept as a one-character segment or glued to the claim. Only the start
+    of a block (paragraph, list item, heading) is stripped this way;
+  - a horizontal rule line (`---`, `***`, `___`, `===`, spaced or not).
+
+Line breaks are those of `str.splitlines` (`\\r\\n` counts as one). A blank line (nothing but
+whitespace) separates paragraphs. A single line break inside a paragraph is not a sentence
+boundary (hard-wrapped text) unless the next line starts a list item or the line is a heading.
+
+Kinds:
+
+- `heading`: a `#` line; or a short line (at most 120 characters and 20 words) that starts a
+  block, starts with a capital (or an uncased script), has no terminal punctuation, does not end
+  with a lead-in word such as "including", holds one sentence, and is followed by a blank line,
+  a list item or the end of the text. A shorter such line (at most 80 characters) directly
+  followed by a clearly longer paragraph line is a heading too; its segment ends at the line
+  break.
+- `metadata`: a line at the start of a block, with a blank line or the edge of the text before
+  or after it, that holds only dates, times, page counters or URLs, such as a browser print
+  header ("10/25/23, 11:57 AM") or a lone date line.
+- `list_item`: the text after a list mark, continued by following lines up to a blank line or the
+  next mark; an item holding several sentences gives one `list_item` segment per sentence.
+- `sentence`: everything else, one per sentence.
+
+Sentence boundaries: terminal punctuation (`.`, `!`, `?`, `…`, `؟`, CJK `。！？`) with any closing
+quotes or brackets, followed by whitespace and a word that does not start in lower case; a full
+stop glued to a capitalised word ("victims.Exchange"); the end of a block. Not after an
+abbreviation of `abbreviations.py` ("Mr.", "e.g.", "No. 5"), an initial ("J. F. Kennedy"), nor
+after a sentence-final abbreviation or dotted acronym ("etc.", "U.S.", "a.m.") unless a usual
+sentence starter follows ("… the U.S. The war"); not inside brackets or a quotation that goes on,
+for up to 600 characters. A piece without any letter or digit is never cut off on its own: at
+the end of a block it joins the sentence before (`coalition. "`).
+
+Speed: the text is never walked character by character in Python. Lines, boundary candidates
+and next words come from precompiled regular expressions run with `pos`/`endpos` (no copies of
+large slices); each candidate is decided by constant-time checks on a bounded window, and
+bracket and quote depth are kept with `str.count` over the stretch since the last check, so the
+whole run is linear in the length of the text, also for one giant line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from .abbreviations import (
+    ABBREVIATIONS,
+    CONTINUATION_WORDS,
+    FINAL_ABBREVIATIONS,
+    MONTHS,
+    SENTENCE_STARTERS,
+)
+
+__all__ = ["KINDS", "Segment", "SegmentKind", "split"]
+
+SegmentKind = Literal["heading", "sentence", "list_item", "metadata"]
+KINDS: tuple[SegmentKind, ...] = ("heading", "sentence", "list_item", "metadata")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    start: int
+    end: int
+    kind: SegmentKind
+
+    def text(self, document: str) -> str:
+        return document[self.start : self.end]
+
+
+# Line breaks as in str.splitlines().
+_LB = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_OTHER_LB = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+# The stripped content of one non-blank line.
+_LINE = re.compile(rf"\S(?:[^{_LB}]*\S)?")
+
+_LIST_MARKS = "-*+•–‣◦▪●"
+_MARK = re.compile(rf"(?:(?P<hash>#{{1,6}})|[{_LIST_MARKS}]|\d{{1,3}}[.)]|[a-z]\))(?:\s+|$)")
+_RULE = re.compile(r"([-*_=])(?:[ \t]*\1){2,}")
+# Leading whitespace and stray punctuation at the start of a block; always matches.
+_STRAY = re.compile(r"\s*(?:[.,;:]+(?:\s+|$))*")
+
+_TERMINAL = ".!?…‽؟。！？"
+_CLOSERS = "\"'”’»›)]}」』）"
+_OPENERS = "\"'“‘«‹([{¿¡「『（"
+
+# A sentence-boundary candidate: terminal punctuation plus closing quotes or brackets, then
+# whitespace or the end of the block; or a full stop glued to a capitalised word
+# ("victims.Exchange"); or CJK terminal punctuation, which needs no space after it.
+_CANDIDATE = re.compile(
+    # One character class first, so the regex engine can skip ahead to punctuation quickly.
+    r"(?P<punct>[.!?…‽؟。！？][.!?…‽؟]*)"
+    rf"(?:(?<=[.!?…‽؟])[{re.escape(_CLOSERS)}]*(?=\s|$)"
+    r"|(?P<glued>)(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])"
+    r"|(?P<cjk>)(?<=[。！？])[。！？]*[」』”’）)]*)"
+)
+# Whitespace after a candidate, then the next word (skipping opening quotes and brackets).
+_NEXT = re.compile(rf"(\s*)[{re.escape(_OPENERS)}*_]*(\w{{0,40}})")
+_ALNUM = re.compile(r"[^\W_]")
+_TRAILING = re.compile(r"[\W_]*\Z")
+_NOT_HEADING_END = _TERMINAL + ",;:-–—"
+_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_DIGITS = re.compile(r"\d+")
+
+# A sentence that has been inside brackets or quotes for longer than this is split anyway, so a
+# stray quote mark cannot glue a whole paragraph into one segment.
+_MAX_NESTED = 600
+_MAX_HEADING = 120
+_MAX_HEADING_WORDS = 20
+_MAX_GLUED_HEADING = 80
+_MAX_METADATA = 100
+
+
+def _metadata_pattern() -> re.Pattern[str]:
+    months = sorted({m for names in MONTHS.values() for m in names}, key=len, reverse=True)
+    short = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+    month = "(?:" + "|".join(map(re.escape, months)) + "|" + short + r")\.?"
+    weekday = (
+        r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?|lundi|mardi|mercredi|jeudi|vendredi|samedi"
+        r"|dimanche|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|Montag|Dienstag"
+        r"|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag"
+    )
+    day = r"\d{1,2}(?:st|nd|rd|th|er|e)?\.?"
+    token = "|".join(
+        [
+            r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}",
+            r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?",
+            r"\d{1,2}[:h.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?",
+            rf"(?:(?:{weekday}),?\s+)?(?:{day}\s+{month},?\s+\d{{4}}|{month}\s+{day},?\s+\d{{4}})",
+            rf"{month}\s+\d{{4}}",
+            r"(?:(?:Page|Pagina|Seite|p\.)\s*)?\d{1,4}\s*(?:/|of|sur|van|von)\s*\d{1,4}",
+            r"https?://\S+",
+        ]
+    )
+    return re.compile(rf"(?:{token})(?:[\s,|·–—-]+(?:{token}))*", re.IGNORECASE)
+
+
+_METADATA = _metadata_pattern()
+
+
+class _Language:
+    """The word lists of one language, looked up once per call."""
+
+    __slots__ = ("abbreviations", "continuation", "final", "months", "ordinals", "starters")
+
+    def __init__(self, language: str) -> None:
+        code = language.lower().replace("_", "-").split("-")[0]
+        if code not in ABBREVIATIONS:
+            code = "en"
+        self.abbreviations = ABBREVIATIONS[code]
+        self.final = FINAL_ABBREVIATIONS[code]
+        self.starters = SENTENCE_STARTERS[code]
+        self.continuation = CONTINUATION_WORDS[code]
+        self.months = MONTHS[code]
+        # German writes ordinals with a full stop: "am 3. Oktober".
+        self.ordinals = code == "de"
+
+
+def split(text: str, language: str = "en") -> list[Segment]:
+    """Split `text` into ordered, non-overlapping segments (see the module docstring)."""
+    lang = _Language(language)
+    segments: list[Segment] = []
+    block_kind: SegmentKind | None = None
+    block_start = block_end = 0
+    lines = _lines(text)
+    following = next(lines, None)
+    while following is not None:
+        # One line of lookahead, without keeping a list of all lines alive.
+        start, end, blank_before = following
+        following = next(lines, None)
+        if blank_before and block_kind is not None:
+            _emit_block(text, block_start, block_end, block_kind, lang, segments)
+            block_kind = None
+        rule = _RULE.fullmatch(text, start, end)
+        mark = None if rule else _MARK.match(text, start, end)
+        if rule or mark is not None:
+            if block_kind is not None:
+                _emit_block(text, block_start, block_end, block_kind, lang, segments)
+                block_kind = None
+            if mark is None:  # a horizontal rule is all mark
+                continue
+            if mark.group("hash"):
+                _emit_block(text, mark.end(), end, "heading", lang, segments)
+            else:
+                block_kind, block_start, block_end = "list_item", mark.end(), end
+            continue
+        if block_kind is None:
+            if (
+                end - start <= _MAX_METADATA
+                and (blank_before or following is None or following[2])
+                and _METADATA.fullmatch(text, start, end)
+            ):
+                segments.append(Segment(start, end, "metadata"))
+                continue
+            if _is_heading(text, start, end, following, lang):
+                _emit_block(text, start, end, "heading", lang, segments)
+                continue
+            block_kind, block_start = "sentence", start
+        block_end = end
+    if block_kind is not None:
+        _emit_block(text, block_start, block_end, block_kind, lang, segments)
+    return segments
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, blank_before) of every non-blank line, stripped of edge whitespace.
+
+    `blank_before` is true for the first line and for a line that follows a blank line."""
+    previous = 0
+    count = text.count
+    first = True
+    for match in _LINE.finditer(text):
+        start, end = match.span()
+        breaks = count("\n", previous, start) + count("\r", previous, start)
+        if breaks:
+            breaks -= count("\r\n", previous, start)
+        if breaks < 2:
+            other = _OTHER_LB.search(text, previous, start)
+            if other is not None:
+                breaks += 1 + (_OTHER_LB.search(text, other.end(), start) is not None)
+        yield start, end, breaks >= 2 or first
+        first = False
+        previous = end
+
+
+def _is_heading(
+    text: str,
+    start: int,
+    end: int,
+    following: tuple[int, int, bool] | None,
+    lang: _Language,
+) -> bool:
+    """Whether the line [start, end), which starts a block, is a plain-text heading."""
+    length = end - start
+    if length > _MAX_HEADING or text.count(" ", start, end) >= _MAX_HEADING_WORDS:
+        return False
+    tail = text[max(start, end - 30) : end]
+    # Whatever follows the last letter or digit: 'coalition. "' or 'peace! 🕊' end a sentence.
+    trailing = _TRAILING.search(tail).group()
+    if any(char in _NOT_HEADING_END for char in trailing):
+        return False
+    first = _ALNUM.search(text, start, end)
+    if first is None or text[first.start()].islower():
+        return False
+    last_word = tail.rsplit(None, 1)[-1] if tail.strip() else ""
+    if last_word in lang.continuation:
+        return False
+    if following is not None and not following[2]:
+        # Directly followed by another line: a heading only when that line is a list item or
+        # clearly longer, unlike the first line of a hard-wrapped paragraph.
+        next_start, next_end, _ = following
+        if not _MARK.match(text, next_start, next_end):
+            next_length = next_end - next_start
+            if length > _MAX_GLUED_HEADING:
+                return False
+            next_first = _ALNUM.search(text, next_start, next_end)
+            if next_first is None or text[next_first.start()].islower():
+                return False
+            short_title = (
+                text.count(" ", start, end) < 5 and text[next_end - 1] in _TERMINAL + _CLOSERS
+            )
+            if 4 * length > 3 * next_length and not short_title:
+                return False
+    return len(_sentence_spans(text, start, end, lang)) == 1
+
+
+def _emit_block(
+    text: str,
+    start: int,
+    end: int,
+    kind: SegmentKind,
+    lang: _Language,
+    segments: list[Segment],
+) -> None:
+    start = _STRAY.match(text, start, end).end()
+    if start >= end:
+        return
+    if kind in ("heading", "metadata"):
+        segments.append(Segment(start, end, kind))
+        return
+    for span_start, span_end in _sentence_spans(text, start, end, lang):
+        segments.append(Segment(span_start, span_end, kind))
+
+
+def _sentence_spans(text: str, start: int, end: int, lang: _Language) -> list[tuple[int, int]]:
+    """Sentences of the block [start, end), which starts and ends with non-whitespace."""
+    spans: list[tuple[int, int]] = []
+    sentence_start = start
+    counted = start  # brackets and quotes are counted in [sentence_start, counted)
+    parens = quotes = curly = guillemets = 0
+    alnum_seen = False
+    alnum_checked = start
+    count = text.count
+    for candidate in _CANDIDATE.finditer(text, start, end):
+        boundary = candidate.end()
+        if boundary >= end:
+            break
+        following = _NEXT.match(text, boundary, end)
+        next_start = following.end(1)
+        if next_start >= end:
+            break
+        if not _is_boundary(text, candidate, sentence_start, following.group(2), lang):
+            continue
+        if not alnum_seen:
+            alnum_seen = _ALNUM.search(text, alnum_checked, boundary) is not None
+            alnum_checked = boundary
+            if not alnum_seen:
+                continue  # never cut off a piece without a letter or digit
+        parens = max(0, parens + count("(", counted, boundary) - count(")", counted, boundary))
+        quotes += count('"', counted, boundary)
+        curly = max(0, curly + count("“", counted, boundary) - count("”", counted, boundary))
+        guillemets = max(
+            0, guillemets + count("«", counted, boundary) - count("»", counted, boundary)
+        )
+        counted = boundary
+        if (parens or quotes % 2 or curly or guillemets) and (
+            boundary - sentence_start < _MAX_NESTED
+        ):
+            continue  # inside brackets or a quotation that goes on
+        spans.append((sentence_start, boundary))
+        sentence_start = counted = alnum_checked = next_start
+        parens = quotes = curly = guillemets = 0
+        alnum_seen = False
+    if spans and not alnum_seen and _ALNUM.search(text, alnum_checked, end) is None:
+        # A trailing piece without letters or digits (a stray closing quote, "…") joins the
+        # sentence before it.
+        spans[-1] = (spans[-1][0], end)
+    else:
+        spans.append((sentence_start, end))
+    return spans
+
+
+def _is_boundary(
+    text: str, candidate: re.Match[str], sentence_start: int, next_word: str, lang: _Language
+) -> bool:
+    """Whether a candidate ends a sentence, judged from the words on either side of it."""
+    if candidate.group("cjk") is not None:
+        return True
+    punct = candidate.group("punct")
+    glued = candidate.group("glued") is not None
+    lower_next = next_word[:1].islower()
+    if not glued and punct != ".":
+        # "!", "?", "?!", ellipses: "and so on... and then" goes on, a capital starts anew.
+        return not lower_next
+    if lower_next:
+        return False
+    window = text[max(sentence_start, candidate.start() - 40) : candidate.start()]
+    if not window or window[-1].isspace():
+        return True  # "Belgium !" or a lone full stop
+    word = window.rsplit(None, 1)[-1].lstrip(_OPENERS)
+    if glued:
+        # "victims.Exchange" is a missing space; "example.Com", "a/b.Cd" are not sentences.
+        return not ("/" in word or "@" in word or word in lang.abbreviations or word in lang.final)
+    if word in lang.abbreviations:
+        return False
+    if (
+        word in lang.final
+        or (len(word) == 1 and word.isupper())  # initials: "J. F. Kennedy"
+        or _ACRONYM.fullmatch(word)  # "U.S.", "a.m."
+    ):
+        return next_word in lang.starters
+    # German ordinal before a month ("am 3. Oktober") is no boundary; any other word is.
+    return not (lang.ordinals and next_word in lang.months and _DIGITS.fullmatch(word))

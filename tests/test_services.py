@@ -1,0 +1,179 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from annotations import segmentation
+from annotations.importers import ImportRefused
+from annotations.models import Claim, Document
+from annotations.services import import_document, segment
+from tests.factories import WorkspaceFactory
+
+pytestmark = pytest.mark.django_db
+
+TEXT = (
+    "# Budget speech\n\n"
+    "Unemployment fell to 5.2% in 2023, the lowest since 1990. We must act now.\n\n"
+    "- Taxes rose by €3 billion\n"
+    "- Let us be proud\n"
+)
+
+
+def test_import_stores_the_splitters_claims_with_scores():
+    workspace = WorkspaceFactory()
+    result = import_document(workspace, TEXT, title="Budget", speaker="Minister")
+    document = result.document
+    assert result.created is True
+    stored = list(document.claims.values_list("start", "end", "kind", "text"))
+    expected = [
+        (s.start, s.end, s.kind, document.text[s.start : s.end])
+        for s in segmentation.split(document.text)
+    ]
+    assert stored == expected
+    assert [k for _, _, k, _ in stored] == [
+        "heading",
+        "sentence",
+        "sentence",
+        "list_item",
+        "list_item",
+    ]
+    scores = dict(document.claims.values_list("text", "checkworthiness"))
+    assert scores["Unemployment fell to 5.2% in 2023, the lowest since 1990."] >= 0.5
+    assert scores["We must act now."] < 0.5
+    assert scores["Budget speech"] < 0.3
+    worthy = set(
+        Claim.objects.filter(document=document).check_worthy().values_list("text", flat=True)
+    )
+    assert "Unemployment fell to 5.2% in 2023, the lowest since 1990." in worthy
+    assert "We must act now." not in worthy
+
+
+def test_stored_text_is_normalised_and_offsets_refer_to_it():
+    workspace = WorkspaceFactory()
+    raw = "Cafe\u0301 prices rose 5%.\r\nThey fell 2% in May.\r\n"
+    document = import_document(workspace, raw, title="x").document
+    assert document.text == "Caf\u00e9 prices rose 5%.\nThey fell 2% in May."
+    for claim in document.claims.all():
+        assert document.text[claim.start : claim.end] == claim.text
+
+
+def test_same_text_twice_points_to_the_existing_document():
+    workspace = WorkspaceFactory()
+    first = import_document(workspace, TEXT, title="One")
+    second = import_document(workspace, TEXT + "\n\n", title="Two")
+    assert second.created is False
+    assert second.document.pk == first.document.pk
+    assert Document.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "empty"), ("   \n\t ", "empty")],
+)
+def test_empty_text_is_refused_and_nothing_saved(text, message):
+    with pytest.raises(ImportRefused, match=message):
+        import_document(WorkspaceFactory(), text, title="x")
+    assert Document.objects.count() == 0
+
+
+def test_text_over_the_limit_is_refused(settings):
+    settings.MAX_DOCUMENT_CHARS = 50
+    with pytest.raises(ImportRefused, match="50"):
+        import_document(WorkspaceFactory(), "A sentence. " * 10, title="x")
+    assert Document.objects.count() == 0
+
+
+def test_nul_bytes_never_reach_the_database():
+    document = import_document(WorkspaceFactory(), "Prices\x00 rose 5%.", title="x").document
+    assert "\x00" not in document.text
+
+
+def test_a_failure_half_way_leaves_nothing(monkeypatch):
+    from annotations import services
+
+    def broken_score(text, kind="sentence", language="en"):
+        if "We must" in text:
+            raise RuntimeError("scorer broke")
+        return 0.5
+
+    monkeypatch.setattr(services.checkworthiness, "score", broken_score)
+    with pytest.raises(RuntimeError):
+        import_document(WorkspaceFactory(), TEXT, title="x")
+    assert (Document.objects.count(), Claim.objects.count()) == (0, 0)
+
+
+def test_a_database_failure_during_claim_insert_leaves_nothing(monkeypatch):
+    from django.db import DatabaseError
+
+    def failing_bulk_create(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(Claim.objects, "bulk_create", failing_bulk_create)
+    with pytest.raises(DatabaseError):
+        import_document(WorkspaceFactory(), TEXT, title="x")
+    assert Document.objects.count() == 0
+
+
+def test_preview_matches_what_an_import_stores():
+    workspace = WorkspaceFactory()
+    preview = [(c.start, c.end, c.kind) for c in segment(TEXT.strip())]
+    document = import_document(workspace, TEXT, title="x").document
+    assert list(document.claims.values_list("start", "end", "kind")) == preview
+
+
+class TestImportCommand:
+    def test_imports_several_files(self, tmp_path, capsys):
+        workspace = WorkspaceFactory(slug="desk")
+        (tmp_path / "a.txt").write_text("Taxes rose by 5% in 2023.", encoding="utf-8")
+        (tmp_path / "b.md").write_text("# Title\n\nGDP grew 2%.\n", encoding="utf-8")
+        call_command(
+            "import_document",
+            str(tmp_path / "a.txt"),
+            str(tmp_path / "b.md"),
+            "--workspace",
+            "desk",
+            "--speaker",
+            "Minister",
+        )
+        out = capsys.readouterr().out
+        assert "a.txt: imported document" in out and "b.md: imported document" in out
+        titles = set(workspace.documents.values_list("title", "speaker"))
+        assert titles == {("Taxes rose by 5% in 2023.", "Minister"), ("Title", "Minister")}
+
+    def test_a_bad_file_is_reported_and_the_good_one_kept(self, tmp_path, capsys):
+        workspace = WorkspaceFactory(slug="desk")
+        (tmp_path / "good.txt").write_text("Taxes rose by 5% in 2023.", encoding="utf-8")
+        (tmp_path / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+        with pytest.raises(CommandError, match="1 of 2 file"):
+            call_command(
+                "import_document",
+                str(tmp_path / "good.txt"),
+                str(tmp_path / "bad.png"),
+                "--workspace",
+                "desk",
+            )
+        assert "bad.png" in capsys.readouterr().err
+        assert workspace.documents.count() == 1
+
+    def test_unknown_workspace_is_an_error(self, tmp_path):
+        with pytest.raises(CommandError, match="No workspace"):
+            call_command("import_document", str(tmp_path / "x.txt"), "--workspace", "nope")
+
+    def test_bad_date_is_an_error(self, tmp_path):
+        WorkspaceFactory(slug="desk")
+        with pytest.raises(CommandError, match="YYYY-MM-DD"):
+            call_command(
+                "import_document",
+                str(tmp_path / "x.txt"),
+                "--workspace",
+                "desk",
+                "--published",
+                "last week",
+            )
+
+    def test_oversized_file_is_refused(self, tmp_path, settings, capsys):
+        settings.MAX_UPLOAD_BYTES = 10
+        WorkspaceFactory(slug="desk")
+        (tmp_path / "big.txt").write_text("Taxes rose by 5% in 2023.", encoding="utf-8")
+        with pytest.raises(CommandError):
+            call_command("import_document", str(tmp_path / "big.txt"), "--workspace", "desk")
+        assert "MAX_UPLOAD_BYTES" in capsys.readouterr().err
