@@ -67,7 +67,7 @@ def test_same_text_twice_points_to_the_existing_document():
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "empty"), ("   \n\t ", "empty")],
+    [("", "no text to import"), ("   \n\t ", "no text to import")],
 )
 def test_empty_text_is_refused_and_nothing_saved(text, message):
     with pytest.raises(ImportRefused, match=message):
