@@ -525,7 +525,7 @@ class Annotation(models.Model):
     def _locked(self, expected_version=None) -> "Annotation":
         """Lock this row for the rest of the transaction and check the version."""
         locked = (
-            Annotation.objects.select_for_update()
+            Annotation.objects.select_for_update(of=("self",))
             .select_related("claim__document__workspace", "rating")
             .get(pk=self.pk)
         )
