@@ -82,3 +82,38 @@ RatingFormSet = inlineformset_factory(
     can_delete=True,
     widgets={"colour": forms.TextInput(attrs={"type": "color"})},
 )
+
+
+class ImportForm(forms.Form):
+    """Paste text or upload a file; both go through the same importer and splitter."""
+
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Paste the text here, or upload a file below.",
+    )
+    file = forms.FileField(
+        required=False,
+        help_text="Plain text, Markdown, HTML, Word (.docx) or PDF with a text layer.",
+    )
+    title = forms.CharField(max_length=300, required=False, help_text="Default: from the file.")
+    speaker = forms.CharField(max_length=200, required=False, help_text="Who made the claims.")
+    source_url = forms.URLField(
+        max_length=2000, required=False, assume_scheme="https", label="Source URL"
+    )
+    published = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Published on"
+    )
+    language = forms.CharField(max_length=10, required=False, initial="en")
+
+    def clean_source_url(self):
+        url = self.cleaned_data["source_url"]
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("Only http:// and https:// links are allowed.")
+        return url
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("Paste some text or choose a file to import.")
+        return data

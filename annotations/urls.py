@@ -14,6 +14,7 @@ urlpatterns = [
     path("assigned/", views.assigned_to_me, name="assigned"),
     path("w/<slug:slug>/", views.workspace_detail, name="workspace"),
     path("w/<slug:slug>/settings/", views.workspace_settings, name="workspace_settings"),
+    path("w/<slug:slug>/import/", views.document_import, name="document_import"),
     path("documents/<int:pk>/", views.document_detail, name="document"),
     path("claims/<int:pk>/assign/", views.claim_assign, name="claim_assign"),
 ]

@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from annotations import importers
 from annotations.forms import (
     AddMemberForm,
     CreateAccountForm,
+    ImportForm,
     RatingFormSet,
     WorkspaceSettingsForm,
 )
@@ -67,6 +69,7 @@ def workspace_detail(request, slug):
             "workspace": workspace,
             "documents": documents,
             "can_manage": can(request.user, "workspace.manage", workspace),
+            "can_import": can(request.user, "document.import", workspace),
         },
     )
 
@@ -323,6 +326,86 @@ def assigned_to_me(request):
         .order_by("document", "start")[:500]
     )
     return render(request, "annotations/assigned.html", {"claims": claims})
+
+
+PREVIEW_LIMIT = 300
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_import(request, slug):
+    """Import with a preview: "Preview" shows the claims the splitter finds (an uploaded
+    file is converted and its text put in the form), "Import" stores the document."""
+    from annotations.services import import_document, segment
+
+    workspace = _workspace_for(request, slug, "document.import")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            imported = _imported(data)
+        except importers.ImportRefused as exc:
+            form.add_error("file" if data.get("file") else "text", str(exc))
+        else:
+            if "preview" in request.POST:
+                claims = segment(imported.text, data["language"] or imported.language or "en")
+                preview = {
+                    "claims": claims[:PREVIEW_LIMIT],
+                    "total": len(claims),
+                    "worthy": sum(
+                        c.checkworthiness >= workspace.checkworthiness_threshold for c in claims
+                    ),
+                }
+                # Keep what the file held, so "Import" posts the very text previewed.
+                form = ImportForm(
+                    initial={
+                        **{k: v for k, v in data.items() if k != "file"},
+                        "text": imported.text,
+                        "title": data["title"] or imported.title,
+                    }
+                )
+            else:
+                result = import_document(
+                    workspace,
+                    imported,
+                    title=data["title"],
+                    speaker=data["speaker"],
+                    source_url=data["source_url"],
+                    published=data["published"],
+                    language=data["language"],
+                    created_by=request.user,
+                )
+                if result.created:
+                    messages.success(request, f"Imported with {result.claims} claims.")
+                else:
+                    messages.info(request, "This text was already imported; here it is.")
+                return redirect("document", pk=result.document.pk)
+    return render(
+        request,
+        "annotations/import.html",
+        {"workspace": workspace, "form": form, "preview": preview},
+    )
+
+
+def _imported(data) -> importers.ImportedText:
+    from django.conf import settings
+
+    upload = data.get("file")
+    if upload is not None:
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise importers.ImportRefused(
+                f"The file has {upload.size:,} bytes; the limit is "
+                f"{settings.MAX_UPLOAD_BYTES:,}. Split it or import it with the command line.",
+                "too_large",
+            )
+        return importers.import_file(
+            upload.read(),
+            filename=upload.name,
+            content_type=upload.content_type,
+            max_chars=settings.MAX_DOCUMENT_CHARS,
+        )
+    return importers.import_text(data["text"], max_chars=settings.MAX_DOCUMENT_CHARS)
 
 
 @never_cache

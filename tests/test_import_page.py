@@ -1,0 +1,130 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from annotations.models import Document, Role
+from tests.factories import UserFactory, WorkspaceFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(client):
+    workspace = WorkspaceFactory()
+    client.force_login(member(workspace, Role.EDITOR))
+    return workspace
+
+
+def _url(workspace):
+    return reverse("document_import", args=[workspace.slug])
+
+
+def test_only_editors_import(client):
+    workspace = WorkspaceFactory()
+    client.force_login(member(workspace, Role.REVIEWER))
+    assert client.get(_url(workspace)).status_code == 403
+    client.force_login(UserFactory())
+    assert client.get(_url(workspace)).status_code == 404
+
+
+def test_preview_shows_claims_and_saves_nothing(client, desk):
+    response = client.post(
+        _url(desk), {"text": "GDP grew 2% in 2023. We must act.", "preview": "1", "language": "en"}
+    )
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert [c.text for c in preview["claims"]] == ["GDP grew 2% in 2023.", "We must act."]
+    assert Document.objects.count() == 0
+
+
+def test_import_pasted_text_redirects_to_the_document(client, desk):
+    response = client.post(
+        _url(desk),
+        {
+            "text": "GDP grew 2% in 2023. We must act.",
+            "title": "Speech",
+            "speaker": "PM",
+            "source_url": "https://example.org/speech",
+            "import": "1",
+        },
+    )
+    document = Document.objects.get()
+    assert response["Location"] == reverse("document", args=[document.pk])
+    assert (document.title, document.speaker, document.claims.count()) == ("Speech", "PM", 2)
+
+
+def test_uploaded_file_preview_puts_its_text_in_the_form(client, desk):
+    upload = SimpleUploadedFile("speech.md", b"# Budget\n\nTaxes rose 5%.\n", "text/markdown")
+    response = client.post(_url(desk), {"file": upload, "preview": "1"})
+    form = response.context["form"]
+    assert form.initial["text"] == "# Budget\n\nTaxes rose 5%."
+    assert form.initial["title"] == "Budget"
+    assert Document.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "image/png"), "image"),
+        (SimpleUploadedFile("x.txt", "café".encode("latin-1") * 10, "text/plain"), "UTF-8"),
+        (SimpleUploadedFile("x.xyz", b"hello", "application/x-unknown"), "xyz"),
+        (SimpleUploadedFile("x.txt", b"   ", "text/plain"), "no text to import"),
+    ],
+)
+def test_bad_files_are_refused_with_a_message(client, desk, upload, message):
+    response = client.post(_url(desk), {"file": upload, "import": "1"})
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["file"])
+    assert Document.objects.count() == 0
+
+
+def test_nothing_to_import_says_so(client, desk):
+    response = client.post(_url(desk), {"text": "  ", "import": "1"})
+    assert response.context["form"].non_field_errors() == [
+        "Paste some text or choose a file to import."
+    ]
+
+
+def test_javascript_source_url_is_refused_at_the_field(client, desk):
+    response = client.post(
+        _url(desk), {"text": "GDP grew 2%.", "source_url": "javascript:alert(1)", "import": "1"}
+    )
+    assert response.context["form"].errors["source_url"]
+    assert Document.objects.count() == 0
+
+
+def test_oversized_upload_is_refused(client, desk, settings):
+    settings.MAX_UPLOAD_BYTES = 100
+    upload = SimpleUploadedFile("big.txt", b"GDP grew 2%. " * 20, "text/plain")
+    response = client.post(_url(desk), {"file": upload, "import": "1"})
+    assert "the limit is 100" in " ".join(response.context["form"].errors["file"])
+
+
+def test_html_in_pasted_text_is_shown_as_text_in_the_preview(client, desk):
+    response = client.post(
+        _url(desk), {"text": "<script>alert(1)</script> rose 5%.", "preview": "1"}
+    )
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_docx_upload_is_imported(client, desk):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Programme", level=1)
+    document.add_paragraph("Unemployment fell to 5% in 2023.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    upload = SimpleUploadedFile(
+        "p.docx",
+        buffer.getvalue(),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    client.post(_url(desk), {"file": upload, "import": "1"})
+    stored = Document.objects.get()
+    assert stored.title == "Programme"
+    assert list(stored.claims.values_list("kind", flat=True)) == ["heading", "sentence"]
