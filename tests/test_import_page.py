@@ -70,7 +70,7 @@ def test_uploaded_file_preview_puts_its_text_in_the_form(client, desk):
         (SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "image/png"), "image"),
         (SimpleUploadedFile("x.txt", "café".encode("latin-1") * 10, "text/plain"), "UTF-8"),
         (SimpleUploadedFile("x.xyz", b"hello", "application/x-unknown"), "xyz"),
-        (SimpleUploadedFile("x.txt", b"   ", "text/plain"), "no text to import"),
+        (SimpleUploadedFile("x.txt", b"   ", "text/plain"), "is empty"),
     ],
 )
 def test_bad_files_are_refused_with_a_message(client, desk, upload, message):
