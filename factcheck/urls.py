@@ -6,6 +6,7 @@ admin.site.site_title = "Fact-checking workbench"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("annotations.api.urls")),
     path("", include("annotations.urls")),
     path("", include("annotations.exports.urls")),
 ]
