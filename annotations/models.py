@@ -7,6 +7,7 @@ review workflow live in model methods, which views, the API and the admin all ca
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import IntegrityError, models, transaction
@@ -321,9 +322,19 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # For matching: the text folded (case, punctuation, numbers in words) so that the
+    # same claim worded a little differently compares close (trigram index on PostgreSQL).
+    match_text = models.TextField(blank=True, default="")
+    # Full-text search on PostgreSQL; unused (NULL) on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    # Set on import when the claim matches an earlier published verdict.
+    prior_verdict = models.ForeignKey(
+        "Verdict", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    prior_similarity = models.FloatField(null=True, blank=True)
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector", "match_text"])
 
     class Meta:
         ordering = ["document", "start", "end"]
@@ -453,9 +464,14 @@ class Annotation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the annotation started from an earlier verdict on a similar claim.
+    reused_from = models.ForeignKey(
+        "Verdict", null=True, blank=True, on_delete=models.SET_NULL, related_name="reuses"
+    )
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = AnnotationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["claim", "created_at", "id"]
@@ -846,8 +862,9 @@ class Verdict(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     retraction_note = models.TextField(blank=True)
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["claim", "published_at", "id"]
