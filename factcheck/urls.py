@@ -10,3 +10,6 @@ urlpatterns = [
     path("", include("annotations.urls")),
     path("", include("annotations.exports.urls")),
 ]
+
+handler400 = "annotations.errors.bad_request"
+handler500 = "annotations.errors.server_error"
