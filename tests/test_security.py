@@ -89,12 +89,13 @@ def test_oversized_request_answers_413_with_a_message(client, settings):
     assert api.json()["code"] == "too_large"
 
 
-def _run_with_unreachable_database(path):
+def _run_with_unreachable_database(path, method="get"):
     """A fresh process whose DATABASE_URL points at a closed port."""
+    data = "{'username': 'erin', 'password': 'x'}" if method == "post" else "{}"
     code = (
         "import django; django.setup();"
         "from django.test import Client;"
-        f"r = Client(raise_request_exception=False).get({path!r});"
+        f"r = Client(raise_request_exception=False).{method}({path!r}, {data});"
         "print(r.status_code); print(r.content.decode())"
     )
     env = {
@@ -126,7 +127,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
 
 
 def test_pages_answer_503_without_a_stack_trace_when_the_database_is_down():
-    status, body = _run_with_unreachable_database("/login/")
+    status, body = _run_with_unreachable_database("/login/", method="post")
     assert status == 503
     assert "cannot reach its database" in body
     assert "Traceback" not in body
