@@ -151,6 +151,9 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.ANNOTATOR)
+    email_notifications = models.BooleanField(
+        default=False, help_text="Also send this desk's notifications by email."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -1161,8 +1164,34 @@ class Notification(models.Model):
         """Notify everyone listed except the actor."""
         if annotation is not None and claim is None:
             claim = annotation.claim
+        recipients = {rid for rid in recipient_ids if rid != actor.pk}
+        if not recipients:
+            return
         cls.objects.bulk_create(
             cls(recipient_id=rid, actor=actor, kind=kind, claim=claim, annotation=annotation)
-            for rid in set(recipient_ids)
-            if rid != actor.pk
+            for rid in recipients
         )
+        if claim is not None:
+            emails = list(
+                Membership.objects.filter(
+                    workspace_id=claim.document.workspace_id,
+                    user_id__in=recipients,
+                    email_notifications=True,
+                    user__is_active=True,
+                )
+                .exclude(user__email="")
+                .values_list("user__email", flat=True)
+            )
+            if emails:
+                subject = f"{cls.Kind(kind).label}: {claim.text[:60]}"
+                transaction.on_commit(lambda: _email_notification(emails, subject, actor, claim))
+
+
+def _email_notification(emails, subject, actor, claim) -> None:
+    from django.core.mail import send_mass_mail
+    from django.urls import reverse
+
+    link = settings.SITE_URL + reverse("document", args=[claim.document_id]) + f"#claim-{claim.pk}"
+    body = f"{subject}\nBy {actor.get_username()}.\n\n{claim.text}\n\n{link}\n"
+    # One message per recipient, so nobody sees the others' addresses.
+    send_mass_mail([(subject, body, None, [email]) for email in emails], fail_silently=True)

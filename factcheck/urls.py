@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("annotations.api.urls")),
     path("", include("annotations.urls")),
+    path("", include("annotations.account_views")),
     path("", include("annotations.exports.urls")),
 ]
 
