@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.forms import inlineformset_factory
 
-from annotations.models import Membership, Rating, RatingScale, Role, Workspace
+from annotations.models import Claim, Membership, Rating, RatingScale, Role, Source, Workspace
 
 
 class WorkspaceSettingsForm(forms.ModelForm):
@@ -117,3 +117,95 @@ class ImportForm(forms.Form):
         if not data.get("file") and not (data.get("text") or "").strip():
             raise forms.ValidationError("Paste some text or choose a file to import.")
         return data
+
+
+def _http_url(value: str, required: bool) -> str:
+    """Refuse non-http(s) schemes with a message that says so, before URL syntax."""
+    from django.core.validators import URLValidator
+
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise forms.ValidationError("Enter the URL of the source.")
+        return ""
+    if not value.lower().startswith(("http://", "https://")):
+        raise forms.ValidationError("Only http:// and https:// links are allowed.")
+    URLValidator(schemes=["http", "https"], message="Enter a valid URL.")(value)
+    return value
+
+
+class SourceForm(forms.ModelForm):
+    """A source on an annotation. URLs are plain text fields so that a `javascript:` or
+    `ftp:` link gets the scheme message at the field, not a generic one."""
+
+    url = forms.CharField(max_length=2000, label="URL")
+    archive_url = forms.CharField(max_length=2000, required=False, label="Archive URL")
+
+    class Meta:
+        model = Source
+        fields = ["url", "title", "publisher", "published", "excerpt", "stance", "archive_url"]
+        widgets = {
+            "published": forms.DateInput(attrs={"type": "date"}),
+            "excerpt": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"published": "Published on", "excerpt": "Quoted excerpt"}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_url(self):
+        return _http_url(self.cleaned_data.get("url"), required=True)
+
+    def clean_archive_url(self):
+        return _http_url(self.cleaned_data.get("archive_url"), required=False)
+
+
+class AnnotationForm(forms.Form):
+    """The fields of my annotation as posted from the claim panel."""
+
+    rating = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    summary = forms.CharField(max_length=600, required=False)
+    note = forms.CharField(required=False, strip=False)
+    version = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, *args, ratings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ratings = {r.pk: r for r in ratings}
+        self.fields["rating"].choices = [("", "—")] + [(r.pk, r.label) for r in ratings]
+
+    def model_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "rating": self.ratings.get(data["rating"]) if data["rating"] else None,
+            "summary": data["summary"].strip(),
+            "note": data["note"],
+        }
+
+
+class ClaimDetailsForm(forms.Form):
+    restatement = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    not_checkable = forms.BooleanField(required=False, label="Not checkable")
+
+
+class ClaimFilterForm(forms.Form):
+    """Filters of the document page, from the query string."""
+
+    worthy = forms.BooleanField(required=False, label="Check-worthy only")
+    state = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any state"), *Claim.State.choices],
+    )
+    mine = forms.BooleanField(required=False, label="Assigned to me")
+    review = forms.BooleanField(required=False, label="Needs my review")
+    rating = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, ratings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = [("", "Any rating")] + [(r.pk, r.label) for r in ratings]
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(
+            v not in (None, "", False) for v in self.cleaned_data.values()
+        )

@@ -1,38 +1,68 @@
+import re
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count, Prefetch, ProtectedError
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    ProtectedError,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annotations import importers
+from annotations import anchoring, checkworthiness, importers, layout
 from annotations.forms import (
     AddMemberForm,
+    AnnotationForm,
+    ClaimDetailsForm,
+    ClaimFilterForm,
     CreateAccountForm,
     ImportForm,
     RatingFormSet,
+    SourceForm,
     WorkspaceSettingsForm,
 )
 from annotations.models import (
     Annotation,
     Claim,
+    ClaimKind,
     Comment,
     Document,
     Flag,
     Membership,
     Notification,
+    Rating,
     Role,
+    Source,
+    Verdict,
+    VersionConflict,
     WorkflowError,
     Workspace,
 )
-from annotations.permissions import EDITOR, REVIEWER, can, forget_roles, roles_of
+from annotations.permissions import (
+    ANNOTATOR,
+    EDITOR,
+    REVIEWER,
+    can,
+    forget_roles,
+    roles_of,
+)
 
 
 @login_required
@@ -58,10 +88,51 @@ def _workspace_for(request, slug, action="document.read") -> Workspace:
     return workspace
 
 
+def _count_per_document(queryset):
+    """A subquery counting the rows of `queryset` (claims) per outer document."""
+    counted = (
+        queryset.filter(document=OuterRef("pk"))
+        .order_by()
+        .values("document")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 @login_required
 def workspace_detail(request, slug):
+    """The workspace's documents, each with its progress and published ratings."""
     workspace = _workspace_for(request, slug)
-    documents = workspace.documents.annotate(claim_count=Count("claims")).defer("text")
+    claims = Claim.objects.all()
+    visible = Annotation.objects.filter(claim=OuterRef("pk"), hidden=False)
+    published = Verdict.objects.filter(
+        claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True
+    )
+    # Queries: documents with four counts (subqueries), the scale, the published ratings.
+    documents = list(
+        workspace.documents.defer("text").annotate(
+            claim_count=_count_per_document(claims),
+            annotated_count=_count_per_document(claims.filter(Exists(visible))),
+            approved_count=_count_per_document(
+                claims.filter(Exists(visible.filter(status=Annotation.Status.APPROVED)))
+            ),
+            published_count=_count_per_document(claims.filter(Exists(published))),
+        )
+    )
+    ratings = list(Rating.objects.filter(scale__workspace=workspace))
+    distribution = defaultdict(dict)
+    for document_id, rating_id, n in (
+        Verdict.objects.filter(
+            claim__document__workspace=workspace, is_current=True, retracted_at__isnull=True
+        )
+        .values_list("claim__document_id", "rating_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        distribution[document_id][rating_id] = n
+    for document in documents:
+        document.rating_bar = rating_bar(ratings, distribution.get(document.pk, {}))
     return render(
         request,
         "annotations/workspace.html",
@@ -74,32 +145,194 @@ def workspace_detail(request, slug):
     )
 
 
+BAR_WIDTH, BAR_HEIGHT = 120, 12
+
+
+def rating_bar(ratings, counts: dict[int, int]):
+    """A small SVG bar of published ratings, in scale order; the label says it in words."""
+    total = sum(counts.values())
+    if not total:
+        return format_html('<span class="muted">none published</span>')
+    words = ", ".join(f"{r.label} {counts[r.pk]}" for r in ratings if counts.get(r.pk))
+    parts, x = [], 0.0
+    for r in ratings:
+        n = counts.get(r.pk, 0)
+        if not n:
+            continue
+        width = BAR_WIDTH * n / total
+        colour = r.colour if _HEX_COLOUR.match(r.colour) else "#6e7781"
+        parts.append((f"{x:.2f}", f"{width:.2f}", colour, f"{r.label}: {n}"))
+        x += width
+    rects = format_html_join(
+        "",
+        '<rect x="{}" y="0" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
+        ((x, w, BAR_HEIGHT, c, t) for x, w, c, t in parts),
+    )
+    return format_html(
+        '<svg class="rating-bar" role="img" aria-label="{}" width="{}" height="{}" '
+        'viewBox="0 0 {} {}">{}</svg> <span class="rating-bar-words">{}</span>',
+        f"Published ratings: {words}",
+        BAR_WIDTH,
+        BAR_HEIGHT,
+        BAR_WIDTH,
+        BAR_HEIGHT,
+        rects,
+        words,
+    )
+
+
 @login_required
 def document_detail(request, pk):
+    """The document as the reader sees it, every claim marked; the claim panel opens beside
+    it (lazily from the browser, or server-rendered for ?claim=N)."""
     document = get_object_or_404(Document.objects.select_related("workspace"), pk=pk)
     if not can(request.user, "document.read", document):
         raise Http404("No such document.")
     workspace = document.workspace
     role = roles_of(request.user).get(workspace.pk)
-    claims = list(Claim.objects.filter(document=document).with_state().defer("restatement"))
-    # Queries: the annotations this user may see, their sources and visible comments.
-    visible_comments = Comment.objects.select_related("author")
-    if role != EDITOR:
-        visible_comments = visible_comments.filter(hidden=False)
-    annotations = (
-        Annotation.objects.visible_to(request.user, workspace)
-        .filter(claim__document=document)
-        .select_related("author", "rating")
-        .prefetch_related("sources", Prefetch("comments", queryset=visible_comments))
+    ratings = _scale(workspace)
+    filters = ClaimFilterForm(request.GET or None, ratings=ratings)
+    claims = _claims_with_state(request.user, role, document)
+    # Queries: claims with their state, current verdict ratings, and (when filtering) the
+    # ids of the claims that match.
+    claims = list(claims.only("id", "start", "end", "kind", "checkworthiness", "not_checkable"))
+    verdict_ratings = dict(
+        Verdict.objects.filter(
+            claim__document=document, is_current=True, retracted_at__isnull=True
+        ).values_list("claim_id", "rating_id")
     )
-    by_claim = defaultdict(list)
-    for annotation in annotations:
-        by_claim[annotation.claim_id].append(annotation)
-    rows = [(claim, by_claim.get(claim.pk, [])) for claim in claims]
-    context = {"document": document, "workspace": workspace, "rows": rows, "role": role}
+    shown = None
+    if filters.active:
+        shown = set(
+            _filtered(request.user, role, document, filters.cleaned_data).values_list(
+                "id", flat=True
+            )
+        )
+    base_query = request.GET.copy()
+    base_query.pop("claim", None)
+    marked = []
+    by_rating = {r.pk: r for r in ratings}
+    for number, claim in enumerate(claims, 1):
+        claim.number = number
+        if shown is not None and claim.pk not in shown:
+            continue
+        marked.append(
+            _marked(claim, by_rating.get(verdict_ratings.get(claim.pk)), base_query.urlencode())
+        )
+    context = {
+        "document": document,
+        "workspace": workspace,
+        "role": role,
+        "text_html": mark_safe(layout.render(document.text, marked)),  # escaped by layout
+        "claim_count": len(claims),
+        "shown_count": len(marked),
+        "filters": filters,
+        "filtering": shown is not None,
+        "ratings": ratings,
+        "is_reviewer": role in (REVIEWER, EDITOR),
+    }
     if role in (REVIEWER, EDITOR):
         context["agreement"] = document_agreement(document)
+    open_id = request.GET.get("claim", "")
+    if open_id.isdigit():
+        claim = Claim.objects.filter(document=document, pk=int(open_id)).first()
+        if claim is not None:
+            context.update(_panel_context(request, claim), panel=True)
     return render(request, "annotations/document.html", context)
+
+
+STATE_ICONS = {
+    Claim.State.UNCHECKED: "○",
+    Claim.State.IN_PROGRESS: "◐",
+    Claim.State.APPROVED: "✓",
+    Claim.State.PUBLISHED: "★",
+}
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _scale(workspace) -> list[Rating]:
+    """The workspace's ratings in order, each with a colour safe to put in a style."""
+    ratings = list(Rating.objects.filter(scale__workspace=workspace))
+    for rating in ratings:
+        rating.swatch = rating.colour if _HEX_COLOUR.match(rating.colour) else "#6e7781"
+    return ratings
+
+
+def _claims_with_state(user, role, document):
+    """Claims with has_verdict/has_approved/has_annotation. A blind workspace's annotator
+    derives the state only from what they may see, so colours do not leak colleagues' work."""
+    claims = Claim.objects.filter(document=document)
+    if role != ANNOTATOR or not document.workspace.blind:
+        return claims.with_state()
+    visible = Annotation.objects.visible_to(user, document.workspace).filter(
+        claim=OuterRef("pk"), hidden=False
+    )
+    published = Verdict.objects.filter(
+        claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True
+    )
+    return claims.annotate(
+        has_verdict=Exists(published),
+        has_approved=Exists(visible.filter(status=Annotation.Status.APPROVED)),
+        has_annotation=Exists(visible),
+    )
+
+
+def _filtered(user, role, document, data):
+    claims = _claims_with_state(user, role, document)
+    if data.get("worthy"):
+        claims = claims.check_worthy().filter(not_checkable=False)
+    state = data.get("state")
+    if state == Claim.State.PUBLISHED:
+        claims = claims.filter(has_verdict=True)
+    elif state == Claim.State.APPROVED:
+        claims = claims.filter(has_verdict=False, has_approved=True)
+    elif state == Claim.State.IN_PROGRESS:
+        claims = claims.filter(has_verdict=False, has_approved=False, has_annotation=True)
+    elif state == Claim.State.UNCHECKED:
+        claims = claims.filter(has_verdict=False, has_approved=False, has_annotation=False)
+    if data.get("mine"):
+        claims = claims.filter(assignee=user)
+    visible = Annotation.objects.visible_to(user, document.workspace).filter(
+        claim=OuterRef("pk"), hidden=False
+    )
+    if data.get("review"):
+        if role not in (REVIEWER, EDITOR):
+            return claims.none()
+        claims = claims.filter(
+            Exists(visible.filter(status=Annotation.Status.SUBMITTED).exclude(author=user))
+        )
+    if data.get("rating"):
+        verdicts = Verdict.objects.filter(
+            claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True
+        )
+        claims = claims.filter(
+            Exists(verdicts.filter(rating_id=data["rating"]))
+            | Exists(visible.filter(rating_id=data["rating"]))
+        )
+    return claims
+
+
+def _marked(claim, rating, query) -> layout.MarkedClaim:
+    state = claim.state
+    label = f"Claim {claim.number}, {claim.State(state).label.lower()}"
+    attrs = f' data-state="{state}" data-number="{claim.number}"'
+    rating_html = ""
+    if rating is not None:
+        label += f", rated {rating.label}"
+        attrs += f' data-rating="{rating.pk}"'
+        if _HEX_COLOUR.match(rating.colour):
+            attrs += f' style="--rating: {rating.colour}"'
+        rating_html = f'<span class="claim-rating">{escape(rating.label)}</span>'
+    if claim.not_checkable:
+        label += ", not checkable"
+    href = f"?{escape(query)}&amp;claim={claim.pk}" if query else f"?claim={claim.pk}"
+    badge = (
+        f'<a class="claim-badge" href="{href}#claim-{claim.pk}" data-claim="{claim.pk}"'
+        f' aria-label="{escape(label)}"><span class="claim-no">{claim.number}</span>'
+        f'<span class="claim-icon" aria-hidden="true">{STATE_ICONS[state]}</span>'
+        f"{rating_html}</a>"
+    )
+    return layout.MarkedClaim(claim.pk, claim.start, claim.end, claim.kind, attrs, badge)
 
 
 def document_agreement(document):
@@ -299,9 +532,7 @@ def _change_member(request, workspace):
 @login_required
 @require_POST
 def claim_assign(request, pk):
-    claim = get_object_or_404(Claim.objects.select_related("document__workspace"), pk=pk)
-    if not can(request.user, "document.read", claim):
-        raise Http404
+    claim = _readable_claim(request, pk)
     assignee = None
     if request.POST.get("assignee"):
         assignee = get_user_model().objects.filter(pk=request.POST["assignee"]).first()
@@ -310,7 +541,13 @@ def claim_assign(request, pk):
     except WorkflowError as exc:
         if exc.status_code == 404:
             raise Http404 from None
+        if request.htmx:
+            return _panel(request, claim, error=exc)
         messages.error(request, exc.message)
+    else:
+        if request.htmx:
+            who = assignee.get_username() if assignee else "nobody"
+            return _panel(request, claim, message=f"Assigned to {who}.")
     return redirect("document", pk=claim.document_id)
 
 
@@ -419,3 +656,487 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return HttpResponse('{"status": "ok", "database": "ok"}', content_type="application/json")
+
+
+# --- The claim panel ----------------------------------------------------------------------
+#
+# GET /claims/<id>/panel/ renders the panel; every POST below calls one model method and
+# answers with the panel again (htmx swaps it in place), carrying the outcome as a message
+# and the WorkflowError's status code. Without htmx the POSTs redirect to the document
+# page with the panel open, the outcome as a flash message.
+
+
+def _readable_claim(request, pk) -> Claim:
+    claim = get_object_or_404(Claim.objects.select_related("document__workspace"), pk=pk)
+    if not can(request.user, "document.read", claim):
+        raise Http404("No such claim.")
+    return claim
+
+
+def _readable_annotation(request, pk) -> Annotation:
+    annotation = get_object_or_404(
+        Annotation.objects.select_related("claim__document__workspace", "author", "rating"),
+        pk=pk,
+    )
+    if not can(request.user, "document.read", annotation):
+        raise Http404("No such annotation.")
+    return annotation
+
+
+def _readable_comment(request, pk) -> Comment:
+    comment = get_object_or_404(
+        Comment.objects.select_related("annotation__claim__document__workspace"), pk=pk
+    )
+    if not can(request.user, "document.read", comment):
+        raise Http404("No such comment.")
+    return comment
+
+
+def _panel_context(request, claim, **extra) -> dict:
+    user = request.user
+    workspace = claim.document.workspace
+    role = roles_of(user).get(workspace.pk)
+    claim = (
+        _claims_with_state(user, role, claim.document)
+        .filter(pk=claim.pk)
+        .select_related("document__workspace", "assignee")
+        .get()
+    )
+    claim.number = (
+        Claim.objects.filter(document_id=claim.document_id)
+        .filter(Q(start__lt=claim.start) | Q(start=claim.start, end__lt=claim.end))
+        .count()
+        + 1
+    )
+    ratings = _scale(workspace)
+    comments = Comment.objects.select_related("author").order_by("created_at", "id")
+    if role != EDITOR:
+        comments = comments.filter(hidden=False)
+    annotations = list(
+        Annotation.objects.visible_to(user, workspace)
+        .filter(claim=claim)
+        .select_related("author", "rating")
+        .prefetch_related("sources", Prefetch("comments", queryset=comments))
+        .order_by("created_at", "id")
+    )
+    mine = next((a for a in annotations if a.author_id == user.pk), None)
+    others = [a for a in annotations if a.author_id != user.pk]
+    from annotations.exports.markdown import render_markdown
+
+    edit_forms = extra.pop("edit_forms", {})
+    for annotation in annotations:
+        annotation.claim = claim
+        annotation.note_html = render_markdown(annotation.note) if annotation.note else ""
+        for source in annotation.sources.all():
+            if annotation is mine:
+                source.form = edit_forms.get(source.pk) or SourceForm(
+                    instance=source, prefix=f"source-{source.pk}"
+                )
+        annotation.can_review = can(user, "annotation.review", annotation)
+        annotation.can_publish = can(user, "verdict.publish", annotation)
+        annotation.threads = _threads(annotation.comments.all())
+    blind_hidden = (
+        role == ANNOTATOR
+        and workspace.blind
+        and (mine is None or mine.status == Annotation.Status.DRAFT)
+    )
+    verdicts = list(
+        claim.verdicts.select_related("rating", "published_by", "retracted_by").order_by(
+            "published_at", "id"
+        )
+    )
+    current = next((v for v in verdicts if v.is_current and not v.is_retracted), None)
+    posted = extra.pop("annotation_form", None)
+    if posted is None:
+        initial = {"summary": "", "note": "", "rating": None, "version": None}
+        if mine is not None:
+            initial = {
+                "summary": mine.summary,
+                "note": mine.note,
+                "rating": mine.rating_id,
+                "version": mine.version,
+            }
+        posted = initial
+    context = {
+        "claim": claim,
+        "workspace": workspace,
+        "role": role,
+        "reasons": checkworthiness.explain(claim.text, claim.kind),
+        "worthy": claim.checkworthiness >= workspace.checkworthiness_threshold,
+        "ratings": ratings,
+        "mine": mine,
+        "my_values": posted,
+        "others": [] if blind_hidden else others,
+        "blind_hidden": blind_hidden,
+        "verdicts": verdicts,
+        "current_verdict": current,
+        "is_editor": can(user, "moderate", claim),
+        "can_publish": can(user, "verdict.publish", claim),
+        "can_write": can(user, "annotation.write", claim),
+        "source_form": extra.pop("source_form", None) or SourceForm(prefix="new"),
+        "members": (
+            workspace.memberships.select_related("user").order_by("user__username")
+            if role == EDITOR
+            else ()
+        ),
+        "state_icon": STATE_ICONS[claim.state],
+        "state_label": Claim.State(claim.state).label,
+        "field_errors": {},
+    }
+    if current is not None and _HEX_COLOUR.match(current.rating.colour):
+        context["state_colour"] = current.rating.colour
+    context.update(extra)
+    return context
+
+
+def _threads(comments):
+    """Root comments, each with its replies, in order."""
+    roots, replies = [], defaultdict(list)
+    for comment in comments:
+        (replies[comment.parent_id] if comment.parent_id else roots).append(comment)
+    for root in roots:
+        root.thread_replies = replies.get(root.pk, [])
+    return roots
+
+
+def _panel(request, claim, *, status=200, message="", error=None, **extra):
+    """The panel with an outcome: a success message, or a WorkflowError shown with its
+    status (404 becomes Http404, so blind mode and non-members see nothing)."""
+    if error is not None:
+        if error.status_code == 404:
+            raise Http404(error.message)
+        status = error.status_code
+        message = error.message
+        field = getattr(error, "field", None)
+        if field:
+            extra.setdefault("field_errors", {})[field] = error.message
+    if not request.htmx:
+        if message:
+            (messages.error if status >= 400 else messages.success)(request, message)
+        url = reverse("document", args=[claim.document_id])
+        return redirect(f"{url}?claim={claim.pk}#claim-{claim.pk}")
+    context = _panel_context(request, claim, **extra)
+    context.update({"message": message, "message_is_error": status >= 400})
+    return render(request, "annotations/claim_panel.html", context, status=status)
+
+
+@login_required
+@require_GET
+def claim_panel(request, pk):
+    claim = _readable_claim(request, pk)
+    return render(request, "annotations/claim_panel.html", _panel_context(request, claim))
+
+
+@login_required
+@require_POST
+def claim_details(request, pk):
+    claim = _readable_claim(request, pk)
+    form = ClaimDetailsForm(request.POST)
+    form.is_valid()
+    try:
+        claim.update_details(
+            request.user,
+            restatement=form.cleaned_data.get("restatement", "").strip(),
+            not_checkable=form.cleaned_data.get("not_checkable", False),
+        )
+    except WorkflowError as exc:
+        return _panel(request, claim, error=exc)
+    return _panel(request, claim, message="Claim details saved.")
+
+
+@login_required
+@require_POST
+def claim_annotation(request, pk):
+    """Save (start or edit), submit, or delete my annotation on the claim."""
+    claim = _readable_claim(request, pk)
+    action = request.POST.get("action", "save")
+    ratings = list(Rating.objects.filter(scale__workspace=claim.document.workspace))
+    form = AnnotationForm(request.POST, ratings=ratings)
+    mine = Annotation.objects.filter(claim=claim, author=request.user).first()
+    if action == "delete":
+        if mine is None:
+            return _panel(request, claim, message="There is no draft to delete.", status=404)
+        try:
+            mine.delete_draft(request.user)
+        except WorkflowError as exc:
+            return _panel(request, claim, error=exc)
+        return _panel(request, claim, message="Draft deleted.")
+    if not form.is_valid():
+        errors = {name: " ".join(e) for name, e in form.errors.items()}
+        return _panel(
+            request,
+            claim,
+            status=400,
+            message="Check the fields marked below.",
+            field_errors=errors,
+            annotation_form=request.POST.dict(),
+        )
+    fields = form.model_fields()
+    version = form.cleaned_data["version"]
+    posted = {**form.cleaned_data, "version": version}
+    try:
+        with transaction.atomic():
+            if mine is None:
+                mine = Annotation.start(claim, request.user, **fields)
+            else:
+                mine.edit(request.user, expected_version=version, **fields)
+            if action == "submit":
+                mine.submit(request.user)
+    except VersionConflict as exc:
+        current = exc.current
+        return _panel(
+            request,
+            claim,
+            error=exc,
+            conflict={"mine": {**fields}, "current": current},
+            annotation_form={**posted, "version": current.version},
+        )
+    except WorkflowError as exc:
+        return _panel(request, claim, error=exc, annotation_form=posted)
+    done = "Submitted for review." if action == "submit" else "Saved."
+    return _panel(request, claim, message=done)
+
+
+def _my_annotation_for_sources(request, claim):
+    """My annotation on the claim, started as a draft if I have none yet."""
+    mine = Annotation.objects.filter(claim=claim, author=request.user).first()
+    if mine is None:
+        return Annotation.start(claim, request.user)
+    return mine
+
+
+@login_required
+@require_POST
+def source_add(request, pk):
+    claim = _readable_claim(request, pk)
+    form = SourceForm(request.POST, prefix="new")
+    if not form.is_valid():
+        return _panel(
+            request, claim, status=400, message="Check the source's fields.", source_form=form
+        )
+    try:
+        with transaction.atomic():
+            mine = _my_annotation_for_sources(request, claim)
+            position = mine.sources.count()
+            mine.add_source(request.user, position=position, **form.cleaned_data)
+    except WorkflowError as exc:
+        return _panel(request, claim, error=exc, source_form=form)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _panel(
+            request, claim, status=400, message="Check the source's fields.", source_form=form
+        )
+    return _panel(request, claim, message="Source added.")
+
+
+@login_required
+@require_POST
+def source_edit(request, pk):
+    """Edit or remove one of my sources; recorded as an edit of the annotation (touch)."""
+    source = get_object_or_404(
+        Source.objects.select_related("annotation__claim__document__workspace"), pk=pk
+    )
+    if not can(request.user, "document.read", source):
+        raise Http404("No such source.")
+    annotation, claim = source.annotation, source.annotation.claim
+    remove = request.POST.get("action") == "remove"
+    form = SourceForm(request.POST, instance=source, prefix=f"source-{source.pk}")
+    if not remove and not form.is_valid():
+        return _panel(
+            request,
+            claim,
+            status=400,
+            message="Check the source's fields.",
+            edit_forms={source.pk: form},
+        )
+    try:
+        with transaction.atomic():
+            annotation.touch(request.user)
+            if remove:
+                source.delete()
+            else:
+                form.instance.full_clean()
+                form.save()
+    except WorkflowError as exc:
+        return _panel(request, claim, error=exc)
+    except ValidationError as exc:
+        return _panel(
+            request, claim, status=400, message=" ".join(exc.messages), edit_forms={source.pk: form}
+        )
+    return _panel(request, claim, message="Source removed." if remove else "Source saved.")
+
+
+@login_required
+@require_POST
+def annotation_review(request, pk):
+    annotation = _readable_annotation(request, pk)
+    body = request.POST.get("body", "")
+    version = request.POST.get("version")
+    version = int(version) if version and version.isdigit() else None
+    try:
+        if request.POST.get("decision") == "approve":
+            annotation.approve(request.user, body, expected_version=version)
+            done = "Approved."
+        else:
+            annotation.request_changes(request.user, body, expected_version=version)
+            done = "Changes requested."
+    except WorkflowError as exc:
+        return _panel(request, annotation.claim, error=exc)
+    return _panel(request, annotation.claim, message=done)
+
+
+@login_required
+@require_POST
+def annotation_comment(request, pk):
+    annotation = _readable_annotation(request, pk)
+    parent = None
+    if request.POST.get("parent", "").isdigit():
+        parent = Comment.objects.filter(pk=request.POST["parent"], annotation=annotation).first()
+    try:
+        Comment.post(annotation, request.user, request.POST.get("body", ""), parent=parent)
+    except WorkflowError as exc:
+        return _panel(request, annotation.claim, error=exc)
+    return _panel(request, annotation.claim, message="Comment posted.")
+
+
+@login_required
+@require_POST
+def comment_resolve(request, pk):
+    comment = _readable_comment(request, pk)
+    try:
+        comment.resolve_thread(request.user)
+    except WorkflowError as exc:
+        return _panel(request, comment.annotation.claim, error=exc)
+    return _panel(request, comment.annotation.claim, message="Thread resolved.")
+
+
+@login_required
+@require_POST
+def annotation_flag(request, pk):
+    annotation = _readable_annotation(request, pk)
+    try:
+        Flag.raise_on(annotation, request.user, request.POST.get("reason", ""))
+    except WorkflowError as exc:
+        return _panel(request, annotation.claim, error=exc)
+    return _panel(request, annotation.claim, message="Flagged; an editor will look at it.")
+
+
+@login_required
+@require_POST
+def comment_flag(request, pk):
+    comment = _readable_comment(request, pk)
+    try:
+        Flag.raise_on(comment, request.user, request.POST.get("reason", ""))
+    except WorkflowError as exc:
+        return _panel(request, comment.annotation.claim, error=exc)
+    return _panel(request, comment.annotation.claim, message="Flagged; an editor will look at it.")
+
+
+@login_required
+@require_POST
+def annotation_hide(request, pk):
+    annotation = _readable_annotation(request, pk)
+    hide = request.POST.get("hidden") == "1"
+    try:
+        if hide:
+            annotation.hide(request.user, request.POST.get("note", ""))
+        else:
+            annotation.unhide(request.user, request.POST.get("note", ""))
+    except WorkflowError as exc:
+        return _panel(request, annotation.claim, error=exc)
+    return _panel(request, annotation.claim, message="Hidden." if hide else "Shown again.")
+
+
+@login_required
+@require_POST
+def comment_hide(request, pk):
+    comment = _readable_comment(request, pk)
+    hide = request.POST.get("hidden") == "1"
+    try:
+        if hide:
+            comment.hide(request.user, request.POST.get("note", ""))
+        else:
+            comment.unhide(request.user, request.POST.get("note", ""))
+    except WorkflowError as exc:
+        return _panel(request, comment.annotation.claim, error=exc)
+    return _panel(request, comment.annotation.claim, message="Hidden." if hide else "Shown again.")
+
+
+@login_required
+@require_POST
+def annotation_publish(request, pk):
+    annotation = _readable_annotation(request, pk)
+    try:
+        verdict = Verdict.publish(annotation, request.user, request.POST.get("note", ""))
+    except WorkflowError as exc:
+        return _panel(request, annotation.claim, error=exc)
+    done = "Correction published." if verdict.is_correction else "Verdict published."
+    return _panel(request, annotation.claim, message=done)
+
+
+@login_required
+@require_POST
+def verdict_retract(request, pk):
+    verdict = get_object_or_404(Verdict.objects.select_related("claim__document__workspace"), pk=pk)
+    if not can(request.user, "document.read", verdict):
+        raise Http404("No such verdict.")
+    try:
+        verdict.retract(request.user, request.POST.get("note", ""))
+    except WorkflowError as exc:
+        return _panel(request, verdict.claim, error=exc)
+    return _panel(request, verdict.claim, message="Verdict retracted.")
+
+
+@login_required
+@require_POST
+def note_preview(request):
+    """The note as it will show: Markdown rendered, then sanitised (no scripts, no
+    javascript: links)."""
+    from annotations.exports.markdown import render_markdown
+
+    note = request.POST.get("note", "")
+    html = render_markdown(note) if note.strip() else ""
+    return render(request, "annotations/note_preview.html", {"html": html})
+
+
+@login_required
+@require_POST
+def claim_create(request, pk):
+    """A `selection` claim from a reader's selection: start/end in code points, validated
+    and trimmed by anchoring.check_span. Answers JSON; an existing claim at the trimmed
+    span is returned instead of a duplicate."""
+    document = get_object_or_404(Document.objects.select_related("workspace"), pk=pk)
+    if not can(request.user, "document.read", document):
+        raise Http404("No such document.")
+    if not can(request.user, "claim.create", document):
+        return JsonResponse({"error": "You cannot add claims here."}, status=403)
+    try:
+        start, end = int(request.POST.get("start", "")), int(request.POST.get("end", ""))
+    except ValueError:
+        return JsonResponse({"error": "Select some words of the text first."}, status=400)
+    try:
+        start, end = anchoring.check_span(document.text, start, end)
+    except anchoring.SpanError as exc:
+        message = f"No claim added: {exc}." if str(exc) else "No claim added."
+        return JsonResponse({"error": message}, status=400)
+    text = document.text[start:end]
+    try:
+        with transaction.atomic():
+            claim, created = Claim.objects.get_or_create(
+                document=document,
+                start=start,
+                end=end,
+                defaults={
+                    "kind": ClaimKind.SELECTION,
+                    "text": text,
+                    "checkworthiness": checkworthiness.score(text, ClaimKind.SELECTION),
+                    "created_by": request.user,
+                },
+            )
+    except IntegrityError:
+        claim, created = Claim.objects.get(document=document, start=start, end=end), False
+    return JsonResponse(
+        {"id": claim.pk, "start": claim.start, "end": claim.end, "created": created},
+        status=201 if created else 200,
+    )

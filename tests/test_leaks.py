@@ -96,6 +96,8 @@ def pages(client, desk):
         reverse("home"),
         reverse("workspace", args=[desk.workspace.slug]),
         reverse("document", args=[desk.document.pk]),
+        reverse("claim_panel", args=[desk.claim.pk]),
+        reverse("claim_panel", args=[desk.other_claim.pk]),
         reverse("review_queue"),
         reverse("flag_queue"),
         reverse("notifications"),

@@ -1,0 +1,162 @@
+"""The document text as the reader sees it, with every claim marked: pure, no Django.
+
+The text is cut into blocks at line breaks (never inside a claim); a block is a heading,
+a list item, a metadata line or a paragraph, after the kind of the first splitter claim
+that starts in it. Inside a block the text is cut at every claim boundary, and each piece
+is wrapped in the marks of all claims that cover it, outermost (earliest, longest) first.
+A claim that overlaps another without nesting in it is therefore split into several
+`<mark>` pieces, so the HTML stays well formed whatever the overlaps.
+
+Every piece of text is a `<span data-offset="N">` whose text starts at code point N of
+the document: the browser script turns a DOM selection into code-point offsets from it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right, insort
+from dataclasses import dataclass
+from html import escape
+
+BLOCK_TAGS = {"heading": "h2", "metadata": "p", "list_item": "li", "paragraph": "p"}
+_BULLET = re.compile(r"\s*(?:[-*•–·]|\d{1,3}[.)])\s+")
+
+
+@dataclass(frozen=True)
+class MarkedClaim:
+    """A claim to mark. `attrs` and `badge` are HTML the caller has escaped already;
+    the first piece of the claim also gets id="claim-<id>" and the badge."""
+
+    id: int
+    start: int
+    end: int
+    kind: str
+    attrs: str = ""
+    badge: str = ""
+
+    @property
+    def order(self) -> tuple[int, int, int]:
+        return (self.start, -self.end, self.id)
+
+
+@dataclass
+class Block:
+    start: int
+    end: int
+    kind: str  # heading, metadata, list_item or paragraph
+
+
+def _text(chunk: str) -> str:
+    # A literal CR would reach the DOM as LF (HTML parsers normalise newlines) and shift
+    # every offset after it; a character reference keeps it.
+    return escape(chunk, quote=False).replace("\r", "&#13;")
+
+
+def blocks(text: str, claims: list[MarkedClaim]) -> list[Block]:
+    """The blocks of the text: lines, joined where a claim runs across a line break;
+    blank lines dropped, surrounding whitespace trimmed, list bullets left out."""
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    bridged = set()
+    for claim in claims:
+        first = bisect_left(newlines, claim.start)
+        last = bisect_left(newlines, claim.end)
+        bridged.update(range(first, last))
+    result = []
+    start = 0
+    for i, position in enumerate([*newlines, len(text)]):
+        if i < len(newlines) and i in bridged:
+            continue
+        block = _trimmed(text, start, position)
+        if block is not None:
+            result.append(block)
+        start = position + 1
+    if claims:
+        _assign_kinds(text, result, claims)
+    return result
+
+
+def _trimmed(text: str, start: int, end: int) -> Block | None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return None
+    lead = len(chunk) - len(chunk.lstrip())
+    return Block(start + lead, start + lead + len(stripped), "paragraph")
+
+
+def _assign_kinds(text: str, result: list[Block], claims: list[MarkedClaim]) -> None:
+    splitter = sorted((c for c in claims if c.kind != "selection"), key=lambda c: c.order)
+    starts = [c.start for c in splitter]
+    for block in result:
+        i = bisect_left(starts, block.start)
+        # A list item's bullet comes before its claim: look at claims starting in the line.
+        if i < len(splitter) and splitter[i].start < block.end:
+            kind = splitter[i].kind
+            if kind in ("heading", "metadata", "list_item"):
+                block.kind = kind
+        if block.kind == "list_item":
+            bullet = _BULLET.match(text, block.start, block.end)
+            if bullet and bullet.end() <= splitter[i].start:
+                block.start = bullet.end()
+
+
+def render(text: str, claims: list[MarkedClaim]) -> str:
+    """The HTML of the whole text with the claims marked (see the module docstring)."""
+    claims = sorted(claims, key=lambda c: c.order)
+    out: list[str] = []
+    in_list = False
+    starts = [c.start for c in claims]
+    seen: set[int] = set()
+    for block in blocks(text, claims):
+        if block.kind == "list_item" and not in_list:
+            out.append('<ul class="doc-list">')
+            in_list = True
+        elif block.kind != "list_item" and in_list:
+            out.append("</ul>")
+            in_list = False
+        tag = BLOCK_TAGS[block.kind]
+        out.append(f'<{tag} class="doc-block doc-{block.kind}">')
+        # Claims that touch the block: those starting before its end and ending after
+        # its start. Claims never cross a block (blocks are cut only between claims).
+        inside = [c for c in claims[: bisect_right(starts, block.end - 1)] if c.end > block.start]
+        _render_block(text, block, inside, seen, out)
+        out.append(f"</{tag}>")
+    if in_list:
+        out.append("</ul>")
+    return "".join(out)
+
+
+def _render_block(text, block, claims, seen, out) -> None:
+    points = {block.start, block.end}
+    for c in claims:
+        points.update(p for p in (c.start, c.end) if block.start < p < block.end)
+    points = sorted(points)
+    by_start: dict[int, list[MarkedClaim]] = {}
+    for c in claims:
+        by_start.setdefault(max(c.start, block.start), []).append(c)
+    active: list[tuple[tuple[int, int, int], MarkedClaim]] = []
+    stack: list[MarkedClaim] = []
+    for a, b in zip(points, points[1:], strict=False):
+        active = [item for item in active if item[1].end > a]
+        for c in by_start.get(a, ()):
+            insort(active, (c.order, c), key=lambda item: item[0])
+        wanted = [c for _, c in active]
+        common = 0
+        while common < len(stack) and common < len(wanted) and stack[common] is wanted[common]:
+            common += 1
+        for _ in range(len(stack) - common):
+            out.append("</mark>")
+        del stack[common:]
+        for c in wanted[common:]:
+            first = c.id not in seen
+            seen.add(c.id)
+            ident = f' id="claim-{c.id}"' if first else ""
+            out.append(
+                f'<mark class="claim{"" if first else " claim-cont"}"{ident} data-claim="{c.id}"'
+                f' data-start="{c.start}" data-end="{c.end}"{c.attrs}>'
+            )
+            if first:
+                out.append(c.badge)
+            stack.append(c)
+        out.append(f'<span data-offset="{a}">{_text(text[a:b])}</span>')
+    out.extend("</mark>" for _ in stack)

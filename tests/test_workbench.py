@@ -1,0 +1,632 @@
+"""The browser workbench, server side: the document page, the claim panel and its POSTs,
+new claims from a selection, the document list."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from annotations import layout
+from annotations.models import (
+    Annotation,
+    Claim,
+    ClaimKind,
+    Comment,
+    Document,
+    Flag,
+    Role,
+    Source,
+    Verdict,
+)
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    DocumentFactory,
+    SourceFactory,
+    UserFactory,
+    VerdictFactory,
+    WorkspaceFactory,
+    member,
+    rating,
+)
+
+pytestmark = pytest.mark.django_db
+
+SPEECH = (
+    "Budget speech\n\n"
+    "Unemployment fell to 5% last year. We must act now.\n\n"
+    "- taxes rose by 3.5%\n"
+    "- spending fell\n\n"
+    "Thank you."
+)
+
+
+def _speech(workspace=None, **kwargs):
+    document = DocumentFactory(text=SPEECH, **({"workspace": workspace} if workspace else {}))
+    spans = [
+        ("Budget speech", ClaimKind.HEADING),
+        ("Unemployment fell to 5% last year.", ClaimKind.SENTENCE),
+        ("We must act now.", ClaimKind.SENTENCE),
+        ("taxes rose by 3.5%", ClaimKind.LIST_ITEM),
+        ("spending fell", ClaimKind.LIST_ITEM),
+        ("Thank you.", ClaimKind.SENTENCE),
+    ]
+    claims = {}
+    for text, kind in spans:
+        start = SPEECH.index(text)
+        claims[text] = ClaimFactory(
+            document=document, start=start, end=start + len(text), kind=kind
+        )
+    return document, claims
+
+
+def _page(client, document, query=""):
+    response = client.get(reverse("document", args=[document.pk]) + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _marked_ids(page):
+    return {int(i) for i in re.findall(r'<mark class="claim" id="claim-(\d+)"', page)}
+
+
+# --- Layout (pure) -----------------------------------------------------------------------
+
+
+def test_layout_renders_headings_lists_and_text_between_claims():
+    text = "Title\n\nOne. Two.\n\n- first\n- second\n\nEnd"
+    claims = [
+        layout.MarkedClaim(1, 0, 5, "heading"),
+        layout.MarkedClaim(2, 7, 11, "sentence"),
+        layout.MarkedClaim(3, 20, 25, "list_item"),
+        layout.MarkedClaim(4, 28, 34, "list_item"),
+    ]
+    html = layout.render(text, claims)
+    assert html.startswith('<h2 class="doc-block doc-heading"><mark class="claim" id="claim-1"')
+    assert '<ul class="doc-list"><li class="doc-block doc-list_item">' in html
+    assert html.count("<li ") == 2 and "- first" not in html  # bullets become list items
+    assert '<span data-offset="11"> Two.</span>' in html  # text between claims is there
+    assert '<span data-offset="36">End</span>' in html
+
+
+def test_layout_splits_a_selection_that_overlaps_a_sentence_into_nested_pieces():
+    text = "Alpha beta gamma. Delta epsilon."
+    claims = [
+        layout.MarkedClaim(1, 0, 17, "sentence"),
+        layout.MarkedClaim(2, 18, 32, "sentence"),
+        layout.MarkedClaim(3, 11, 24, "selection"),
+    ]
+    html = layout.render(text, claims)
+    # The selection starts inside claim 1, so it nests there, then continues beside it
+    # and nests claim 2's start... every tag closes in order.
+    assert html.count("<mark") == html.count("</mark>") == 5
+    assert html.count('id="claim-3"') == 1 and html.count('claim-cont" data-claim="3"') == 1
+    assert '<span data-offset="11">gamma.</span></mark></mark>' in html
+    texts = re.findall(r'<span data-offset="(\d+)">([^<]*)</span>', html)
+    assert "".join(t for _, t in texts) == "Alpha beta gamma. Delta epsilon."
+    assert all(text[int(o) : int(o) + len(t)] == t for o, t in texts)
+
+
+def test_layout_keeps_offsets_of_astral_characters_and_carriage_returns():
+    text = "😀 Emoji first.\r\nNext 𝒳 line."
+    html = layout.render(text, [layout.MarkedClaim(1, 2, 14, "sentence")])
+    assert '<span data-offset="2">Emoji first.</span>' in html
+    assert "&#13;" not in html  # the line break between blocks is not rendered
+    html = layout.render(text, [layout.MarkedClaim(1, 2, len(text), "selection")])
+    assert "Emoji first.&#13;\nNext 𝒳 line" in html
+
+
+def test_layout_escapes_markup_in_the_text():
+    html = layout.render("<script>alert(1)</script> & more", [])
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+
+
+# --- Document page -----------------------------------------------------------------------
+
+
+def test_document_page_shows_structure_and_numbers_every_claim(client):
+    document, claims = _speech()
+    client.force_login(member(document.workspace))
+    page = _page(client, document)
+    assert '<h2 class="doc-block doc-heading">' in page
+    assert page.count('<li class="doc-block doc-list_item">') == 2
+    assert _marked_ids(page) == {c.pk for c in claims.values()}
+    heading = claims["Budget speech"]
+    assert (
+        f'<mark class="claim" id="claim-{heading.pk}" data-claim="{heading.pk}" '
+        f'data-start="0" data-end="13" data-state="unchecked" data-number="1">'
+    ) in page
+    assert 'aria-label="Claim 1, unchecked"><span class="claim-no">1</span>' in page
+
+
+def test_published_claim_shows_its_rating_in_words_and_colour(client):
+    document, claims = _speech()
+    claim = claims["Unemployment fell to 5% last year."]
+    VerdictFactory(claim=claim, rating=rating(document.workspace, "False"))
+    client.force_login(member(document.workspace))
+    page = _page(client, document)
+    assert 'data-state="published" data-number="2" data-rating=' in page
+    assert 'style="--rating: #cf222e"' in page
+    assert 'aria-label="Claim 2, published, rated False"' in page
+    assert '<span class="claim-rating">False</span>' in page
+
+
+def _bulk_document(n_claims):
+    """A document with n claims, two annotations on each, a verdict on every tenth."""
+    workspace = WorkspaceFactory()
+    sentence = "Unemployment fell by {:04d} jobs in 2023. "
+    text = "".join(sentence.format(i) for i in range(n_claims))
+    document = DocumentFactory(workspace=workspace, text=text)
+    step = len(sentence.format(0))
+    Claim.objects.bulk_create(
+        Claim(
+            document=document,
+            start=i * step,
+            end=(i + 1) * step - 1,
+            text=text[i * step : (i + 1) * step - 1],
+            checkworthiness=0.8 if i % 2 else 0.2,
+        )
+        for i in range(n_claims)
+    )
+    claims = list(document.claims.all())
+    authors = [member(workspace), member(workspace)]
+    false = rating(workspace, "False")
+    Annotation.objects.bulk_create(
+        Annotation(claim=c, author=a, rating=false, summary="No.", status="submitted")
+        for c in claims
+        for a in authors
+    )
+    editor = member(workspace, Role.EDITOR)
+    Verdict.objects.bulk_create(
+        Verdict(claim=c, rating=false, summary="No.", published_by=editor) for c in claims[::10]
+    )
+    return document
+
+
+@pytest.mark.parametrize("role", [Role.ANNOTATOR, Role.REVIEWER])
+def test_document_page_query_count_holds_at_20_and_2000_claims(
+    client, django_assert_num_queries, role
+):
+    # session, user, document with workspace, roles, ratings, claims with their state,
+    # current verdict ratings, unread notifications; reviewers also: agreement ratings.
+    expected = 8 if role == Role.ANNOTATOR else 9
+    for n in (20, 2000):
+        document = _bulk_document(n)
+        client.force_login(member(document.workspace, role))
+        with django_assert_num_queries(expected):
+            page = _page(client, document)
+        assert page.count('<mark class="claim" id="claim-') == n
+        assert page.count('data-state="published" data-number') == n // 10
+
+
+def test_filters_check_worthy_unchecked_assigned_review_and_rating(client):
+    document, claims = _speech()
+    workspace = document.workspace
+    reviewer = member(workspace, Role.REVIEWER)
+    heading, first, second = (claims[t] for t in list(claims)[:3])
+    heading.checkworthiness = 0.1
+    heading.save()
+    AnnotationFactory(claim=first, author=member(workspace), status="submitted")
+    VerdictFactory(claim=second, rating=rating(workspace, "True"))
+    second.assignee = reviewer
+    second.save()
+    client.force_login(reviewer)
+    worthy = _marked_ids(_page(client, document, "?worthy=on"))
+    assert heading.pk not in worthy and first.pk in worthy
+    unchecked = _marked_ids(_page(client, document, "?state=unchecked"))
+    assert unchecked == {c.pk for c in claims.values()} - {first.pk, second.pk}
+    assert _marked_ids(_page(client, document, "?mine=on")) == {second.pk}
+    assert _marked_ids(_page(client, document, "?review=on")) == {first.pk}
+    true = rating(workspace, "True").pk
+    assert _marked_ids(_page(client, document, f"?rating={true}")) == {second.pk}
+    page = _page(client, document, f"?rating={true}")
+    assert "Showing 1 of 6 claims." in page
+    # Text of claims filtered out is still there, just not marked.
+    assert "Thank you." in page
+
+
+def test_blind_annotator_sees_no_state_of_colleagues_work(client):
+    workspace = WorkspaceFactory(blind=True)
+    document, claims = _speech(workspace)
+    claim = claims["We must act now."]
+    AnnotationFactory(claim=claim, author=member(workspace), status="approved")
+    annotator = member(workspace)
+    client.force_login(annotator)
+    page = _page(client, document)
+    assert 'data-state="approved" data-number' not in page
+    assert page.count('data-state="unchecked" data-number') == 6
+    Annotation.start(claim, annotator, rating=rating(workspace), summary="No.").submit(annotator)
+    assert 'data-state="approved" data-number' in _page(client, document)
+
+
+def test_document_page_can_open_a_claim_panel_without_javascript(client):
+    document, claims = _speech()
+    claim = claims["Unemployment fell to 5% last year."]
+    client.force_login(member(document.workspace))
+    page = _page(client, document, f"?claim={claim.pk}")
+    assert '<h2 id="panel-title" tabindex="-1">Claim 2' in page
+    assert "contains a percentage (5%)" in page
+
+
+def test_non_member_gets_404_for_document_panel_and_posts(client):
+    document, claims = _speech()
+    claim = claims["We must act now."]
+    annotation = AnnotationFactory(claim=claim, author=member(document.workspace))
+    client.force_login(UserFactory())
+    assert client.get(reverse("claim_panel", args=[claim.pk])).status_code == 404
+    for name, pk in [
+        ("claim_annotation", claim.pk),
+        ("claim_details", claim.pk),
+        ("source_add", claim.pk),
+        ("annotation_review", annotation.pk),
+        ("annotation_comment", annotation.pk),
+        ("annotation_flag", annotation.pk),
+        ("annotation_publish", annotation.pk),
+        ("claim_create", document.pk),
+    ]:
+        assert client.post(reverse(name, args=[pk]), {"start": 0, "end": 5}).status_code == 404
+
+
+# --- Claim panel ---------------------------------------------------------------------------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _post(client, name, pk, data, status=200):
+    response = client.post(reverse(name, args=[pk]), data, **HTMX)
+    assert response.status_code == status, response.content.decode()[:2000]
+    return response.content.decode()
+
+
+def test_panel_shows_claim_reasons_and_rating_buttons_of_the_scale(client):
+    document, claims = _speech()
+    claim = claims["Unemployment fell to 5% last year."]
+    client.force_login(member(document.workspace))
+    page = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
+    assert "<li>contains a percentage (5%)</li>" in page
+    labels = re.findall(r'data-key="(\d)">.*?</kbd> ([^<]+)</label>', page)
+    assert labels == [
+        ("1", "True"),
+        ("2", "Mostly true"),
+        ("3", "Half true"),
+        ("4", "Mostly false"),
+        ("5", "False"),
+        ("6", "Unverifiable"),
+        ("7", "Opinion"),
+    ]
+
+
+def test_author_saves_then_submits_and_stale_save_shows_both_versions(client):
+    document, claims = _speech()
+    claim = claims["Unemployment fell to 5% last year."]
+    author = member(document.workspace)
+    client.force_login(author)
+    false = rating(document.workspace, "False")
+    page = _post(client, "claim_annotation", claim.pk, {"rating": false.pk, "note": "n"})
+    assert "Saved." in page
+    mine = Annotation.objects.get(claim=claim, author=author)
+    assert (mine.status, mine.rating, mine.version) == ("draft", false, 1)
+    data = {"action": "submit", "version": 1, "rating": false.pk}
+    page = _post(client, "claim_annotation", claim.pk, data, 400)
+    assert "Write a summary before submitting." in page
+    assert 'id="summary-error" class="error">Write a summary before submitting.' in page
+    data = {"action": "submit", "version": 1, "rating": false.pk, "summary": "It rose."}
+    assert "Submitted for review." in _post(client, "claim_annotation", claim.pk, data)
+    mine.refresh_from_db()
+    assert (mine.status, mine.summary, mine.version) == ("submitted", "It rose.", 3)
+    stale = {"version": 1, "rating": false.pk, "summary": "My stale text"}
+    page = _post(client, "claim_annotation", claim.pk, stale, 412)
+    assert "changed by someone else" in page
+    assert "My stale text" in page and "It rose." in page
+    assert 'name="version" value="3"' in page
+    mine.refresh_from_db()
+    assert mine.summary == "It rose."
+
+
+def test_without_htmx_a_post_redirects_to_the_document_with_the_panel_open(client):
+    document, claims = _speech()
+    claim = claims["We must act now."]
+    client.force_login(member(document.workspace))
+    response = client.post(reverse("claim_annotation", args=[claim.pk]), {"summary": "x"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/documents/{document.pk}/?claim={claim.pk}#claim-{claim.pk}"
+
+
+def test_sources_are_added_edited_and_removed_and_bad_urls_refused_at_the_field(client):
+    document, claims = _speech()
+    claim = claims["Unemployment fell to 5% last year."]
+    author = member(document.workspace)
+    client.force_login(author)
+    bad = {"new-url": "javascript:alert(1)", "new-stance": "refutes"}
+    page = _post(client, "source_add", claim.pk, bad, 400)
+    assert "Only http:// and https:// links are allowed." in page
+    assert not Source.objects.exists()
+    good = {
+        "new-url": "https://stats.example.org/t1",
+        "new-title": "Table 1",
+        "new-publisher": "Stats office",
+        "new-published": "2024-01-31",
+        "new-excerpt": "Unemployment: 7%",
+        "new-stance": "refutes",
+        "new-archive_url": "https://web.archive.org/x",
+    }
+    assert "Source added." in _post(client, "source_add", claim.pk, good)
+    source = Source.objects.get()
+    assert (source.annotation.author, source.title, str(source.published)) == (
+        author,
+        "Table 1",
+        "2024-01-31",
+    )
+    prefix = f"source-{source.pk}-"
+    edit = {prefix + k.removeprefix("new-"): v for k, v in good.items()}
+    edit[prefix + "archive_url"] = "ftp://archive.example.org/x"
+    page = _post(client, "source_edit", source.pk, edit, 400)
+    assert "Only http:// and https:// links are allowed." in page
+    edit[prefix + "archive_url"] = ""
+    edit[prefix + "title"] = "Table 2"
+    assert "Source saved." in _post(client, "source_edit", source.pk, edit)
+    source.refresh_from_db()
+    assert source.title == "Table 2"
+    assert source.annotation.version == 3  # add, edit: each an edit of the annotation
+    assert "Source removed." in _post(client, "source_edit", source.pk, {"action": "remove"})
+    assert not Source.objects.exists()
+
+
+def test_nobody_else_edits_my_sources(client):
+    source = SourceFactory()
+    workspace = source.annotation.claim.document.workspace
+    client.force_login(member(workspace, Role.EDITOR))
+    page = _post(client, "source_edit", source.pk, {"action": "remove"}, 403)
+    assert "Only its author can edit an annotation." in page
+    assert Source.objects.filter(pk=source.pk).exists()
+
+
+def test_review_cycle_from_the_panel(client):
+    document, claims = _speech()
+    claim = claims["Unemployment fell to 5% last year."]
+    workspace = document.workspace
+    author, reviewer, editor = member(workspace), member(workspace, Role.REVIEWER), None
+    editor = member(workspace, Role.EDITOR)
+    annotation = AnnotationFactory(claim=claim, author=author)
+    annotation.submit(author)
+    client.force_login(member(workspace))
+    page = _post(client, "annotation_review", annotation.pk, {"decision": "approve"}, 403)
+    assert "Only reviewers and editors can review annotations." in page
+    client.force_login(reviewer)
+    page = _post(client, "annotation_review", annotation.pk, {"decision": "request_changes"}, 400)
+    assert "Say what should change." in page
+    data = {"decision": "request_changes", "body": "Cite the table."}
+    assert "Changes requested." in _post(client, "annotation_review", annotation.pk, data)
+    client.force_login(author)
+    page = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
+    assert "Cite the table." in page and "Resubmit" in page
+    _post(client, "claim_annotation", claim.pk, {"action": "submit", "version": 3,
+          "rating": annotation.rating_id, "summary": "Fixed."})  # fmt: skip
+    client.force_login(reviewer)
+    assert "Approved." in _post(client, "annotation_review", annotation.pk, {"decision": "approve"})
+    page = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
+    assert "Publish verdict" not in page
+    client.force_login(editor)
+    page = _post(client, "annotation_publish", annotation.pk, {})
+    assert "Verdict published." in page and 'data-state="published"' in page
+    page = _post(client, "annotation_publish", annotation.pk, {}, 400)
+    assert "correction note" in page
+    verdict = Verdict.objects.get()
+    assert "Say why the verdict is retracted." in _post(
+        client, "verdict_retract", verdict.pk, {"note": ""}, 400
+    )
+    assert "Verdict retracted." in _post(client, "verdict_retract", verdict.pk, {"note": "Wrong"})
+    verdict.refresh_from_db()
+    assert verdict.is_retracted
+
+
+def test_blind_workspace_hides_colleagues_until_i_submit(client):
+    workspace = WorkspaceFactory(blind=True)
+    document, claims = _speech(workspace)
+    claim = claims["We must act now."]
+    AnnotationFactory(claim=claim, author=member(workspace), summary="Colleague secret")
+    annotator = member(workspace)
+    client.force_login(annotator)
+    page = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
+    assert "Colleague secret" not in page
+    assert "colleagues' annotations show once you submit yours" in page
+    _post(client, "claim_annotation", claim.pk, {"rating": rating(workspace).pk, "summary": "s"})
+    page = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
+    assert "Colleague secret" not in page
+    _post(client, "claim_annotation", claim.pk, {"action": "submit", "version": 1,
+          "rating": rating(workspace).pk, "summary": "s"})  # fmt: skip
+    page = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
+    assert "Colleague secret" in page
+
+
+def test_note_with_script_shows_as_text_and_preview_is_sanitised(client):
+    annotation = AnnotationFactory(
+        note="<script>alert(1)</script> **bold** [x](javascript:alert(2))"
+    )
+    workspace = annotation.claim.document.workspace
+    client.force_login(member(workspace, Role.REVIEWER))
+    page = client.get(reverse("claim_panel", args=[annotation.claim_id])).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<strong>bold</strong>" in page
+    assert 'href="javascript' not in page
+    preview = client.post(reverse("note_preview"), {"note": annotation.note}).content.decode()
+    assert "<script>" not in preview and "<strong>bold</strong>" in preview
+
+
+def test_comments_flags_and_hiding(client):
+    annotation = AnnotationFactory(status="submitted")
+    workspace = annotation.claim.document.workspace
+    colleague, editor = member(workspace), member(workspace, Role.EDITOR)
+    client.force_login(colleague)
+    page = _post(client, "annotation_comment", annotation.pk, {"body": "<b>Which</b> table?"})
+    assert "&lt;b&gt;Which&lt;/b&gt; table?" in page
+    comment = Comment.objects.get()
+    _post(client, "annotation_comment", annotation.pk, {"body": "Reply", "parent": comment.pk})
+    assert Comment.objects.get(body="Reply").parent == comment
+    assert "Say what the problem is." in _post(client, "annotation_flag", annotation.pk, {}, 400)
+    _post(client, "annotation_flag", annotation.pk, {"reason": "Rude"})
+    page = _post(client, "annotation_flag", annotation.pk, {"reason": "Rude"}, 403)
+    assert "You have already flagged this" in page
+    _post(client, "comment_flag", comment.pk, {"reason": "Spam"})
+    assert Flag.objects.count() == 2
+    page = _post(client, "annotation_hide", annotation.pk, {"hidden": "1"}, 403)
+    assert "Only editors can hide or unhide annotations." in page
+    client.force_login(editor)
+    _post(client, "comment_hide", comment.pk, {"hidden": "1"})
+    _post(client, "annotation_hide", annotation.pk, {"hidden": "1"})
+    annotation.refresh_from_db()
+    assert annotation.hidden
+    client.force_login(colleague)
+    # Hidden: the annotation vanishes for everyone but editors.
+    assert client.post(reverse("annotation_flag", args=[annotation.pk]), **HTMX).status_code == 404
+
+
+def test_details_and_assignment_from_the_panel(client):
+    document, claims = _speech()
+    claim = claims["We must act now."]
+    annotator, editor = member(document.workspace), member(document.workspace, Role.EDITOR)
+    client.force_login(annotator)
+    data = {"restatement": "The speaker urges action.", "not_checkable": "on"}
+    assert "Claim details saved." in _post(client, "claim_details", claim.pk, data)
+    claim.refresh_from_db()
+    assert (claim.restatement, claim.not_checkable) == ("The speaker urges action.", True)
+    page = _post(client, "claim_assign", claim.pk, {"assignee": annotator.pk}, 403)
+    assert "Only editors can assign claims." in page
+    client.force_login(editor)
+    page = _post(client, "claim_assign", claim.pk, {"assignee": annotator.pk})
+    assert f"Assigned to {annotator.username}." in page
+    claim.refresh_from_db()
+    assert claim.assignee == annotator
+
+
+def test_posts_need_the_csrf_token(client):
+    document, claims = _speech()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(member(document.workspace))
+    claim = claims["We must act now."]
+    assert strict.post(reverse("claim_annotation", args=[claim.pk]), {}).status_code == 403
+    assert strict.post(reverse("claim_create", args=[document.pk]), {}).status_code == 403
+
+
+# --- New claims from a selection --------------------------------------------------------------
+
+
+def _create(client, document, start, end):
+    return client.post(reverse("claim_create", args=[document.pk]), {"start": start, "end": end})
+
+
+def test_selection_becomes_a_trimmed_selection_claim_or_the_existing_one(client):
+    document = DocumentFactory(text="😀 Café crème e\u0301tait là. שלום עולם 𝒳 end.")
+    user = member(document.workspace)
+    client.force_login(user)
+    start = document.text.index("Café") - 1  # a leading space is trimmed
+    response = _create(client, document, start, start + 12)
+    assert response.status_code == 201
+    claim = Claim.objects.get(pk=response.json()["id"])
+    assert (claim.kind, claim.text, claim.created_by) == ("selection", "Café crème", user)
+    assert response.json() == {"id": claim.pk, "start": 2, "end": 12, "created": True}
+    again = _create(client, document, 2, 12)
+    assert again.status_code == 200 and again.json()["id"] == claim.pk
+    hebrew = document.text.index("שלום")
+    assert _create(client, document, hebrew, hebrew + 9).json()["end"] == hebrew + 9
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (3, 3, "No claim added: the selection is empty."),
+        (1, 2, "No claim added: the selection is only whitespace."),
+        (5, 999, "No claim added: end is beyond the end of the text (length 40)."),
+        (-1, 4, "No claim added: start must be ≥ 0."),
+        ("x", 4, "Select some words of the text first."),
+    ],
+)
+def test_bad_selections_get_a_message_not_a_claim(client, start, end, message):
+    document = DocumentFactory(text="😀 Café crème e\u0301tait là. שלום עולם 𝒳 end.")
+    client.force_login(member(document.workspace))
+    response = _create(client, document, start, end)
+    assert (response.status_code, response.json()) == (400, {"error": message})
+    assert not Claim.objects.exists()
+
+
+# --- Document list ---------------------------------------------------------------------------
+
+
+def _progress(workspace):
+    document, claims = _speech(workspace)
+    claims = list(claims.values())
+    AnnotationFactory(claim=claims[0], author=member(workspace))
+    AnnotationFactory(claim=claims[1], author=member(workspace), status="approved")
+    AnnotationFactory(claim=claims[1], author=member(workspace), hidden=True)
+    AnnotationFactory(claim=claims[2], author=member(workspace), hidden=True)
+    VerdictFactory(claim=claims[1], rating=rating(workspace, "False"))
+    VerdictFactory(claim=claims[3], rating=rating(workspace, "True"))
+    VerdictFactory(claim=claims[4], rating=rating(workspace, "True"), retracted_at="2024-01-01",
+                   retraction_note="Wrong")  # fmt: skip
+    return document
+
+
+def test_document_list_counts_progress_and_draws_the_rating_bar(client):
+    workspace = WorkspaceFactory()
+    document = _progress(workspace)
+    DocumentFactory(workspace=workspace, title="Empty")
+    client.force_login(member(workspace))
+    response = client.get(reverse("workspace", args=[workspace.slug]))
+    rows = {d.title: d for d in response.context["documents"]}
+    row = rows[document.title]
+    counts = (row.claim_count, row.annotated_count, row.approved_count, row.published_count)
+    assert counts == (6, 2, 1, 2)
+    assert (rows["Empty"].claim_count, rows["Empty"].published_count) == (0, 0)
+    page = response.content.decode()
+    assert 'aria-label="Published ratings: True 1, False 1"' in page
+    assert '<rect x="0.00" y="0" width="60.00" height="12" fill="#1a7f37">' in page
+    assert "none published" in page
+
+
+def test_document_list_query_count_holds_at_1_and_50_documents(client, django_assert_num_queries):
+    workspace = WorkspaceFactory()
+    client.force_login(member(workspace))
+    _progress(workspace)
+    # session, user, workspace, roles, documents with counts, ratings, rating distribution,
+    # unread notifications
+    with django_assert_num_queries(8):
+        client.get(reverse("workspace", args=[workspace.slug]))
+    for _ in range(49):
+        DocumentFactory(workspace=workspace)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("workspace", args=[workspace.slug]))
+    assert len(response.context["documents"]) == 50
+    assert Document.objects.filter(workspace=workspace).count() == 50
+
+
+# --- Leaks: the panel is where annotations show now ------------------------------------------
+
+
+def _panels(client, desk):
+    from tests.test_leaks import _get
+
+    return _get(
+        client,
+        reverse("claim_panel", args=[desk.claim.pk]),
+        reverse("claim_panel", args=[desk.other_claim.pk]),
+        reverse("document", args=[desk.document.pk]) + f"?claim={desk.other_claim.pk}",
+    )
+
+
+def test_annotator_panels_show_no_hidden_or_blind_work(client):
+    from tests.test_leaks import MARKERS, build_desk
+
+    desk = build_desk()
+    client.force_login(desk.annotator)
+    text = "\n".join(_panels(client, desk))
+    assert [marker for marker in MARKERS if marker in text] == []
+
+
+def test_editor_panels_show_hidden_and_blind_work(client):
+    from tests.test_leaks import BLIND_SUMMARY, HIDDEN_ANNOTATION, HIDDEN_COMMENT, build_desk
+
+    desk = build_desk()
+    client.force_login(desk.editor)
+    text = "\n".join(_panels(client, desk))
+    assert all(marker in text for marker in (HIDDEN_ANNOTATION, HIDDEN_COMMENT, BLIND_SUMMARY))
