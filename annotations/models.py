@@ -359,7 +359,10 @@ class Claim(models.Model):
     def save(self, *args, **kwargs):
         if self.document_id and not self.text and self.start is not None and self.end is not None:
             self.text = self.document.text[self.start : self.end]
-        super().save(*args, **kwargs)
+        from annotations.search import indexed_save
+
+        with indexed_save(self, kwargs):  # match_text and search_vector, same write
+            super().save(*args, **kwargs)
 
     def clean(self):
         if self.document_id and self.end is not None and self.start is not None:
@@ -494,6 +497,12 @@ class Annotation(models.Model):
 
     def __str__(self):
         return f"{self.author} on claim {self.claim_id} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        from annotations.search import indexed_save
+
+        with indexed_save(self, kwargs):  # search_vector, same write
+            super().save(*args, **kwargs)
 
     @property
     def workspace(self):
@@ -883,6 +892,12 @@ class Verdict(models.Model):
 
     def __str__(self):
         return f"{self.rating} on claim {self.claim_id}"
+
+    def save(self, *args, **kwargs):
+        from annotations.search import indexed_save
+
+        with indexed_save(self, kwargs):  # search_vector, same write
+            super().save(*args, **kwargs)
 
     @property
     def is_retracted(self) -> bool:

@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from annotations import checkworthiness, importers, segmentation
+from annotations import checkworthiness, importers, matching, segmentation
 from annotations.models import Claim, Document, Workspace
 
 CLAIM_BATCH = 2000
@@ -102,6 +102,7 @@ def import_document(
                 for c in segment(text, language)
             ]
             Claim.objects.bulk_create(claims, batch_size=CLAIM_BATCH)
+            matching.index_imported(document, claims)
     except IntegrityError:
         # A concurrent import of the same text won the race.
         existing = Document.objects.filter(workspace=workspace, text_sha256=digest).first()

@@ -1,0 +1,346 @@
+"""Claim matching: normalisation, similar claims, prior verdicts on import, reuse."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from annotations.matching import (
+    PRIOR_VERDICT_THRESHOLD,
+    SIMILAR_THRESHOLD,
+    default_threshold,
+    mark_prior_verdicts,
+    normalise,
+    reuse_verdict,
+    similar_claims,
+)
+from annotations.models import (
+    Annotation,
+    Claim,
+    InvalidInput,
+    NotVisible,
+    Role,
+    WorkflowError,
+)
+from annotations.permissions import roles_of
+from annotations.services import import_document
+from tests.factories import (
+    ClaimFactory,
+    DocumentFactory,
+    UserFactory,
+    VerdictFactory,
+    WorkspaceFactory,
+    member,
+    rating,
+)
+
+SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed-document.txt"
+DONBASS_NATIONAL = "supports this war of national liberation on the territory of Donbass"
+DONBASS_PLAIN = "supports this war of liberation on the territory of Donbass"
+BACKED = "114 countries backed the resolution."
+SUPPORTED = "114 countries supported the resolution."
+UNRELATED = "Unemployment fell to 5% last year."
+
+SOURCES = [
+    {
+        "url": "https://digitallibrary.un.org/record/4003",
+        "title": "Resolution ES-11/1",
+        "publisher": "United Nations",
+        "published": "2022-03-02",
+        "excerpt": "In favour: 141",
+        "stance": "refutes",
+        "archive_url": "https://archive.example.org/un/4003",
+    },
+    {"url": "https://press.un.org/en/2022/ga12407.doc.htm", "stance": "context"},
+]
+
+
+# --- normalise: pure ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("One hundred and fourteen countries", "114 countries"),
+        ("the fiftieth anniversary", "the 50 anniversary"),
+        ("the 50th anniversary", "the 50 anniversary"),
+        ("Twenty-one people", "21 people"),
+        ("two million three hundred thousand and five", "2300005"),
+        ("1.5 million jobs", "1500000 jobs"),
+        ("24,000 soldiers", "24000 soldiers"),
+        ("5% or five per cent", "5 percent or 5 percent"),
+        ("Café SÉGOLÈNE Straße", "cafe segolene strasse"),
+        ("Russia's “intervention” — is   positive!", "russia s intervention is positive"),
+        ("thousands of people", "thousands of people"),
+        ("one two three", "1 2 3"),
+        ("a hundred", "a hundred"),
+        ("", ""),
+    ],
+)
+def test_normalise_folds_case_accents_punctuation_and_numbers(text, folded):
+    assert normalise(text) == folded
+
+
+def test_normalise_makes_the_reworded_number_identical():
+    assert normalise("One hundred and fourteen countries backed the resolution.") == normalise(
+        BACKED
+    )
+
+
+# --- similar claims ------------------------------------------------------------------
+
+
+def claim_in(workspace, text, **document_fields):
+    document = DocumentFactory(workspace=workspace, text=text, **document_fields)
+    return ClaimFactory(document=document, start=0, end=len(text))
+
+
+@pytest.fixture
+def demo():
+    """The demo document imported into a workspace, and an annotator of it."""
+    workspace = WorkspaceFactory()
+    document = import_document(workspace, SEED.read_text(encoding="utf-8"), title="Demo").document
+    annotator = member(workspace, Role.ANNOTATOR)
+    return workspace, document, annotator
+
+
+def claim_containing(document, fragment) -> Claim:
+    (claim,) = [c for c in document.claims.all() if fragment in c.text]
+    return claim
+
+
+@pytest.mark.django_db
+def test_the_two_donbass_sentences_of_the_demo_document_find_each_other(demo):
+    _, document, annotator = demo
+    national = claim_containing(document, DONBASS_NATIONAL)
+    plain = claim_containing(document, DONBASS_PLAIN)
+    assert national.match_text and plain.match_text
+    [(best, score), *_] = similar_claims(national, annotator)
+    assert best == plain
+    assert score > 0.9
+    [(best, score), *_] = similar_claims(plain, annotator)
+    assert best == national
+    assert score > 0.9
+
+
+@pytest.mark.django_db
+def test_a_lightly_reworded_claim_finds_its_twin_and_not_an_unrelated_claim():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    backed = claim_in(workspace, BACKED)
+    supported = claim_in(workspace, SUPPORTED)
+    claim_in(workspace, UNRELATED)
+    found = similar_claims(backed, user)
+    assert [claim for claim, _ in found] == [supported]
+    threshold = default_threshold(SIMILAR_THRESHOLD, connection.vendor)
+    assert threshold <= found[0][1] < 1
+
+
+@pytest.mark.django_db
+def test_numbers_written_in_words_match_digits_exactly():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    words = claim_in(workspace, "One hundred and fourteen countries backed the resolution.")
+    digits = claim_in(workspace, BACKED)
+    assert similar_claims(words, user)[0] == (digits, pytest.approx(1.0))
+
+
+@pytest.mark.django_db
+def test_a_claim_is_never_its_own_match_nor_matched_across_workspaces():
+    workspace, elsewhere = WorkspaceFactory(), WorkspaceFactory()
+    user = member(workspace)
+    backed = claim_in(workspace, BACKED)
+    claim_in(elsewhere, BACKED)
+    claim_in(elsewhere, SUPPORTED)
+    assert similar_claims(backed, user) == []
+
+
+@pytest.mark.django_db
+def test_a_member_of_both_workspaces_still_gets_only_the_claims_own_workspace():
+    workspace, elsewhere = WorkspaceFactory(), WorkspaceFactory()
+    user = member(workspace, Role.EDITOR)
+    elsewhere.memberships.create(user=user, role=Role.EDITOR)
+    backed = claim_in(workspace, BACKED)
+    twin = claim_in(workspace, SUPPORTED)
+    claim_in(elsewhere, BACKED)
+    assert [c for c, _ in similar_claims(backed, user)] == [twin]
+
+
+@pytest.mark.django_db
+def test_similar_claims_are_refused_to_a_non_member():
+    claim = claim_in(WorkspaceFactory(), BACKED)
+    with pytest.raises(NotVisible):
+        similar_claims(claim, UserFactory())
+
+
+@pytest.mark.django_db
+def test_similar_claims_carry_their_current_published_verdict():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    backed = claim_in(workspace, BACKED)
+    supported = claim_in(workspace, SUPPORTED)
+    again = claim_in(workspace, "114 countries have backed the resolution.")
+    verdict = VerdictFactory(claim=supported, rating=rating(workspace, "Mostly false"))
+    retracted = VerdictFactory(
+        claim=again,
+        retracted_at=timezone.now(),
+        retraction_note="Wrong claim.",
+    )
+    found = dict(similar_claims(backed, user))
+    assert set(found) == {supported, again}
+    by_pk = {c.pk: c for c in found}
+    assert by_pk[supported.pk].published_verdict == verdict
+    assert by_pk[supported.pk].published_verdict.rating.label == "Mostly false"
+    assert by_pk[again.pk].published_verdict is None
+    assert retracted.pk
+
+
+@pytest.mark.django_db
+def test_similar_claims_reject_a_threshold_outside_the_unit_interval():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    claim = claim_in(workspace, BACKED)
+    with pytest.raises(InvalidInput):
+        similar_claims(claim, user, threshold=1.5)
+
+
+def _fill_twins(workspace, count):
+    """`count` claims that all read like BACKED, each with a published verdict."""
+    for i in range(count):
+        twin = claim_in(workspace, f"114 countries backed the resolution in session {i}.")
+        VerdictFactory(claim=twin)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 40])
+def test_similar_claims_queries_do_not_grow_with_the_claims(count, django_assert_num_queries):
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    claim = claim_in(workspace, BACKED)
+    _fill_twins(workspace, count)
+    claim = Claim.objects.select_related("document__workspace").get(pk=claim.pk)
+    roles_of(user)
+    # PostgreSQL: the threshold, the claims with their documents, their verdicts.
+    # SQLite: the workspace's folded texts, the claims with their documents, their verdicts.
+    with django_assert_num_queries(3):
+        found = similar_claims(claim, user, limit=50)
+        assert all(c.published_verdict.rating.label for c, _ in found)
+        assert all(c.document.title for c, _ in found)
+    assert len(found) == count
+
+
+# --- prior verdicts on import ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_import_marks_claims_that_match_an_earlier_published_verdict():
+    workspace, elsewhere = WorkspaceFactory(), WorkspaceFactory()
+    checked = claim_in(workspace, BACKED)
+    verdict = VerdictFactory(claim=checked)
+    retracted_claim = claim_in(workspace, "Unemployment fell to 5 percent in the last year.")
+    VerdictFactory(claim=retracted_claim, retracted_at=timezone.now(), retraction_note="Oops.")
+    other_workspace_claim = claim_in(elsewhere, "The minimum wage doubled since 2010.")
+    VerdictFactory(claim=other_workspace_claim)
+
+    text = f"{SUPPORTED} {UNRELATED} The minimum wage doubled since 2010."
+    document = import_document(workspace, text, title="New speech").document
+
+    marked = {c.text: (c.prior_verdict_id, c.prior_similarity) for c in document.claims.all()}
+    verdict_id, score = marked[SUPPORTED]
+    assert verdict_id == verdict.pk
+    assert score >= default_threshold(PRIOR_VERDICT_THRESHOLD, connection.vendor)
+    assert marked[UNRELATED] == (None, None)
+    assert marked["The minimum wage doubled since 2010."] == (None, None)
+    assert list(document.claims.filter(prior_verdict__isnull=False)) == [
+        document.claims.get(text=SUPPORTED)
+    ]
+
+
+@pytest.mark.django_db
+def test_marking_again_clears_a_mark_whose_verdict_was_retracted():
+    workspace = WorkspaceFactory()
+    verdict = VerdictFactory(claim=claim_in(workspace, BACKED))
+    document = import_document(workspace, SUPPORTED, title="New speech").document
+    assert document.claims.get().prior_verdict == verdict
+    verdict.retracted_at = timezone.now()
+    verdict.retraction_note = "Wrong figure."
+    verdict.save()
+    assert mark_prior_verdicts(document) == 0
+    assert document.claims.get().prior_verdict is None
+
+
+# --- reusing a verdict ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_reusing_a_verdict_copies_rating_summary_and_sources_and_records_the_link():
+    workspace = WorkspaceFactory()
+    annotator = member(workspace)
+    verdict = VerdictFactory(
+        claim=claim_in(workspace, BACKED),
+        rating=rating(workspace, "Mostly false"),
+        summary="141 countries voted for it, not 114.",
+        sources=SOURCES,
+    )
+    claim = claim_in(workspace, SUPPORTED)
+
+    annotation = reuse_verdict(verdict, claim, annotator)
+
+    annotation.refresh_from_db()
+    assert annotation.claim == claim
+    assert annotation.author == annotator
+    assert annotation.status == Annotation.Status.DRAFT
+    assert annotation.rating.label == "Mostly false"
+    assert annotation.summary == "141 countries voted for it, not 114."
+    assert annotation.reused_from == verdict
+    assert list(verdict.reuses.all()) == [annotation]
+    copied = [source.snapshot() for source in annotation.sources.order_by("position")]
+    assert copied == [
+        {**SOURCES[0]},
+        {
+            "url": SOURCES[1]["url"],
+            "title": "",
+            "publisher": "",
+            "published": None,
+            "excerpt": "",
+            "stance": "context",
+            "archive_url": "",
+        },
+    ]
+    assert annotation.sources.first().published == date(2022, 3, 2)
+
+
+@pytest.mark.django_db
+def test_a_verdict_cannot_be_reused_across_workspaces():
+    workspace, elsewhere = WorkspaceFactory(), WorkspaceFactory()
+    user = member(workspace)
+    elsewhere.memberships.create(user=user, role=Role.ANNOTATOR)
+    verdict = VerdictFactory(claim=claim_in(elsewhere, BACKED))
+    with pytest.raises(NotVisible):
+        reuse_verdict(verdict, claim_in(workspace, SUPPORTED), user)
+    assert not Annotation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_retracted_verdict_cannot_be_reused():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    verdict = VerdictFactory(
+        claim=claim_in(workspace, BACKED), retracted_at=timezone.now(), retraction_note="No."
+    )
+    with pytest.raises(InvalidInput):
+        reuse_verdict(verdict, claim_in(workspace, SUPPORTED), user)
+
+
+@pytest.mark.django_db
+def test_reusing_on_a_claim_already_annotated_is_refused_and_saves_nothing():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    verdict = VerdictFactory(claim=claim_in(workspace, BACKED), sources=SOURCES)
+    claim = claim_in(workspace, SUPPORTED)
+    Annotation.start(claim, user, summary="Mine.")
+    with pytest.raises(WorkflowError):
+        reuse_verdict(verdict, claim, user)
+    assert Annotation.objects.get().reused_from is None
