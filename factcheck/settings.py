@@ -4,6 +4,7 @@ Defaults are safe rather than convenient: DEBUG is off unless asked for, and wit
 DEBUG a SECRET_KEY must be given. See README.md for the full table.
 """
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "simple_history",
     "annotations",
 ]
@@ -123,6 +126,9 @@ def _database() -> dict:
             "transaction_mode": "IMMEDIATE",
         }
         config["CONN_MAX_AGE"] = 0
+        # A file, not memory, so that worker processes started by tests share it.
+        # One file per test run, so parallel runs never share it.
+        config["TEST"] = {"NAME": str(DATA_DIR / f"test_db_{os.getpid()}.sqlite3")}
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
     return config
@@ -170,6 +176,23 @@ MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1)
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Background jobs (large imports, PDF exports). "immediate" runs them in the request,
+# which suits development; "database" queues them for `manage.py jobs_worker` processes on
+# any machine that reaches the database.
+TASK_BACKEND = env_str("TASK_BACKEND", "immediate")
+if TASK_BACKEND not in ("immediate", "database"):
+    raise ImproperlyConfigured(f"TASK_BACKEND must be immediate or database; got {TASK_BACKEND!r}")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TASK_BACKEND == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 120, minimum=1)
+# Uploads larger than this are imported by a background job.
+BACKGROUND_IMPORT_BYTES = env_int("BACKGROUND_IMPORT_BYTES", 1_000_000, minimum=0)
 
 # Email: console in development, SMTP (smtp://user:pass@host:587/?tls=True) in production.
 _email = dj_email_url.parse(env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25"))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("annotations.api.urls")),
     path("", include("annotations.urls")),
     path("", include("annotations.account_views")),
+    path("", include("annotations.job_views")),
     path("", include("annotations.exports.urls")),
 ]
 

@@ -1,0 +1,54 @@
+"""Pages for background jobs: progress, then the result; a failed job can be retried."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from annotations import jobs
+from annotations.models import Job
+from annotations.permissions import can
+
+
+def _job_for(request, pk) -> Job:
+    job = get_object_or_404(Job.objects.select_related("workspace", "document"), pk=pk)
+    # A job is its creator's; editors of the desk may see and retry it too.
+    if job.created_by_id != request.user.pk and not can(request.user, "moderate", job.workspace):
+        raise Http404("No such job.")
+    return job
+
+
+@login_required
+def job_detail(request, pk):
+    job = _job_for(request, pk)
+    return render(request, "annotations/job.html", {"job": job})
+
+
+@login_required
+def job_download(request, pk):
+    job = _job_for(request, pk)
+    if job.status != Job.Status.SUCCEEDED or job.result_data is None:
+        raise Http404("This job has no file to download.")
+    response = HttpResponse(bytes(job.result_data), content_type=job.result_content_type)
+    response["Content-Disposition"] = f'attachment; filename="{job.result_name}"'
+    return response
+
+
+@login_required
+@require_POST
+def job_retry(request, pk):
+    job = _job_for(request, pk)
+    try:
+        jobs.retry(job)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return redirect("job", pk=job.pk)
+
+
+urlpatterns = [
+    path("jobs/<int:pk>/", job_detail, name="job"),
+    path("jobs/<int:pk>/download/", job_download, name="job_download"),
+    path("jobs/<int:pk>/retry/", job_retry, name="job_retry"),
+]

@@ -1,0 +1,181 @@
+"""Background jobs: large imports and PDF exports, run by django-tasks workers.
+
+`submit(job)` hands the job to the configured task backend (inline in development, the
+database queue in production). `run(job_id)` is what a worker executes: it claims the job
+with a conditional UPDATE (only a queued job, or a running one whose lease expired), does
+the slow reading and splitting outside any transaction while renewing the lease, then
+writes everything in one transaction. A worker killed at any point leaves no partial rows:
+the open transaction dies with its connection, and `requeue_expired()` gives the job to
+another worker once the lease runs out.
+"""
+
+import logging
+import os
+import socket
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django_tasks import task
+
+from annotations import importers
+from annotations.models import Job
+
+log = logging.getLogger(__name__)
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.JOB_LEASE_SECONDS)
+
+
+def submit(job: Job) -> Job:
+    """Queue the job after the surrounding transaction commits."""
+    transaction.on_commit(lambda: run_job.enqueue(job.pk))
+    return job
+
+
+def retry(job: Job) -> Job:
+    if job.status != Job.Status.FAILED:
+        raise ValueError("Only a failed job can be retried.")
+    Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).update(
+        status=Job.Status.QUEUED, error="", progress=0, message="Queued again."
+    )
+    job.refresh_from_db()
+    return submit(job)
+
+
+def requeue_expired() -> int:
+    """Running jobs whose worker stopped renewing the lease go back to the queue."""
+    expired = list(
+        Job.objects.filter(
+            status=Job.Status.RUNNING, lease_expires_at__lt=timezone.now()
+        ).values_list("pk", flat=True)
+    )
+    for pk in expired:
+        updated = Job.objects.filter(
+            pk=pk, status=Job.Status.RUNNING, lease_expires_at__lt=timezone.now()
+        ).update(status=Job.Status.QUEUED, message="The worker stopped; queued again.")
+        if updated:
+            log.warning("job %s: lease expired, queued again", pk)
+            run_job.enqueue(pk)
+    return len(expired)
+
+
+def _claim(job_id: int) -> Job | None:
+    now = timezone.now()
+    claimable = Q(status=Job.Status.QUEUED) | Q(status=Job.Status.RUNNING, lease_expires_at__lt=now)
+    claimed = Job.objects.filter(claimable, pk=job_id).update(
+        status=Job.Status.RUNNING,
+        worker=WORKER_ID,
+        lease_expires_at=now + lease(),
+        started_at=now,
+        message="Started.",
+        progress=0,
+    )
+    if not claimed:
+        return None
+    Job.objects.filter(pk=job_id).update(attempts=F("attempts") + 1)
+    return Job.objects.get(pk=job_id)
+
+
+def _progress(job: Job, percent: int, message: str) -> None:
+    """Report progress and renew the lease, if this worker still holds the job."""
+    Job.objects.filter(pk=job.pk, worker=WORKER_ID, status=Job.Status.RUNNING).update(
+        progress=percent, message=message, lease_expires_at=timezone.now() + lease()
+    )
+
+
+def run(job_id: int) -> None:
+    job = _claim(job_id)
+    if job is None:
+        return
+    try:
+        if job.kind == Job.Kind.IMPORT:
+            _run_import(job)
+        else:
+            _run_export(job)
+    except Exception as exc:
+        log.exception("job %s failed", job.pk)
+        message = (
+            str(exc)
+            if isinstance(exc, importers.ImportRefused)
+            else (f"{type(exc).__name__}: {exc}")
+        )
+        Job.objects.filter(pk=job.pk, worker=WORKER_ID).update(
+            status=Job.Status.FAILED,
+            error=message[:5000],
+            finished_at=timezone.now(),
+            message="Failed.",
+        )
+
+
+@task()
+def run_job(job_id: int) -> None:
+    run(job_id)
+
+
+def _run_import(job: Job) -> None:
+    from annotations.services import import_document
+
+    params = job.params
+    _progress(job, 10, "Reading the file.")
+    imported = importers.import_file(
+        bytes(job.input_data),
+        filename=job.input_name,
+        content_type=params.get("content_type"),
+        max_chars=settings.MAX_DOCUMENT_CHARS,
+    )
+    _progress(job, 40, "Splitting into claims and saving.")
+    published = params.get("published")
+    with transaction.atomic():
+        result = import_document(
+            job.workspace,
+            imported,
+            title=params.get("title", ""),
+            speaker=params.get("speaker", ""),
+            source_url=params.get("source_url", ""),
+            published=_date(published),
+            language=params.get("language", ""),
+            created_by=job.created_by,
+        )
+        done = Job.objects.filter(pk=job.pk, worker=WORKER_ID).update(
+            status=Job.Status.SUCCEEDED,
+            progress=100,
+            document=result.document,
+            message=f"Imported with {result.claims} claims."
+            if result.created
+            else "This text was already imported.",
+            finished_at=timezone.now(),
+            input_data=None,
+        )
+        if not done:
+            # Another worker took the job over after our lease ran out: keep its result.
+            transaction.set_rollback(True)
+
+
+def _run_export(job: Job) -> None:
+    from annotations.exports import FORMATS
+
+    fmt = FORMATS[job.params["format"]]
+    _progress(job, 10, "Building the report.")
+    data = fmt.export(job.document, job.created_by, include_approved=job.params.get("approved"))
+    if not isinstance(data, bytes):
+        data = b"".join(data)
+    Job.objects.filter(pk=job.pk, worker=WORKER_ID).update(
+        status=Job.Status.SUCCEEDED,
+        progress=100,
+        result_data=data,
+        result_name=f"document-{job.document_id}.{fmt.extension}",
+        result_content_type=fmt.content_type,
+        message="Ready to download.",
+        finished_at=timezone.now(),
+    )
+
+
+def _date(value):
+    from datetime import date
+
+    return date.fromisoformat(value) if value else None
