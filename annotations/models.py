@@ -420,6 +420,25 @@ class Claim(models.Model):
         self.save(update_fields=list(fields))
 
 
+class ClaimMatchKey(models.Model):
+    """MinHash band keys of a claim's folded text: claims that share a key are candidates
+    for similarity, so a lookup reads a few index entries instead of scanning trigrams."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="match_keys")
+    # Copied from the claim's document so the lookup stays inside one workspace by index.
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "key"])]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "key"], name="one_match_key_per_claim")
+        ]
+
+    def __str__(self):
+        return f"{self.key} → claim {self.claim_id}"
+
+
 class AnnotationQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(hidden=False)
