@@ -1,0 +1,50 @@
+"""Export formats: one module per format, registered here by the names that the document
+page, the API and `manage.py export_document` share (DESIGN.md).
+
+Every exporter has `export(document, user, *, include_approved=False)` returning bytes, or
+an iterator of bytes chunks for the formats that stream (csv, json). Two families:
+
+- public formats (html, pdf, md, claimreview): what a reader of the published report sees,
+  the same for everyone: published verdicts and their correction history, plus approved
+  work without a verdict when `include_approved` is set. `user` is not consulted; the
+  caller has checked that the user may read the document.
+- member formats (csv, json, w3c): what `user` may read under the permission map (blind
+  workspaces, hidden items); `user=None` means the system (the management command), which
+  sees what an editor sees. Only an editor's json carries hidden items, marked hidden.
+
+Module names avoid shadowing the standard library (`csv_export`, `json_export`).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from annotations.exports import claimreview, csv_export, html, json_export, md, pdf, w3c
+
+
+@dataclass(frozen=True)
+class Exporter:
+    name: str
+    content_type: str
+    extension: str
+    export: Callable[..., bytes | Iterable[bytes]]
+    public: bool  # True: the published report's content; False: the member's view
+    streams: bool  # True: export() returns an iterator of bytes chunks
+
+    def render(self, document, user, *, include_approved=False) -> bytes:
+        """The whole export as bytes (joins the chunks of a streaming format)."""
+        result = self.export(document, user, include_approved=include_approved)
+        return result if isinstance(result, bytes) else b"".join(result)
+
+
+FORMATS: dict[str, Exporter] = {
+    exporter.name: exporter
+    for exporter in [
+        Exporter("html", "text/html; charset=utf-8", "html", html.export, True, False),
+        Exporter("pdf", "application/pdf", "pdf", pdf.export, True, False),
+        Exporter("md", "text/markdown; charset=utf-8", "md", md.export, True, False),
+        Exporter("csv", "text/csv; charset=utf-8", "csv", csv_export.export, False, True),
+        Exporter("json", "application/json", "json", json_export.export, False, True),
+        Exporter("claimreview", "application/ld+json", "jsonld", claimreview.export, True, False),
+        Exporter("w3c", "application/ld+json", "jsonld", w3c.export, False, False),
+    ]
+}

@@ -1,1 +1,8 @@
-urlpatterns = []
+from django.urls import path
+
+from annotations.exports import views
+
+urlpatterns = [
+    path("reports/<slug:slug>/", views.public_report, name="report"),
+    path("documents/<int:pk>/export/<str:format>/", views.download, name="document_export"),
+]

@@ -1,0 +1,74 @@
+"""schema.org ClaimReview, one per published verdict (current and not retracted), as a
+JSON-LD list: what search engines and other fact-checkers ingest.
+
+- `url`: the claim's anchor on the public report page, from SITE_URL; before the report
+  is published, the claim's anchor on the document's page in the workbench (see
+  report.report_url).
+- `reviewRating`: `alternateName` is the rating label; ordinal ratings also carry
+  `ratingValue` from `worstRating` 1 (the last, least true label of the ordinal scale) to
+  `bestRating` (the number of ordinal labels, the first and truest).
+- `datePublished`: when the claim's first verdict was published; a correction adds
+  `dateModified`, the date of the current verdict.
+- `itemReviewed`: a Claim with `author` (the speaker), `datePublished` (the document's
+  date) and `appearance` (the document's source URL), each when the document has it.
+"""
+
+import json
+
+from django.utils import timezone
+
+from annotations.exports.report import Report, build_report
+
+
+def _organisation(workspace) -> dict:
+    author = {"@type": "Organization", "name": workspace.organisation_name or workspace.name}
+    if workspace.organisation_url:
+        author["url"] = workspace.organisation_url
+    return author
+
+
+def review_rating(rating, ordinal_ratings) -> dict:
+    result = {"@type": "Rating", "alternateName": rating.label}
+    positions = [r.pk for r in ordinal_ratings]
+    if rating.ordinal and rating.pk in positions:
+        count = len(positions)
+        result.update(
+            ratingValue=count - positions.index(rating.pk), bestRating=count, worstRating=1
+        )
+    return result
+
+
+def claim_reviews(report: Report) -> list[dict]:
+    document = report.document
+    item = {"@type": "Claim"}
+    if document.speaker:
+        item["author"] = {"@type": "Person", "name": document.speaker}
+    if document.published:
+        item["datePublished"] = document.published.isoformat()
+    if document.source_url:
+        item["appearance"] = {"@type": "CreativeWork", "url": document.source_url}
+    reviews = []
+    for entry in report.published_entries:
+        verdict, claim = entry.verdict, entry.claim
+        review = {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": report.claim_url(entry),
+            "claimReviewed": claim.restatement.strip() or claim.text,
+            "reviewRating": review_rating(verdict.rating, report.ordinal_ratings),
+            "author": _organisation(report.workspace),
+            "datePublished": timezone.localdate(entry.first_published_at).isoformat(),
+            "itemReviewed": dict(item),
+        }
+        if entry.history:
+            review["dateModified"] = timezone.localdate(verdict.published_at).isoformat()
+        if verdict.summary:
+            review["reviewBody"] = verdict.summary
+        reviews.append(review)
+    return reviews
+
+
+def export(document, user=None, *, include_approved=False) -> bytes:
+    # ClaimReview is for published verdicts only: include_approved does not apply.
+    report = build_report(document)
+    return json.dumps(claim_reviews(report), ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,0 +1,193 @@
+"""The document as JSON: for an editor (or the system) a lossless backup, hidden items
+included and marked `"hidden": true`; for other members what they may see. Streamed: the
+header, then one claim at a time.
+
+Shape (version 1): {"format": "factcheck-document", "version": 1, "exported_at",
+"exported_by", "complete", "workspace": {slug, name}, "document": {...}, "ratings": [...],
+"claims": [{..., "annotations": [{..., "sources", "comments", "flags"}], "verdicts"}]}.
+Users appear by username; ratings by label; cross-references (a verdict's annotation, a
+comment's parent) by the ids in this file. Times are ISO 8601 in UTC. `complete` is
+true only for an editor's export: restore.py refuses nothing else, but a member's export
+restores only what that member saw.
+"""
+
+import datetime
+import json
+from collections.abc import Iterator
+
+from django.utils import timezone
+
+from annotations.exports.loading import member_claims, ratings_of, viewer_for
+
+FORMAT = "factcheck-document"
+VERSION = 1
+
+
+def _time(value):
+    return value.astimezone(datetime.UTC).isoformat() if value else None
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _user(user):
+    return user.get_username() if user is not None else None
+
+
+def document_data(document) -> dict:
+    return {
+        "id": document.pk,
+        "title": document.title,
+        "speaker": document.speaker,
+        "source_url": document.source_url,
+        "published": _date(document.published),
+        "language": document.language,
+        "text": document.text,
+        "text_sha256": document.text_sha256,
+        "created_by": _user(document.created_by),
+        "created_at": _time(document.created_at),
+        "report_slug": document.report_slug,
+        "report_published_at": _time(document.report_published_at),
+        "report_include_approved": document.report_include_approved,
+    }
+
+
+def flag_data(flag) -> dict:
+    return {
+        "id": flag.pk,
+        "reporter": _user(flag.reporter),
+        "reason": flag.reason,
+        "status": flag.status,
+        "resolved_by": _user(flag.resolved_by),
+        "resolved_at": _time(flag.resolved_at),
+        "resolution_note": flag.resolution_note,
+        "created_at": _time(flag.created_at),
+    }
+
+
+def source_data(source) -> dict:
+    return {
+        "url": source.url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "published": _date(source.published),
+        "excerpt": source.excerpt,
+        "stance": source.stance,
+        "archive_url": source.archive_url,
+        "position": source.position,
+    }
+
+
+def comment_data(comment, viewer) -> dict:
+    return {
+        "id": comment.pk,
+        "author": _user(comment.author),
+        "parent": comment.parent_id,
+        "body": comment.body,
+        "decision": comment.decision,
+        "hidden": comment.hidden,
+        "resolved": comment.resolved,
+        "created_at": _time(comment.created_at),
+        "flags": [flag_data(f) for f in comment.flag_list if viewer.sees_flag(f)],
+    }
+
+
+def annotation_data(annotation, viewer) -> dict:
+    comments = [c for c in annotation.comment_list if viewer.sees_comment(c)]
+    shown = {c.pk for c in comments}
+    return {
+        "id": annotation.pk,
+        "author": _user(annotation.author),
+        "rating": annotation.rating.label if annotation.rating else None,
+        "summary": annotation.summary,
+        "note": annotation.note,
+        "status": annotation.status,
+        "version": annotation.version,
+        "hidden": annotation.hidden,
+        "created_at": _time(annotation.created_at),
+        "updated_at": _time(annotation.updated_at),
+        "submitted_at": _time(annotation.submitted_at),
+        "sources": [source_data(s) for s in annotation.source_list],
+        # A reply to a hidden comment keeps its place in the thread without naming it.
+        "comments": [
+            {**comment_data(c, viewer), "parent": c.parent_id if c.parent_id in shown else None}
+            for c in comments
+        ],
+        "flags": [flag_data(f) for f in annotation.flag_list if viewer.sees_flag(f)],
+    }
+
+
+def verdict_data(verdict, shown_annotations) -> dict:
+    return {
+        "id": verdict.pk,
+        "annotation": verdict.annotation_id if verdict.annotation_id in shown_annotations else None,
+        "rating": verdict.rating.label,
+        "summary": verdict.summary,
+        "sources": verdict.sources,
+        "checked_by": _user(verdict.checked_by),
+        "reviewed_by": _user(verdict.reviewed_by),
+        "published_by": _user(verdict.published_by),
+        "published_at": _time(verdict.published_at),
+        "correction_note": verdict.correction_note,
+        "is_current": verdict.is_current,
+        "retracted_at": _time(verdict.retracted_at),
+        "retracted_by": _user(verdict.retracted_by),
+        "retraction_note": verdict.retraction_note,
+    }
+
+
+def claim_data(claim, viewer) -> dict:
+    annotations = [a for a in claim.annotation_list if viewer.sees_annotation(a)]
+    shown = {a.pk for a in annotations}
+    return {
+        "id": claim.pk,
+        "start": claim.start,
+        "end": claim.end,
+        "kind": claim.kind,
+        "text": claim.text,
+        "checkworthiness": claim.checkworthiness,
+        "restatement": claim.restatement,
+        "not_checkable": claim.not_checkable,
+        "assignee": _user(claim.assignee),
+        "created_by": _user(claim.created_by),
+        "created_at": _time(claim.created_at),
+        "annotations": [annotation_data(a, viewer) for a in annotations],
+        "verdicts": [verdict_data(v, shown) for v in claim.verdict_list],
+    }
+
+
+def header(document, viewer) -> dict:
+    workspace = document.workspace
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _time(timezone.now()),
+        "exported_by": viewer.username,
+        "complete": viewer.is_editor,
+        "workspace": {"slug": workspace.slug, "name": workspace.name},
+        "document": document_data(document),
+        "ratings": [
+            {"label": r.label, "position": r.position, "ordinal": r.ordinal, "colour": r.colour}
+            for r in ratings_of(workspace)
+        ],
+    }
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def export(document, user=None, *, include_approved=False) -> Iterator[bytes]:
+    # Checked now, not at the first chunk: a refusal must precede a streaming response.
+    return _stream(document, viewer_for(user, document))
+
+
+def _stream(document, viewer) -> Iterator[bytes]:
+    head = _dumps(header(document, viewer))
+    yield (head[:-1] + ',"claims":[').encode("utf-8")
+    separator = ""
+    for claim in member_claims(document):
+        yield (separator + _dumps(claim_data(claim, viewer))).encode("utf-8")
+        separator = ","
+    yield b"]}\n"

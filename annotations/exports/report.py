@@ -1,0 +1,330 @@
+"""The published report of a document, shared by html, pdf, md and claimreview.
+
+What a reader may see: each claim's current published verdict (rating, summary, the
+sources snapshotted with it, who checked, reviewed and published it) and the claim's
+earlier verdicts as its correction history; a verdict retracted by an editor stays
+listed as retracted, with the editor's note. With `include_approved`, claims with no
+published verdict also show their approved annotations, labelled as not yet published.
+Hidden annotations and all comments stay out.
+
+The reasoning note is not part of a verdict's snapshot, so it is taken from the verdict's
+annotation only while that annotation is visible and approved: a note edited after
+publication (back to `submitted`) is not yet reviewed and stays out until approved again.
+"""
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from annotations.exports.loading import VERDICT_PEOPLE, ratings_of
+from annotations.models import Annotation, Claim, Comment, Rating, Source, Verdict
+
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+FALLBACK_COLOUR = "#6e7781"
+
+
+def display_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _safe_colour(rating) -> None:
+    """Colours go into style and fill attributes, where escaping does not stop CSS such
+    as url(...): the form validates them, the database does not, so check again."""
+    if rating is not None and not HEX_COLOUR.fullmatch(rating.colour or ""):
+        rating.colour = FALLBACK_COLOUR
+
+
+def is_http_url(url) -> bool:
+    """Snapshotted sources are JSON, not constrained by the database: check again."""
+    return isinstance(url, str) and urlsplit(url.strip()).scheme.lower() in ("http", "https")
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    url: str
+    title: str
+    publisher: str
+    published: str
+    stance: str
+    archive_url: str
+    excerpt: str
+
+
+def report_sources(items) -> list[ReportSource]:
+    """Sources from a verdict snapshot (dicts with Source's field names) or Source rows."""
+    result = []
+    for item in items:
+        get = item.get if isinstance(item, dict) else lambda key, obj=item: getattr(obj, key, "")
+        url = get("url") or ""
+        if not is_http_url(url):
+            continue
+        archive = get("archive_url") or ""
+        published = get("published") or ""
+        if hasattr(published, "isoformat"):
+            published = published.isoformat()
+        result.append(
+            ReportSource(
+                url=url.strip(),
+                title=str(get("title") or ""),
+                publisher=str(get("publisher") or ""),
+                published=str(published),
+                stance=str(get("stance") or ""),
+                archive_url=archive.strip() if is_http_url(archive) else "",
+                excerpt=str(get("excerpt") or ""),
+            )
+        )
+    return result
+
+
+@dataclass
+class ApprovedWork:
+    """An approved annotation of a claim without a published verdict (include_approved)."""
+
+    annotation: Annotation
+    reviewed_by: object | None
+    sources: list[ReportSource]
+
+    @property
+    def rating(self):
+        return self.annotation.rating
+
+    @property
+    def summary(self):
+        return self.annotation.summary
+
+    @property
+    def note(self):
+        return self.annotation.note
+
+    @property
+    def checked_by(self):
+        return self.annotation.author
+
+
+@dataclass
+class Entry:
+    number: int
+    claim: Claim
+    verdict: Verdict | None = None  # the current one, published or retracted
+    history: list[Verdict] = field(default_factory=list)  # earlier ones, oldest first
+    approved: list[ApprovedWork] = field(default_factory=list)
+    note: str = ""  # Markdown reasoning of the current verdict, when it may be shown
+    sources: list[ReportSource] = field(default_factory=list)
+
+    @property
+    def published(self) -> bool:
+        return self.verdict is not None and self.verdict.retracted_at is None
+
+    @property
+    def anchor(self) -> str:
+        return f"claim-{self.claim.pk}"
+
+    @property
+    def first_published_at(self) -> datetime | None:
+        verdicts = [*self.history, self.verdict] if self.verdict else self.history
+        return verdicts[0].published_at if verdicts else None
+
+
+@dataclass(frozen=True)
+class RatingCount:
+    rating: Rating
+    count: int
+    percent: float  # of the largest count, for the chart's bar widths
+
+
+@dataclass
+class Report:
+    document: object
+    workspace: object
+    include_approved: bool
+    generated_at: datetime
+    entries: list[Entry]
+    rating_counts: list[RatingCount]
+    ordinal_ratings: list[Rating]
+
+    @property
+    def published_entries(self) -> list[Entry]:
+        return [e for e in self.entries if e.published]
+
+    @property
+    def published_count(self) -> int:
+        return len(self.published_entries)
+
+    @property
+    def approved_count(self) -> int:
+        return sum(1 for e in self.entries if e.approved)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.entries
+
+    @property
+    def url(self) -> str:
+        return report_url(self.document)
+
+    def claim_url(self, entry: Entry) -> str:
+        return f"{self.url}#{entry.anchor}"
+
+    def highlighted_text(self) -> SafeString:
+        return highlight(self.document.text, self.entries)
+
+
+def report_url(document) -> str:
+    """The public report page when the report is published; otherwise the document's page
+    in the workbench (members only), since a /reports/ URL that does not exist yet would
+    mislead whoever ingests a ClaimReview built before publication."""
+    if document.report_slug and document.report_published_at:
+        path = reverse("report", args=[document.report_slug])
+    else:
+        path = reverse("document", args=[document.pk])
+    return f"{settings.SITE_URL}{path}"
+
+
+def build_report(document, *, include_approved=False) -> Report:
+    """Queries: workspace (unless cached), ratings, claims with a verdict (or approved
+    work), their verdicts, the verdicts' annotations (for notes), the people named; with
+    include_approved also approved annotations, their sources and their approvals.
+    Related rows are grouped in Python rather than with prefetch_related, whose
+    per-instance QuerySets cost more than the queries for thousands of claims."""
+    workspace = document.workspace
+    ratings = ratings_of(workspace)
+    rating_by_id = {r.pk: r for r in ratings}
+    approved_qs = Annotation.objects.filter(
+        claim__document=document, status=Annotation.Status.APPROVED, hidden=False
+    )
+    condition = Q(Exists(Verdict.objects.filter(claim=OuterRef("pk"))))
+    if include_approved:
+        condition |= Q(Exists(approved_qs.filter(claim=OuterRef("pk"))))
+    claims = list(
+        Claim.objects.filter(document=document).filter(condition).order_by("start", "end", "id")
+    )
+    verdicts = list(Verdict.objects.filter(claim__document=document).order_by("published_at", "id"))
+    notes = {
+        a.pk: a.note
+        for a in Annotation.objects.filter(
+            pk__in=[v.annotation_id for v in verdicts if v.is_current and v.annotation_id],
+            hidden=False,
+            status=Annotation.Status.APPROVED,
+        ).only("id", "note")
+    }
+    approved, sources, approvals = [], {}, {}
+    if include_approved:
+        approved = list(approved_qs.order_by("created_at", "id"))
+        ids = [a.pk for a in approved]
+        for source in Source.objects.filter(annotation_id__in=ids).order_by("position", "id"):
+            sources.setdefault(source.annotation_id, []).append(source)
+        for comment in Comment.objects.filter(
+            annotation_id__in=ids, decision=Comment.Decision.APPROVE, hidden=False
+        ).order_by("created_at", "id"):
+            approvals[comment.annotation_id] = comment.author_id  # the latest wins
+    user_ids = {getattr(v, f"{n}_id") for v in verdicts for n in VERDICT_PEOPLE}
+    user_ids |= {a.author_id for a in approved} | set(approvals.values())
+    users = {
+        u.pk: u
+        for u in get_user_model()
+        ._default_manager.filter(pk__in=user_ids - {None})
+        .only("id", "username", "first_name", "last_name")
+    }
+    for verdict in verdicts:
+        verdict.rating = rating_by_id[verdict.rating_id]
+        for name in VERDICT_PEOPLE:
+            user_id = getattr(verdict, f"{name}_id")
+            setattr(verdict, name, users.get(user_id) if user_id else None)
+    verdicts_of, approved_of = defaultdict(list), defaultdict(list)
+    for verdict in verdicts:
+        verdicts_of[verdict.claim_id].append(verdict)
+    for annotation in approved:
+        annotation.author = users[annotation.author_id]
+        annotation.rating = rating_by_id[annotation.rating_id]
+        approved_of[annotation.claim_id].append(annotation)
+
+    entries = []
+    for claim in claims:
+        entry = Entry(number=len(entries) + 1, claim=claim)
+        claim_verdicts = verdicts_of.get(claim.pk, [])
+        current = next((v for v in claim_verdicts if v.is_current), None)
+        entry.history = [v for v in claim_verdicts if v is not current]
+        if current is not None:
+            entry.verdict = current
+            entry.sources = report_sources(current.sources or [])
+            entry.note = notes.get(current.annotation_id, "")
+        if include_approved and not entry.published:
+            entry.approved = [
+                ApprovedWork(
+                    annotation=a,
+                    reviewed_by=users.get(approvals.get(a.pk)),
+                    sources=report_sources(sources.get(a.pk, [])),
+                )
+                for a in approved_of.get(claim.pk, [])
+            ]
+        if entry.verdict is not None or entry.history or entry.approved:
+            entries.append(entry)
+    for rating in ratings:
+        _safe_colour(rating)
+    for entry in entries:
+        for verdict in [entry.verdict, *entry.history]:
+            _safe_colour(verdict.rating if verdict else None)
+        for work in entry.approved:
+            _safe_colour(work.rating)
+    counts = Counter(e.verdict.rating_id for e in entries if e.published)
+    top = max(counts.values(), default=0)
+    rating_counts = [
+        RatingCount(r, counts.get(r.pk, 0), 100.0 * counts.get(r.pk, 0) / top if top else 0.0)
+        for r in ratings
+    ]
+    return Report(
+        document=document,
+        workspace=workspace,
+        include_approved=include_approved,
+        generated_at=timezone.now(),
+        entries=entries,
+        rating_counts=rating_counts,
+        ordinal_ratings=[r for r in ratings if r.ordinal],
+    )
+
+
+def highlight(text: str, entries: list[Entry]) -> SafeString:
+    """The document text, escaped, with each reported claim marked and numbered. Claims
+    may overlap, so the text is cut at every claim boundary and each piece is marked with
+    the claims covering it; the number links to the claim's verdict."""
+    starts: dict[int, list[Entry]] = {}
+    bounds = {0, len(text)}
+    for entry in entries:
+        start, end = entry.claim.start, min(entry.claim.end, len(text))
+        if start >= end:
+            continue
+        starts.setdefault(start, []).append(entry)
+        bounds.update((start, end))
+    cuts = sorted(bounds)
+    covering: list[Entry] = []
+    parts = []
+    for left, right in zip(cuts, cuts[1:], strict=False):
+        covering = [e for e in covering if e.claim.end > left] + starts.get(left, [])
+        for entry in starts.get(left, []):
+            parts.append(
+                format_html(
+                    '<a class="claim-number" id="text-{}" href="#{}">{}</a>',
+                    entry.anchor,
+                    entry.anchor,
+                    entry.number,
+                )
+            )
+        piece = escape(text[left:right])
+        if covering:
+            state = "published" if any(e.published for e in covering) else "other"
+            parts.append(format_html('<mark class="{}">{}</mark>', state, piece))
+        else:
+            parts.append(piece)
+    return mark_safe("".join(parts))  # every piece is escaped above

@@ -1,0 +1,147 @@
+"""W3C Web Annotation (https://www.w3.org/TR/annotation-model/): the document's
+annotations as one AnnotationCollection, the same representation the API serves.
+
+Each annotation targets the document's page on this site, with a TextQuoteSelector
+(exact text, 32 code points of prefix and suffix) and a TextPositionSelector (code
+points, as everywhere in the workbench). Bodies: the note (TextualBody, text/markdown,
+purpose commenting), the summary (TextualBody, text/plain, purpose describing), the rating
+(TextualBody, purpose assessing) and each source (SpecificResource, purpose linking).
+
+The collection's id is the API's export URL; an export file holds every annotation in
+one embedded page (`first`, also `last`); the API may page with `annotation_page`.
+Who sees what follows the member formats: loading.Viewer, hidden work never.
+"""
+
+import datetime
+import json
+
+from django.conf import settings
+from django.urls import reverse
+
+from annotations.anchoring import position_selector, quote_selector
+from annotations.exports.loading import member_claims, viewer_for
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+CONTEXT_CHARS = 32
+
+
+def _time(value) -> str:
+    return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def document_url(document_id: int) -> str:
+    return f"{settings.SITE_URL}{reverse('document', args=[document_id])}"
+
+
+def annotation_iri(annotation) -> str:
+    return f"{document_url(annotation.claim.document_id)}#annotation-{annotation.pk}"
+
+
+def annotation_to_w3c(annotation, document_text: str) -> dict:
+    """One annotation as a W3C Web Annotation. Uses annotation.claim (and its
+    document_id), author, rating and sources: for lists, prefetch them, or set
+    `annotation.source_list` as loading.member_claims does."""
+    claim = annotation.claim
+    author = annotation.author
+    body = []
+    if annotation.note:
+        body.append(
+            {
+                "type": "TextualBody",
+                "value": annotation.note,
+                "format": "text/markdown",
+                "purpose": "commenting",
+            }
+        )
+    if annotation.summary:
+        body.append(
+            {
+                "type": "TextualBody",
+                "value": annotation.summary,
+                "format": "text/plain",
+                "purpose": "describing",
+            }
+        )
+    if annotation.rating is not None:
+        body.append(
+            {
+                "type": "TextualBody",
+                "value": annotation.rating.label,
+                "format": "text/plain",
+                "purpose": "assessing",
+            }
+        )
+    sources = getattr(annotation, "source_list", None)
+    for source in sources if sources is not None else annotation.sources.all():
+        body.append({"type": "SpecificResource", "source": source.url, "purpose": "linking"})
+    result = {
+        "@context": CONTEXT,
+        "id": annotation_iri(annotation),
+        "type": "Annotation",
+        "motivation": "assessing",
+        "creator": {
+            "type": "Person",
+            "nickname": author.get_username(),
+            "name": author.get_full_name() or author.get_username(),
+        },
+        "created": _time(annotation.created_at),
+        "modified": _time(annotation.updated_at),
+        "target": {
+            "type": "SpecificResource",
+            "source": document_url(claim.document_id),
+            "selector": [
+                quote_selector(document_text, claim.start, claim.end, context=CONTEXT_CHARS),
+                position_selector(claim.start, claim.end),
+            ],
+        },
+    }
+    if body:
+        result["body"] = body
+    return result
+
+
+def collection_iri(document) -> str:
+    return f"{settings.SITE_URL}/api/v1/documents/{document.pk}/export/w3c/"
+
+
+def annotation_page(document, items: list[dict], *, page: int = 0, last_page: int = 0) -> dict:
+    page_iri = f"{collection_iri(document)}?page={page}"
+    result = {
+        "id": page_iri,
+        "type": "AnnotationPage",
+        "partOf": collection_iri(document),
+        "startIndex": 0 if page == 0 else None,
+        "items": items,
+    }
+    if page > 0:
+        result["prev"] = f"{collection_iri(document)}?page={page - 1}"
+    if page < last_page:
+        result["next"] = f"{collection_iri(document)}?page={page + 1}"
+    return {key: value for key, value in result.items() if value is not None}
+
+
+def collection(document, user=None) -> dict:
+    viewer = viewer_for(user, document)
+    text = document.text
+    items = [
+        annotation_to_w3c(annotation, text)
+        for claim in member_claims(document, comments=False, flags=False, verdicts=False)
+        for annotation in claim.annotation_list
+        if not annotation.hidden and viewer.sees_annotation(annotation)
+    ]
+    result = {
+        "@context": CONTEXT,
+        "id": collection_iri(document),
+        "type": "AnnotationCollection",
+        "label": document.title,
+        "total": len(items),
+    }
+    if items:
+        first = annotation_page(document, items)
+        result["first"] = first
+        result["last"] = first["id"]
+    return result
+
+
+def export(document, user=None, *, include_approved=False) -> bytes:
+    return json.dumps(collection(document, user), ensure_ascii=False).encode("utf-8")
