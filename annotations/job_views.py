@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from annotations import jobs
@@ -32,7 +33,8 @@ def job_download(request, pk):
     if job.status != Job.Status.SUCCEEDED or job.result_data is None:
         raise Http404("This job has no file to download.")
     response = HttpResponse(bytes(job.result_data), content_type=job.result_content_type)
-    response["Content-Disposition"] = f'attachment; filename="{job.result_name}"'
+    response["Content-Disposition"] = content_disposition_header(True, job.result_name)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -265,6 +265,41 @@ class Document(models.Model):
     def hash_text(text: str) -> str:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
+    def publish_report(self, by, *, slug: str = "", include_approved: bool = False) -> None:
+        """Put the report at /reports/<slug>/ for anyone to read; the slug stays stable
+        across withdrawals and republications."""
+        from django.utils.text import slugify
+
+        _require(by, "verdict.publish", self, "Only editors can publish a report.")
+        slug = slugify(slug or self.report_slug or f"{self.title[:80]}-{self.pk}")[:120]
+        if not slug:
+            raise InvalidInput("Choose an address for the report.", field="slug")
+        if Document.objects.filter(report_slug=slug).exclude(pk=self.pk).exists():
+            raise InvalidInput("Another report already uses this address.", field="slug")
+        self.report_slug = slug
+        self.report_include_approved = include_approved
+        self.report_published_at = timezone.now()
+        self.save(update_fields=["report_slug", "report_include_approved", "report_published_at"])
+        ModerationEvent.objects.create(
+            workspace=self.workspace,
+            actor=by,
+            action=ModerationEvent.Action.PUBLISH_REPORT,
+            note=f"/reports/{slug}/",
+        )
+
+    def withdraw_report(self, by) -> None:
+        _require(by, "verdict.publish", self, "Only editors can withdraw a report.")
+        if self.report_published_at is None:
+            return
+        self.report_published_at = None
+        self.save(update_fields=["report_published_at"])
+        ModerationEvent.objects.create(
+            workspace=self.workspace,
+            actor=by,
+            action=ModerationEvent.Action.WITHDRAW_REPORT,
+            note=f"/reports/{self.report_slug}/",
+        )
+
 
 class ClaimKind(models.TextChoices):
     HEADING = "heading", "Heading"
@@ -1133,6 +1168,8 @@ class ModerationEvent(models.Model):
         PUBLISH = "publish", "Publish verdict"
         CORRECT = "correct", "Correct verdict"
         RETRACT = "retract", "Retract verdict"
+        PUBLISH_REPORT = "publish_report", "Publish report"
+        WITHDRAW_REPORT = "withdraw_report", "Withdraw report"
 
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="moderation_events"

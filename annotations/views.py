@@ -219,6 +219,15 @@ def document_detail(request, pk):
         marked.append(
             _marked(claim, by_rating.get(verdict_ratings.get(claim.pk)), base_query.urlencode())
         )
+    export_formats = [
+        ("html", "HTML"),
+        ("pdf", "PDF"),
+        ("md", "Markdown"),
+        ("csv", "CSV"),
+        ("json", "JSON"),
+        ("claimreview", "ClaimReview"),
+        ("w3c", "W3C annotations"),
+    ]
     context = {
         "document": document,
         "workspace": workspace,
@@ -230,6 +239,7 @@ def document_detail(request, pk):
         "filtering": shown is not None,
         "ratings": ratings,
         "is_reviewer": role in (REVIEWER, EDITOR),
+        "export_formats": export_formats,
     }
     if role in (REVIEWER, EDITOR):
         context["agreement"] = document_agreement(document)

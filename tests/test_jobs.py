@@ -172,3 +172,24 @@ def test_job_page_shows_progress_error_and_retry(client):
     assert client.get(f"/jobs/{job.pk}/").status_code == 404
     client.force_login(member(workspace, Role.ANNOTATOR))
     assert client.get(f"/jobs/{job.pk}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_process_makes_a_queued_pdf_export(database_queue):
+    from tests.factories import DocumentFactory
+
+    document = DocumentFactory(title="Budget speech")
+    job = Job.objects.create(
+        kind=Job.Kind.EXPORT,
+        workspace=document.workspace,
+        document=document,
+        params={"format": "pdf", "approved": False},
+    )
+    jobs.run_job.enqueue(job.pk)
+    worker = _worker("--once")
+    output = worker.communicate(timeout=180)[0].decode()
+    assert worker.returncode == 0, output
+    job.refresh_from_db()
+    assert job.status == "succeeded", (job.error, output)
+    assert bytes(job.result_data).startswith(b"%PDF-")
+    assert job.result_name == f"document-{document.pk}.pdf"

@@ -177,3 +177,24 @@ class TestImportCommand:
         with pytest.raises(CommandError):
             call_command("import_document", str(tmp_path / "big.txt"), "--workspace", "desk")
         assert "MAX_UPLOAD_BYTES" in capsys.readouterr().err
+
+
+def test_json_export_restores_through_the_import_command(tmp_path, capsys):
+    import json
+
+    from tests.factories import AnnotationFactory, ClaimFactory, DocumentFactory
+
+    claim = ClaimFactory(document=DocumentFactory(workspace=WorkspaceFactory(slug="from")))
+    AnnotationFactory(claim=claim, status="submitted")
+    out = tmp_path / "doc.json"
+    call_command("export_document", str(claim.document.pk), "--format", "json", "-o", str(out))
+    target = WorkspaceFactory(slug="to")
+    call_command("import_document", "--json", str(out), "--workspace", "to")
+    restored = target.documents.get()
+    assert restored.text == claim.document.text
+    assert restored.claims.get().annotations.get().summary == claim.annotations.get().summary
+    assert "restored as document" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "something-else"}))
+    with pytest.raises(CommandError, match="bad.json"):
+        call_command("import_document", "--json", str(bad), "--workspace", "to")

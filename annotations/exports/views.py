@@ -1,17 +1,18 @@
 """The public report page and the members' download of any export format."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from annotations.exports import FORMATS
 from annotations.exports.claimreview import claim_reviews
 from annotations.exports.html import render
 from annotations.exports.report import build_report
-from annotations.models import Document
+from annotations.models import Document, Job, WorkflowError
 from annotations.permissions import can
 
 
@@ -42,6 +43,8 @@ def download(request, pk, format):
     if not can(request.user, "document.read", document):
         raise Http404("No such document.")
     include_approved = request.GET.get("include_approved") in ("1", "true", "on")
+    if format == "pdf":
+        return _pdf_job(request, document, include_approved)
     result = exporter.export(document, request.user, include_approved=include_approved)
     if isinstance(result, bytes):
         response = HttpResponse(result, content_type=exporter.content_type)
@@ -52,3 +55,45 @@ def download(request, pk, format):
     # Member exports carry what this user may see: never cache them for anyone else.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _pdf_job(request, document, include_approved):
+    """PDF takes seconds to render: it is made by a background job (inline when
+    TASK_BACKEND=immediate) whose page offers the file when it is ready."""
+    from annotations import jobs
+
+    job = Job.objects.create(
+        kind=Job.Kind.EXPORT,
+        workspace=document.workspace,
+        created_by=request.user,
+        document=document,
+        params={"format": "pdf", "approved": include_approved},
+        input_name=f"{document.title[:200]}.pdf",
+    )
+    jobs.submit(job)
+    return redirect("job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def report_publication(request, pk):
+    """An editor publishes the report at /reports/<slug>/, or withdraws it."""
+    document = get_object_or_404(Document.objects.select_related("workspace"), pk=pk)
+    if not can(request.user, "document.read", document):
+        raise Http404("No such document.")
+    try:
+        if request.POST.get("action") == "withdraw":
+            document.withdraw_report(request.user)
+            messages.success(request, "The public report is withdrawn.")
+        else:
+            document.publish_report(
+                request.user,
+                slug=request.POST.get("slug", ""),
+                include_approved=request.POST.get("include_approved") == "on",
+            )
+            messages.success(request, f"The report is public at /reports/{document.report_slug}/.")
+    except WorkflowError as exc:
+        if exc.status_code == 403:
+            return HttpResponse(exc.message, status=403, content_type="text/plain")
+        messages.error(request, exc.message)
+    return redirect("document", pk=document.pk)

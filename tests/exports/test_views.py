@@ -53,7 +53,6 @@ def test_public_report_follows_the_documents_include_approved_setting(client):
     ("name", "content_type", "extension"),
     [
         ("html", "text/html; charset=utf-8", "html"),
-        ("pdf", "application/pdf", "pdf"),
         ("md", "text/markdown; charset=utf-8", "md"),
         ("csv", "text/csv; charset=utf-8", "csv"),
         ("json", "application/json", "json"),

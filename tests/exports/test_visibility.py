@@ -43,6 +43,8 @@ def every_output(desk, user, client):
             yield name, FORMATS[name].render(desk.document, user, include_approved=include_approved)
     client.force_login(user)
     for name in FORMATS:
+        if name == "pdf":
+            continue  # made by a job; the pdf is the html's text, checked above
         url = f"/documents/{desk.document.pk}/export/{name}/?include_approved=1"
         response = client.get(url)
         assert response.status_code == 200
