@@ -48,6 +48,8 @@ def _fast_password_hashing(settings):
     # PBKDF2 at full strength makes every factory user cost ~50 ms.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests serve static files from the apps; production uses the collected manifest.
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,1 +1,49 @@
-urlpatterns = []
+"""Routes of /api/v1/. Every path ends in a slash."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from annotations.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.include_format_suffixes = False
+router.register("workspaces", views.WorkspaceViewSet, basename="workspace")
+router.register(
+    r"workspaces/(?P<workspace_slug>[-a-zA-Z0-9_]{1,50})/members",
+    views.MembershipViewSet,
+    basename="membership",
+)
+router.register(
+    r"workspaces/(?P<workspace_slug>[-a-zA-Z0-9_]{1,50})/ratings",
+    views.RatingViewSet,
+    basename="rating",
+)
+router.register("documents", views.DocumentViewSet, basename="document")
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("annotations", views.AnnotationViewSet, basename="annotation")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("comments", views.CommentViewSet, basename="comment")
+router.register("verdicts", views.VerdictViewSet, basename="verdict")
+router.register("flags", views.FlagViewSet, basename="flag")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path(
+        "workspaces/<slug:workspace_slug>/rating-scale/",
+        views.RatingScaleView.as_view(),
+        name="api-rating-scale",
+    ),
+    path(
+        "documents/<int:pk>/export/<str:format>/",
+        views.DocumentExportView.as_view(),
+        name="api-document-export",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The split view serves its start-up script as a file: no inline script for the CSP.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    *router.urls,
+    # Anything else under /api/v1/ gets a JSON 404, not the site's HTML page.
+    re_path(r"^", views.endpoint_not_found),
+]

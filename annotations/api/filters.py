@@ -1,0 +1,151 @@
+"""Query-string filters of the list endpoints (django-filter).
+
+Filters narrow a queryset the view has already limited to what the user may see; none
+of them widens it. Ids are plain numbers, not model choices, so a filter costs no query
+of its own and a foreign id simply matches nothing.
+"""
+
+import django_filters as filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from annotations.models import Annotation, Claim, ClaimKind, Comment, Flag, Source, Verdict
+
+MAX_ID = 2**31 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class DocumentFilter(filters.FilterSet):
+    workspace = filters.CharFilter(
+        field_name="workspace__slug", max_length=50, help_text="A workspace's slug."
+    )
+
+
+class ClaimFilter(filters.FilterSet):
+    document = IdFilter(field_name="document_id")
+    workspace = filters.CharFilter(field_name="document__workspace__slug", max_length=50)
+    kind = filters.ChoiceFilter(choices=ClaimKind.choices)
+    checkworthiness_min = filters.NumberFilter(
+        field_name="checkworthiness",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=1,
+        help_text="Check-worthiness at least this (0 to 1).",
+    )
+    state = filters.ChoiceFilter(
+        choices=Claim.State.choices, method="filter_state", help_text="The derived state."
+    )
+    rating = filters.CharFilter(
+        max_length=60, method="filter_rating", help_text="The current verdict's rating label."
+    )
+    assignee = filters.CharFilter(
+        max_length=12,
+        method="filter_assignee",
+        help_text='A user id, or "me".',
+    )
+    not_checkable = filters.BooleanFilter()
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    def filter_state(self, queryset, name, value):
+        # Needs ClaimQuerySet.with_state(), which the view applies.
+        published = Q(has_verdict=True)
+        approved = Q(has_verdict=False, has_approved=True)
+        started = Q(has_verdict=False, has_approved=False, has_annotation=True)
+        unchecked = Q(has_verdict=False, has_approved=False, has_annotation=False)
+        return queryset.filter(
+            {
+                Claim.State.PUBLISHED: published,
+                Claim.State.APPROVED: approved,
+                Claim.State.IN_PROGRESS: started,
+                Claim.State.UNCHECKED: unchecked,
+            }[value]
+        )
+
+    def filter_rating(self, queryset, name, value):
+        current = Verdict.objects.filter(
+            claim=OuterRef("pk"),
+            is_current=True,
+            retracted_at__isnull=True,
+            rating__label=value,
+        )
+        return queryset.filter(Exists(current))
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(assignee=self.request.user)
+        if not value.isdigit() or int(value) > MAX_ID:
+            raise forms.ValidationError({"assignee": 'Give a user id or "me".'})
+        return queryset.filter(assignee_id=int(value))
+
+
+class AnnotationFilter(filters.FilterSet):
+    document = IdFilter(field_name="claim__document_id")
+    claim = IdFilter(field_name="claim_id")
+    author = filters.CharFilter(
+        max_length=12, method="filter_author", help_text='A user id, or "me".'
+    )
+    status = filters.ChoiceFilter(choices=Annotation.Status.choices)
+
+    class Meta:
+        model = Annotation
+        fields = []
+
+    def filter_author(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(author=self.request.user)
+        if not value.isdigit() or int(value) > MAX_ID:
+            raise forms.ValidationError({"author": 'Give a user id or "me".'})
+        return queryset.filter(author_id=int(value))
+
+
+class SourceFilter(filters.FilterSet):
+    annotation = IdFilter(field_name="annotation_id")
+    document = IdFilter(field_name="annotation__claim__document_id")
+
+    class Meta:
+        model = Source
+        fields = []
+
+
+class CommentFilter(filters.FilterSet):
+    annotation = IdFilter(field_name="annotation_id")
+    document = IdFilter(field_name="annotation__claim__document_id")
+    parent = IdFilter(field_name="parent_id")
+    decision = filters.ChoiceFilter(choices=[c for c in Comment.Decision.choices if c[0]])
+
+    class Meta:
+        model = Comment
+        fields = []
+
+
+class VerdictFilter(filters.FilterSet):
+    claim = IdFilter(field_name="claim_id")
+    document = IdFilter(field_name="claim__document_id")
+    current = filters.BooleanFilter(
+        field_name="is_current", help_text="Only the current (or only earlier) verdicts."
+    )
+
+    class Meta:
+        model = Verdict
+        fields = []
+
+
+class FlagFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Flag.Status.choices)
+    annotation = IdFilter(field_name="annotation_id")
+    comment = IdFilter(field_name="comment_id")
+
+    class Meta:
+        model = Flag
+        fields = []

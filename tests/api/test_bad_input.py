@@ -1,0 +1,290 @@
+"""No input gets a 500: each bad request gets a 4xx with a message and changes nothing."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from annotations.models import Annotation, Claim, Comment, Document, Flag, Source
+from tests.factories import rating
+
+pytestmark = pytest.mark.django_db
+
+R = "/api/v1"
+
+
+def _state():
+    return (
+        Document.objects.count(),
+        Claim.objects.count(),
+        list(Annotation.objects.values_list("id", "version", "summary", "rating_id")),
+        Source.objects.count(),
+        Comment.objects.count(),
+        Flag.objects.count(),
+    )
+
+
+def _assert_refused(response, status=400):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["detail"] and body["code"]
+    assert isinstance(body["errors"], dict)
+    return body
+
+
+LONG = "x" * 60_000
+
+
+def _cases(d):
+    ann = f"{R}/annotations/{d.draft.pk}/"
+    etag = {"HTTP_IF_MATCH": d.draft.etag}
+    foreign = rating(d.other_workspace).pk
+    return [
+        ("post", f"{R}/claims/", {"document": d.document.pk, "start": 10, "end": 5}, {}),
+        ("post", f"{R}/claims/", {"document": d.document.pk, "start": 5, "end": 5}, {}),
+        ("post", f"{R}/claims/", {"document": d.document.pk, "start": 0, "end": 10**6}, {}),
+        ("post", f"{R}/claims/", {"document": d.document.pk, "start": -1, "end": 5}, {}),
+        ("post", f"{R}/claims/", {"document": d.document.pk, "start": 34, "end": 35}, {}),
+        ("post", f"{R}/claims/", {"document": d.document.pk, "start": "a", "end": [1]}, {}),
+        ("post", f"{R}/claims/", {"document": d.document.pk, "start": 10**30, "end": 5}, {}),
+        ("post", f"{R}/claims/", ["not", "an", "object"], {}),
+        ("patch", f"{R}/claims/{d.claim.pk}/", {"restatement": "a\x00b"}, {}),
+        ("patch", f"{R}/claims/{d.claim.pk}/", {"not_checkable": "perhaps"}, {}),
+        ("patch", f"{R}/claims/{d.claim.pk}/", {"restatement": LONG}, {}),
+        ("post", f"{R}/annotations/", {"claim": d.spare_claim.pk, "rating": foreign}, {}),
+        ("post", f"{R}/annotations/", {"claim": d.spare_claim.pk, "rating": 999999}, {}),
+        ("post", f"{R}/annotations/", {"claim": d.spare_claim.pk, "rating": "False"}, {}),
+        ("post", f"{R}/annotations/", {"claim": d.spare_claim.pk, "note": "a\x00b"}, {}),
+        ("post", f"{R}/annotations/", {"claim": d.spare_claim.pk, "summary": "s" * 601}, {}),
+        ("post", f"{R}/annotations/", {"claim": d.spare_claim.pk, "note": LONG}, {}),
+        (
+            "post",
+            f"{R}/annotations/",
+            {"claim": d.spare_claim.pk, "sources": [{"url": "javascript:alert(1)"}]},
+            {},
+        ),
+        (
+            "post",
+            f"{R}/annotations/",
+            {"claim": d.spare_claim.pk, "sources": [{"url": "ftp://example.org/x"}]},
+            {},
+        ),
+        ("post", f"{R}/annotations/", {"claim": d.spare_claim.pk, "sources": "x"}, {}),
+        ("post", f"{R}/annotations/", {"claim": "x"}, {}),
+        ("patch", ann, {"rating": foreign}, etag),
+        ("patch", ann, {"summary": "a\x00b"}, etag),
+        ("patch", ann, {"summary": None}, etag),
+        ("patch", ann, {"version": "one"}, {}),
+        ("patch", ann, {"version": -3}, {}),
+        ("put", ann, {"summary": "only one field"}, etag),
+        ("post", f"{ann}sources/", {"url": "file:///etc/passwd"}, {}),
+        ("post", f"{ann}sources/", {"url": "https://ok.example", "archive_url": "data:x"}, {}),
+        ("post", f"{ann}sources/", {"url": "https://ok.example", "stance": "neutral"}, {}),
+        ("post", f"{ann}sources/", {"url": "https://ok.example", "published": "yesterday"}, {}),
+        ("post", f"{ann}sources/", {"url": "https://ok.example", "title": "t" * 501}, {}),
+        ("post", f"{R}/comments/", {"annotation": d.approved.pk, "body": "a\x00b"}, {}),
+        ("post", f"{R}/comments/", {"annotation": d.approved.pk, "body": ""}, {}),
+        ("post", f"{R}/comments/", {"annotation": d.approved.pk, "body": "   "}, {}),
+        ("post", f"{R}/comments/", {"annotation": d.approved.pk, "body": "x", "parent": 9999}, {}),
+        ("post", f"{R}/flags/", {"annotation": d.approved.pk}, {}),
+        ("post", f"{R}/flags/", {"comment": d.comment.pk, "reason": "a\x00b"}, {}),
+        (
+            "post",
+            f"{R}/flags/",
+            {"comment": d.comment.pk, "annotation": d.draft.pk, "reason": "r"},
+            {},
+        ),
+        ("post", f"{R}/documents/", {"workspace": "desk", "text": ""}, {}),
+        ("post", f"{R}/documents/", {"workspace": "desk", "text": "   \n  "}, {}),
+        (
+            "post",
+            f"{R}/documents/",
+            {"workspace": "desk", "text": "Hi.", "source_url": "ftp://x"},
+            {},
+        ),
+        ("post", f"{R}/documents/", {"workspace": "desk", "text": "Hi.", "published": "soon"}, {}),
+        ("post", f"{R}/documents/", {"workspace": "desk", "text": "Hi.", "title": "t" * 301}, {}),
+        ("post", f"{R}/documents/", {"workspace": "desk", "text": 42.5, "language": "x\x00"}, {}),
+        ("post", f"{R}/documents/", {"workspace": "desk"}, {}),
+    ]
+
+
+@pytest.mark.parametrize("index", range(46))
+def test_bad_request_is_refused_with_a_message(desk, index):
+    method, url, body, headers = _cases(desk)[index]
+    user = "editor" if url.endswith("/documents/") else "annotator"
+    before = _state()
+    response = getattr(desk.client(user), method)(url, body, format="json", **headers)
+    _assert_refused(response)
+    assert _state() == before
+
+
+def test_case_count_matches():
+    from types import SimpleNamespace
+
+    fake = SimpleNamespace(
+        draft=SimpleNamespace(pk=1, etag='"x"'),
+        document=SimpleNamespace(pk=1),
+        claim=SimpleNamespace(pk=1),
+        spare_claim=SimpleNamespace(pk=1),
+        approved=SimpleNamespace(pk=1),
+        comment=SimpleNamespace(pk=1),
+        other_workspace=None,
+    )
+    import tests.api.test_bad_input as module
+
+    original = module.rating
+    module.rating = lambda ws: SimpleNamespace(pk=1)
+    try:
+        assert len(_cases(fake)) == 46
+    finally:
+        module.rating = original
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"{bad json", b"\xff\xfe\x00", b'{"claim": 1,}', b"", b"null", b"[]", b'"text"', b"1e999"],
+)
+def test_malformed_json_is_refused(desk, raw):
+    before = _state()
+    response = desk.client("annotator").generic(
+        "POST", f"{R}/annotations/", raw, content_type="application/json"
+    )
+    _assert_refused(response)
+    assert _state() == before
+
+
+def test_unsupported_content_type_gets_415(desk):
+    response = desk.client("annotator").generic(
+        "POST", f"{R}/annotations/", b"<x/>", content_type="application/xml"
+    )
+    _assert_refused(response, 415)
+
+
+def test_method_not_allowed_gets_405(desk):
+    response = desk.client("annotator").put(f"{R}/claims/{desk.claim.pk}/", {}, format="json")
+    _assert_refused(response, 405)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "kind=paragraph",
+        "state=done",
+        "checkworthiness_min=high",
+        "checkworthiness_min=2",
+        "assignee=someone",
+        "document=abc",
+        "document=99999999999999999999999",
+        "rating=a%00b",
+    ],
+)
+def test_bad_claim_filters_get_400(desk, query):
+    _assert_refused(desk.client("annotator").get(f"{R}/claims/?{query}"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{R}/claims/?cursor=%00%ff",
+        f"{R}/annotations/99999999999999999/",
+        f"{R}/documents/1/export/exe/",
+        f"{R}/workspaces/nope/members/",
+    ],
+)
+def test_bad_paths_and_cursors_get_404(desk, url):
+    _assert_refused(desk.client("annotator").get(url), 404)
+
+
+def test_unknown_rating_id_in_patch_changes_nothing(desk):
+    response = desk.client("annotator").patch(
+        f"{R}/annotations/{desk.draft.pk}/",
+        {"rating": 10**12},
+        format="json",
+        HTTP_IF_MATCH=desk.draft.etag,
+    )
+    body = _assert_refused(response)
+    assert "rating" in body["errors"]
+
+
+def test_rating_from_another_workspace_is_refused_with_a_message(desk):
+    response = desk.client("annotator").patch(
+        f"{R}/annotations/{desk.draft.pk}/",
+        {"rating": rating(desk.other_workspace).pk},
+        format="json",
+        HTTP_IF_MATCH=desk.draft.etag,
+    )
+    body = _assert_refused(response)
+    assert body["errors"] == {"rating": ["This rating is not on this workspace's scale."]}
+
+
+def test_oversized_upload_gets_413(desk, settings):
+    settings.MAX_UPLOAD_BYTES = 1000
+    upload = SimpleUploadedFile("big.txt", b"Words. " * 500, content_type="text/plain")
+    before = _state()
+    response = desk.client("editor").post(
+        f"{R}/documents/", {"workspace": "desk", "file": upload}, format="multipart"
+    )
+    _assert_refused(response, 413)
+    assert _state() == before
+
+
+def test_oversized_json_body_gets_413(desk, settings):
+    settings.MAX_UPLOAD_BYTES = 1000
+    response = desk.client("editor").post(
+        f"{R}/documents/", {"workspace": "desk", "text": "Words. " * 200_000}, format="json"
+    )
+    _assert_refused(response, 413)
+
+
+def test_binary_upload_is_refused_with_the_importers_message(desk):
+    upload = SimpleUploadedFile("x.bin", bytes(range(256)) * 10, content_type="application/x-x")
+    response = desk.client("editor").post(
+        f"{R}/documents/", {"workspace": "desk", "file": upload}, format="multipart"
+    )
+    body = _assert_refused(response)
+    assert body["errors"]["file"] == [body["detail"]]
+
+
+def test_text_and_file_upload_import_documents(desk):
+    client = desk.client("editor")
+    response = client.post(
+        f"{R}/documents/",
+        {"workspace": "desk", "text": "# Title\n\nPrices rose 9% in May.", "markdown": True},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["claims"] >= 1
+    again = client.post(
+        f"{R}/documents/",
+        {"workspace": "desk", "text": "# Title\n\nPrices rose 9% in May.", "markdown": True},
+        format="json",
+    )
+    assert again.status_code == 200 and again.json()["created"] is False
+    upload = SimpleUploadedFile("s.txt", b"Crime fell by 12% in 2023.", content_type="text/plain")
+    response = client.post(
+        f"{R}/documents/", {"workspace": "desk", "file": upload}, format="multipart"
+    )
+    assert response.status_code == 201
+    assert response.json()["text"] == "Crime fell by 12% in 2023."
+
+
+def test_offsets_are_code_points_and_whitespace_is_trimmed(desk):
+    from tests.factories import DocumentFactory
+
+    document = DocumentFactory(workspace=desk.workspace, text="𝒳 rose by 5%.  Then it fell.")
+    response = desk.client("annotator").post(
+        f"{R}/claims/", {"document": document.pk, "start": 0, "end": 15}, format="json"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["start"], body["end"], body["text"]) == (0, 13, "𝒳 rose by 5%.")
+
+
+def test_whitespace_only_selection_is_refused(desk):
+    from tests.factories import DocumentFactory
+
+    document = DocumentFactory(workspace=desk.workspace, text="One.    Two.")
+    response = desk.client("annotator").post(
+        f"{R}/claims/", {"document": document.pk, "start": 4, "end": 8}, format="json"
+    )
+    body = _assert_refused(response)
+    assert "whitespace" in body["detail"]

@@ -1,0 +1,123 @@
+"""Every list endpoint answers with a fixed number of queries, at 1 row as at 50."""
+
+import pytest
+
+from annotations.models import Annotation, Role
+from tests.api.conftest import client_for
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    CommentFactory,
+    DocumentFactory,
+    FlagFactory,
+    SourceFactory,
+    UserFactory,
+    VerdictFactory,
+    WorkspaceFactory,
+    member,
+    rating,
+)
+
+pytestmark = pytest.mark.django_db
+
+W3C = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+
+
+def _world(n):
+    """A blind workspace with n rows of every kind, visible to its editor."""
+    workspace = WorkspaceFactory(slug="q", blind=True)
+    editor = member(workspace, Role.EDITOR, username="ed")
+    text = " ".join(f"Claim number {i} is here." for i in range(n))
+    document = DocumentFactory(workspace=workspace, text=text)
+    annotations = []
+    for i in range(n):
+        start = text.index(f"Claim number {i} ")
+        claim = ClaimFactory(document=document, start=start, end=start + 10, assignee=editor)
+        author = UserFactory()
+        workspace.memberships.create(user=author, role=Role.ANNOTATOR)
+        annotation = AnnotationFactory(
+            claim=claim, author=author, status=Annotation.Status.APPROVED
+        )
+        SourceFactory(annotation=annotation)
+        SourceFactory(annotation=annotation)
+        CommentFactory(annotation=annotation, author=editor)
+        VerdictFactory(
+            claim=claim,
+            annotation=annotation,
+            rating=rating(workspace),
+            published_by=editor,
+            checked_by=author,
+            reviewed_by=editor,
+        )
+        FlagFactory(annotation=annotation, reporter=editor)
+        annotations.append(annotation)
+    first = annotations[0]
+    for i in range(n):
+        DocumentFactory(workspace=workspace, text=f"Another document, number {i}.")
+        SourceFactory(annotation=first)
+        CommentFactory(annotation=first, author=editor)
+    # One more workspace, of which the editor is an annotator, so the visibility
+    # filters span several workspaces.
+    other = WorkspaceFactory(slug="q2", blind=True)
+    other.memberships.create(user=editor, role=Role.ANNOTATOR)
+    for _ in range(n):
+        other.memberships.create(user=UserFactory(), role=Role.REVIEWER)
+    return workspace, editor, document, annotations[0]
+
+
+# (url, Accept, queries). Every request starts with two: the token with its user, and
+# the user's memberships (roles). "workspaces" is the Workspace rows the annotation
+# visibility needs (blind mode).
+ENDPOINTS = [
+    # + workspaces
+    ("/api/v1/workspaces/", None, 3),
+    # + workspace, memberships with users
+    ("/api/v1/workspaces/q/members/", None, 4),
+    # + workspace, its scale, ratings
+    ("/api/v1/workspaces/q/ratings/", None, 5),
+    # + documents with workspace and creator
+    ("/api/v1/documents/", None, 3),
+    # + claims with state, current verdict rating and assignee
+    ("/api/v1/claims/", None, 3),
+    ("/api/v1/claims/?state=published&rating=False&assignee=me&checkworthiness_min=0.5", None, 3),
+    # + workspaces, annotations with author and rating, their sources
+    ("/api/v1/annotations/", None, 5),
+    ("/api/v1/annotations/?status=approved&document={doc}", None, 5),
+    # + document, workspaces, annotations, sources
+    ("/api/v1/documents/{doc}/annotations/", None, 6),
+    # + document, workspaces, count, annotations with claims, sources, the document's text
+    ("/api/v1/documents/{doc}/annotations/", W3C, 8),
+    # + workspaces, sources
+    ("/api/v1/sources/", None, 4),
+    # + workspaces, comments with authors
+    ("/api/v1/comments/", None, 4),
+    # + verdicts with rating and people
+    ("/api/v1/verdicts/", None, 3),
+    ("/api/v1/verdicts/?document={doc}&current=true", None, 3),
+    # + flags with people
+    ("/api/v1/flags/", None, 3),
+    # + workspaces, the annotation, its sources
+    ("/api/v1/annotations/{ann}/sources/", None, 5),
+    # + workspaces, the annotation, its sources, comments
+    ("/api/v1/annotations/{ann}/comments/", None, 6),
+]
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize(("url", "accept", "queries"), ENDPOINTS)
+def test_list_query_count_does_not_grow_with_rows(
+    rows, url, accept, queries, django_assert_num_queries
+):
+    workspace, editor, document, annotation = _world(rows)
+    client = client_for(editor)
+    url = url.format(doc=document.pk, ann=annotation.pk)
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    with django_assert_num_queries(queries):
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    body = response.json()
+    items = body.get("results", body) if isinstance(body, dict) else body
+    if "first" in body:
+        items = body["first"]["items"]
+    if not url.endswith(("/workspaces/", "/ratings/")):
+        assert len(items) >= rows
