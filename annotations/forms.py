@@ -198,6 +198,7 @@ class ClaimFilterForm(forms.Form):
     )
     mine = forms.BooleanField(required=False, label="Assigned to me")
     review = forms.BooleanField(required=False, label="Needs my review")
+    prior = forms.BooleanField(required=False, label="Matches an earlier verdict")
     rating = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, ratings, **kwargs):

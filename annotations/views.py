@@ -302,6 +302,8 @@ def _filtered(user, role, document, data):
         claims = claims.filter(has_verdict=False, has_approved=False, has_annotation=False)
     if data.get("mine"):
         claims = claims.filter(assignee=user)
+    if data.get("prior"):
+        claims = claims.filter(prior_verdict__isnull=False)
     visible = Annotation.objects.visible_to(user, document.workspace).filter(
         claim=OuterRef("pk"), hidden=False
     )
@@ -750,6 +752,10 @@ def _panel_context(request, claim, **extra) -> dict:
         and workspace.blind
         and (mine is None or mine.status == Annotation.Status.DRAFT)
     )
+    from annotations.matching import similar_claims
+
+    # Queries: candidates by shared match keys, their scores, their verdicts.
+    similar = similar_claims(claim, user, limit=5)
     verdicts = list(
         claim.verdicts.select_related("rating", "published_by", "retracted_by").order_by(
             "published_at", "id"
@@ -768,6 +774,7 @@ def _panel_context(request, claim, **extra) -> dict:
             }
         posted = initial
     context = {
+        "similar": similar,
         "claim": claim,
         "workspace": workspace,
         "role": role,
@@ -835,6 +842,65 @@ def _panel(request, claim, *, status=200, message="", error=None, **extra):
 def claim_panel(request, pk):
     claim = _readable_claim(request, pk)
     return render(request, "annotations/claim_panel.html", _panel_context(request, claim))
+
+
+@login_required
+def workspace_search(request, slug):
+    """Search the desk's claims, annotations and verdicts: have we checked this before?"""
+    from annotations.search import SearchError, search
+
+    workspace = _workspace_for(request, slug)
+    q = request.GET.get("q", "").strip()
+    hits, error = [], ""
+    if q:
+        try:
+            hits = search(
+                request.user,
+                workspace,
+                q,
+                speaker=request.GET.get("speaker") or None,
+                state=request.GET.get("state") or None,
+                rating=request.GET.get("rating") or None,
+                limit=100,
+            )
+        except SearchError as exc:
+            error = str(exc)
+    return render(
+        request,
+        "annotations/search.html",
+        {
+            "workspace": workspace,
+            "q": q,
+            "hits": hits,
+            "error": error,
+            "states": Claim.State.choices,
+            "ratings": Rating.objects.filter(scale__workspace=workspace),
+            "selected": request.GET,
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim_reuse(request, pk):
+    """Start my annotation from a published verdict on a similar claim."""
+    from annotations.matching import reuse_verdict
+
+    claim = _readable_claim(request, pk)
+    verdict = (
+        Verdict.objects.select_related("claim__document__workspace", "rating")
+        .filter(pk=request.POST.get("verdict") or 0)
+        .first()
+    )
+    if verdict is None:
+        return _panel(request, claim, message="That verdict no longer exists.", status=404)
+    try:
+        reuse_verdict(verdict, claim, request.user)
+    except WorkflowError as exc:
+        return _panel(request, claim, error=exc)
+    return _panel(
+        request, claim, message="Started your annotation from that verdict; check and edit it."
+    )
 
 
 @login_required

@@ -687,3 +687,59 @@ class W3CCollectionSerializer(serializers.Serializer):
     first = W3CField(read_only=True, required=False)
     last = serializers.URLField(read_only=True, required=False)
     items = serializers.ListField(child=W3CField(), read_only=True, required=False)
+
+
+# --- search and similar claims -------------------------------------------------------
+
+
+class ClaimRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    document = serializers.IntegerField()
+    document_title = serializers.CharField()
+    text = serializers.CharField()
+
+
+class VerdictRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    rating = serializers.CharField()
+    summary = serializers.CharField()
+    published_at = serializers.DateTimeField()
+
+
+class SimilarClaimSerializer(serializers.Serializer):
+    claim = ClaimRefSerializer()
+    score = serializers.FloatField()
+    verdict = VerdictRefSerializer(allow_null=True)
+
+
+class SearchHitSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["claim", "annotation", "verdict"])
+    id = serializers.IntegerField(help_text="Of the claim, annotation or verdict.")
+    claim = ClaimRefSerializer()
+    rank = serializers.FloatField()
+    snippet = serializers.CharField(help_text="Escaped HTML; matching words in <mark>.")
+
+
+class SearchResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    results = SearchHitSerializer(many=True)
+
+
+def claim_ref(claim) -> dict:
+    return {
+        "id": claim.pk,
+        "document": claim.document_id,
+        "document_title": claim.document.title,
+        "text": claim.text,
+    }
+
+
+def verdict_ref(verdict) -> dict | None:
+    if verdict is None:
+        return None
+    return {
+        "id": verdict.pk,
+        "rating": verdict.rating.label,
+        "summary": verdict.summary,
+        "published_at": _dt(verdict.published_at),
+    }

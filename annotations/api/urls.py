@@ -40,6 +40,7 @@ urlpatterns = [
         views.DocumentExportView.as_view(),
         name="api-document-export",
     ),
+    path("search/", views.SearchView.as_view(), name="api-search"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script for the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

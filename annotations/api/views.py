@@ -896,8 +896,35 @@ class ClaimViewSet(
         data = serializers.ClaimSerializer(self.get_object()).data
         return with_etag(Response(data), claim_etag(data))
 
+    # --- annotations ----------------------------------------------------------------------------
 
-# --- annotations ----------------------------------------------------------------------------
+    @extend_schema(
+        summary="Similar claims in the workspace, with their published verdicts",
+        parameters=[
+            OpenApiParameter("limit", int, description="At most this many (1–50, default 10)."),
+        ],
+        responses={200: serializers.SimilarClaimSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def similar(self, request, pk=None):
+        from annotations.matching import similar_claims
+
+        claim = self.get_object()
+        try:
+            limit = min(max(int(request.query_params.get("limit", 10)), 1), 50)
+        except ValueError:
+            raise ValidationError({"limit": ["Give a whole number from 1 to 50."]}) from None
+        rows = similar_claims(claim, request.user, limit=limit)
+        return Response(
+            [
+                {
+                    "claim": serializers.claim_ref(other),
+                    "score": round(score, 4),
+                    "verdict": serializers.verdict_ref(other.published_verdict),
+                }
+                for other, score in rows
+            ]
+        )
 
 
 @extend_schema_view(
@@ -1521,3 +1548,73 @@ class FlagViewSet(
             note=serializer.validated_data.get("note", ""),
         )
         return Response(serializers.FlagSerializer(flag).data)
+
+
+class SearchView(ApiView, APIView):
+    """Words and "quoted phrases" across a workspace's claims, annotations and verdicts."""
+
+    @extend_schema(
+        summary="Search claims, annotations and verdicts",
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="Words and quoted phrases."),
+            OpenApiParameter(
+                "workspace", str, description="Workspace slug (needed with several workspaces)."
+            ),
+            OpenApiParameter("document", int),
+            OpenApiParameter("speaker", str),
+            OpenApiParameter("rating", int, description="A rating id."),
+            OpenApiParameter("state", str, enum=[s.value for s in Claim.State]),
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
+            OpenApiParameter("limit", int, description="1–100, default 50."),
+        ],
+        responses={200: serializers.SearchResultSerializer},
+    )
+    def get(self, request):
+        from annotations.search import SearchError, search
+
+        params = request.query_params
+        workspaces = readable_workspaces(request.user)
+        slug = params.get("workspace")
+        if slug:
+            workspace = next((w for w in workspaces if w.slug == slug), None)
+            if workspace is None:
+                raise NotFound("No such workspace.")
+        elif len(workspaces) == 1:
+            workspace = workspaces[0]
+        else:
+            raise ValidationError({"workspace": ["Say which workspace to search (its slug)."]})
+        try:
+            limit = min(max(int(params.get("limit", 50)), 1), 100)
+        except ValueError:
+            raise ValidationError({"limit": ["Give a whole number from 1 to 100."]}) from None
+        try:
+            hits = search(
+                request.user,
+                workspace,
+                params.get("q", ""),
+                document=params.get("document") or None,
+                speaker=params.get("speaker") or None,
+                rating=params.get("rating") or None,
+                state=params.get("state") or None,
+                date_from=params.get("date_from") or None,
+                date_to=params.get("date_to") or None,
+                limit=limit,
+            )
+        except SearchError as exc:
+            raise ValidationError({"q": [str(exc)]}) from None
+        return Response(
+            {
+                "query": params.get("q", ""),
+                "results": [
+                    {
+                        "kind": hit.kind,
+                        "id": hit.pk,
+                        "claim": serializers.claim_ref(hit.claim),
+                        "rank": round(hit.rank, 4),
+                        "snippet": str(hit.snippet),
+                    }
+                    for hit in hits
+                ],
+            }
+        )
