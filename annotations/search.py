@@ -18,8 +18,9 @@ the matches; nothing else is markup.
 
 Search vectors are kept current on write: claims of an import in one UPDATE
 (`index_claims`), any Claim, Annotation or Verdict saved through Model.save()
-(`indexed_save`, called from the models' save()). Bulk writes (`QuerySet.update`,
-`bulk_create`) bypass it and must call `index_claims` or re-save.
+(`indexed_save`, called from the models' save(), which also keeps a claim's match keys
+current). Bulk writes (`QuerySet.update`, `bulk_create`) bypass it and must call
+`index_claims` and `matching.index_imported` (or re-save).
 """
 
 import html
@@ -189,7 +190,8 @@ def indexed_save(instance, save_kwargs: dict):
     """Wrap Model.save() of a Claim, Annotation or Verdict so that the same INSERT or
     UPDATE also writes the claim's folded `match_text` and, on PostgreSQL, the
     `search_vector`, when a field they are built from is being saved. Adds them to
-    `update_fields` when the caller named fields."""
+    `update_fields` when the caller named fields. After a claim's save that created it
+    or changed its `match_text`, writes its match keys (ClaimMatchKey)."""
     from annotations.matching import normalise
 
     model = type(instance)
@@ -201,9 +203,15 @@ def indexed_save(instance, save_kwargs: dict):
         return name in named if named is not None else name not in deferred
 
     added = []
+    keys = None  # a claim's match keys to write after the save: "new", "replace" or None
     if model is Claim and saving("text"):
+        before = instance.__dict__.get("match_text")  # None when deferred: unknown
         instance.match_text = normalise(instance.text)
         added.append("match_text")
+        if instance._state.adding and instance.pk is None:
+            keys = "new"
+        elif before != instance.match_text:
+            keys = "replace"
     alias = save_kwargs.get("using") or router.db_for_write(model, instance=instance)
     sources = [name for name, _ in VECTOR_FIELDS[model]]
     vector = _is_postgres(alias) and any(saving(name) for name in sources)
@@ -220,6 +228,10 @@ def indexed_save(instance, save_kwargs: dict):
             # The expression was written; the vector itself is the database's, so the
             # field is left deferred (reading it loads it).
             instance.__dict__.pop("search_vector", None)
+    if keys:
+        from annotations.matching import store_match_keys
+
+        store_match_keys(instance, using=alias, replace=keys == "replace")
 
 
 # --- searching -----------------------------------------------------------------------

@@ -179,10 +179,10 @@ def drive(host: str, users: int, duration: int, plan_path: str, out: str) -> Non
                     body = response.json()
                     self.mine.append((body["id"], response.headers.get("ETag")))
                     response.success()
-                elif response.status_code in (400, 403) and "already" in response.text:
+                elif response.status_code in (400, 403) and "already" in (response.text or ""):
                     response.success()  # this user had annotated that claim before
                 else:
-                    response.failure(f"{response.status_code}: {response.text[:200]}")
+                    response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
 
         @task(2)
         def update_annotation(self):
@@ -356,6 +356,11 @@ def main() -> None:
                 f"{users:>5} {total['rps']:>7.1f} {total['p50']:>5.0f}ms {total['p95']:>5.0f}ms "
                 f"{total['p99']:>5.0f}ms {total['failures']:>6} {reads:>7.0f}ms {writes:>7.0f}ms"
             )
+            for name, row in sorted(stats.items()):
+                print(
+                    f"      {name:<18} {row['requests']:>6} req  p50 {row['p50']:>6.0f}ms  "
+                    f"p95 {row['p95']:>6.0f}ms  failures {row['failures']}"
+                )
             for error in total["errors"]:
                 print(f"      error: {error}")
             if users == 50:

@@ -8,7 +8,9 @@ Each database is a throwaway one: a temporary SQLite file, and a PostgreSQL data
 is created and dropped. PostgreSQL is filled in bulk (COPY into a staging table, one
 INSERT … SELECT that builds the search vectors, then the indexes of migration 0006 built
 once over the full table), with varied sentences from templates, folded by
-annotations.matching.normalise. The lookups and searches go through the same functions
+annotations.matching.normalise; their match keys (annotations.matching.match_keys, computed
+in the same worker processes) are COPied into ClaimMatchKey, whose indexes are also built
+once at the end. The lookups and searches go through the same functions
 the API calls, for 200 claims sampled at random (a search takes three content words of
 the sampled claim). Budget: p95 under 100 ms at 1,000,000 claims.
 """
@@ -119,10 +121,15 @@ def sentence(rng: random.Random) -> str:
     return text[0].upper() + text[1:]
 
 
-def _fold(texts: list[str]) -> list[str]:
-    from annotations.matching import normalise
+def _fold(texts: list[str]) -> list[tuple[str, list[int]]]:
+    """Each text folded, with its match keys."""
+    from annotations.matching import match_keys, normalise
 
-    return [normalise(t) for t in texts]
+    out = []
+    for text in texts:
+        folded = normalise(text)
+        out.append((folded, match_keys(folded)))
+    return out
 
 
 def percentiles(samples_s: list[float]) -> str:
@@ -146,7 +153,7 @@ def fill(n_claims: int, seed: int = 1):
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from annotations.models import Claim, Document, Membership, Role, Workspace
+    from annotations.models import Claim, ClaimMatchKey, Document, Membership, Role, Workspace
 
     rng = random.Random(seed)
     workspace = Workspace.objects.create(slug="bench", name="Bench")
@@ -160,12 +167,14 @@ def fill(n_claims: int, seed: int = 1):
     texts = [sentence(rng) for _ in range(n_claims)]
     with Pool() as pool:
         chunk = 20_000
-        folded = [
-            f
-            for part in pool.map(_fold, [texts[i : i + chunk] for i in range(0, n_claims, chunk)])
-            for f in part
-        ]
-    print(f"  generated and folded {n_claims:,} sentences in {time.perf_counter() - started:.1f} s")
+        parts = pool.map(_fold, [texts[i : i + chunk] for i in range(0, n_claims, chunk)])
+    folded = [f for part in parts for f, _ in part]
+    keys = [k for part in parts for _, k in part]
+    del parts
+    print(
+        f"  generated and folded {n_claims:,} sentences, with their match keys, in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
     started = time.perf_counter()
     documents = []
@@ -190,7 +199,7 @@ def fill(n_claims: int, seed: int = 1):
     Document.objects.bulk_create(documents, batch_size=2000)
 
     if connection.vendor == "postgresql":
-        _copy_claims_pg(connection, documents, spans, texts, folded)
+        _copy_claims_pg(connection, workspace, documents, spans, texts, folded, keys)
     else:
         claims = []
         i = 0
@@ -208,6 +217,14 @@ def fill(n_claims: int, seed: int = 1):
                 )
                 i += 1
         Claim.objects.bulk_create(claims, batch_size=2000)
+        ClaimMatchKey.objects.bulk_create(
+            (
+                ClaimMatchKey(claim_id=claim.pk, workspace_id=workspace.pk, key=key)
+                for claim, claim_keys in zip(claims, keys, strict=True)
+                for key in claim_keys
+            ),
+            batch_size=2000,
+        )
     print(f"  stored the claims in {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
@@ -216,12 +233,24 @@ def fill(n_claims: int, seed: int = 1):
     return workspace, editor
 
 
-def _copy_claims_pg(connection, documents, spans, texts, folded):
+# ClaimMatchKey's indexes and unique constraint, dropped before the COPY and built again
+# at the end: (name, definition) pairs read from the catalogue.
+_KEY_INDEXES: list[tuple[str, str]] = []
+_KEY_CONSTRAINTS: list[tuple[str, str]] = []
+
+
+def _copy_claims_pg(connection, workspace, documents, spans, texts, folded, keys):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM annotations_claim")
+        (base,) = cursor.fetchone()
+    # Claims get explicit ids (base + 1 + their position), so their keys can be COPied
+    # without reading the ids back.
+
     def rows():
         i = 0
         for document, offsets in zip(documents, spans, strict=True):
             for start, end in offsets:
-                yield (document.pk, start, end, texts[i], folded[i])
+                yield (base + 1 + i, document.pk, start, end, texts[i], folded[i])
                 i += 1
 
     with connection.cursor() as cursor:
@@ -236,22 +265,54 @@ def _copy_claims_pg(connection, documents, spans, texts, folded):
             raw.execute(f"DROP INDEX IF EXISTS {name}")
         raw.execute(
             "CREATE UNLOGGED TABLE bench_claims "
-            '(document_id bigint, start int, "end" int, text text, match_text text)'
+            '(id bigint, document_id bigint, start int, "end" int, text text, match_text text)'
         )
         with raw.copy(
-            'COPY bench_claims (document_id, start, "end", text, match_text) FROM STDIN'
+            'COPY bench_claims (id, document_id, start, "end", text, match_text) FROM STDIN'
         ) as copy:
             for row in rows():
                 copy.write_row(row)
         raw.execute(
-            """INSERT INTO annotations_claim (document_id, start, "end", kind, text,
+            """INSERT INTO annotations_claim (id, document_id, start, "end", kind, text,
                    checkworthiness, restatement, not_checkable, created_at, match_text,
                    search_vector)
-               SELECT document_id, start, "end", 'sentence', text, 0.7, '', false, now(),
+               SELECT id, document_id, start, "end", 'sentence', text, 0.7, '', false, now(),
                    match_text, setweight(to_tsvector('english', text), 'A')
                FROM bench_claims"""
         )
         raw.execute("DROP TABLE bench_claims")
+        raw.execute(
+            "SELECT setval(pg_get_serial_sequence('annotations_claim', 'id'), "
+            "(SELECT max(id) FROM annotations_claim))"
+        )
+
+        started = time.perf_counter()
+        raw.execute(
+            """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+               WHERE conrelid = 'annotations_claimmatchkey'::regclass AND contype = 'u'"""
+        )
+        _KEY_CONSTRAINTS[:] = raw.fetchall()
+        for name, _ in _KEY_CONSTRAINTS:
+            raw.execute(f"ALTER TABLE annotations_claimmatchkey DROP CONSTRAINT {name}")
+        raw.execute(
+            """SELECT indexname, indexdef FROM pg_indexes
+               WHERE tablename = 'annotations_claimmatchkey' AND indexname NOT LIKE '%%_pkey'"""
+        )
+        _KEY_INDEXES[:] = raw.fetchall()
+        for name, _ in _KEY_INDEXES:
+            raw.execute(f"DROP INDEX {name}")
+        # The foreign keys are right by construction: no trigger per row.
+        raw.execute("SET session_replication_role = replica")
+        with raw.copy(
+            "COPY annotations_claimmatchkey (claim_id, workspace_id, key) FROM STDIN"
+        ) as copy:
+            for i, claim_keys in enumerate(keys):
+                prefix = f"{base + 1 + i}\t{workspace.pk}\t"
+                copy.write("".join(f"{prefix}{key}\n" for key in claim_keys))
+        raw.execute("SET session_replication_role = DEFAULT")
+        print(
+            f"  copied {sum(map(len, keys)):,} match keys in {time.perf_counter() - started:.1f} s"
+        )
 
 
 def _fill_work(connection, workspace, editor, author):
@@ -314,14 +375,63 @@ def _fill_work(connection, workspace, editor, author):
                 "CREATE INDEX verdict_search_vector_gin ON annotations_verdict "
                 "USING gin (search_vector)"
             )
+            for _, definition in _KEY_INDEXES:
+                raw.execute(definition)
+            for name, definition in _KEY_CONSTRAINTS:
+                raw.execute(
+                    f"ALTER TABLE annotations_claimmatchkey ADD CONSTRAINT {name} {definition}"
+                )
             raw.execute("VACUUM ANALYZE annotations_claim")
+            raw.execute("VACUUM ANALYZE annotations_claimmatchkey")
             raw.execute("ANALYZE annotations_document")
             raw.execute("ANALYZE annotations_annotation")
             raw.execute("ANALYZE annotations_verdict")
             print(f"  built the indexes in {time.perf_counter() - started:.1f} s")
 
 
-def measure(workspace, editor, samples: int, seed: int = 2) -> None:
+def _recall(connection, claims, editor) -> None:
+    """Compare with the exact answer: every claim of the workspace at or above the
+    threshold by pg_trgm's `%` operator (the GIN trigram index; slow at 1M claims)."""
+    from django.db import transaction
+
+    from annotations.matching import MAX_LIMIT, SIMILAR_THRESHOLD, similar_claims
+
+    threshold = SIMILAR_THRESHOLD["postgresql"]
+    bands = {0.5: [0, 0], 0.6: [0, 0], 0.67: [0, 0], 0.8: [0, 0]}  # score at least: found, exact
+    started = time.perf_counter()
+    for claim in claims:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)]
+            )
+            cursor.execute(
+                """SELECT c.id, similarity(c.match_text, %s) AS score FROM annotations_claim c
+                   JOIN annotations_document d ON d.id = c.document_id
+                   WHERE d.workspace_id = %s AND c.id <> %s AND c.match_text %% %s
+                   ORDER BY score DESC, c.id LIMIT %s""",
+                [
+                    claim.match_text,
+                    claim.document.workspace_id,
+                    claim.pk,
+                    claim.match_text,
+                    MAX_LIMIT,
+                ],
+            )
+            exact = cursor.fetchall()
+        ours = {c.pk for c, _ in similar_claims(claim, editor, limit=MAX_LIMIT)}
+        for pk, score in exact:
+            for low, counts in bands.items():
+                if score >= low:
+                    counts[0] += pk in ours
+                    counts[1] += 1
+    print(
+        f"  recall against the exact pg_trgm lookup (`%`, GIN index) over {len(claims)} claims "
+        f"({time.perf_counter() - started:.0f} s): "
+        + ", ".join(f"score ≥ {low}: {f}/{n}" for low, (f, n) in bands.items())
+    )
+
+
+def measure(workspace, editor, samples: int, seed: int = 2, recall_samples: int = 0) -> None:
     from django.db import connection
 
     from annotations.matching import similar_claims
@@ -361,6 +471,8 @@ def measure(workspace, editor, samples: int, seed: int = 2) -> None:
         search_times.append(time.perf_counter() - started)
         hits.append(len(result))
     total = Claim.objects.count()
+    if connection.vendor == "postgresql" and recall_samples:
+        _recall(connection, claims[:recall_samples], editor)
     for name, times, counts in (
         ("similar claims", similar_times, found),
         ("search", search_times, hits),
@@ -374,14 +486,14 @@ def measure(workspace, editor, samples: int, seed: int = 2) -> None:
         )
 
 
-def run_one(n_claims: int, samples: int) -> None:
+def run_one(n_claims: int, samples: int, recall_samples: int = 0) -> None:
     setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     print(f"filling {n_claims:,} claims …")
     workspace, editor = fill(n_claims)
-    measure(workspace, editor, samples)
+    measure(workspace, editor, samples, recall_samples=recall_samples)
 
 
 def main() -> None:
@@ -392,16 +504,23 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--sqlite-claims", type=int, default=10_000)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument(
+        "--recall",
+        type=int,
+        default=20,
+        help="PostgreSQL: compare this many lookups with the exact (slow) pg_trgm one",
+    )
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_one(args.child, args.samples)
+        run_one(args.child, args.samples, args.recall)
         return
     base = {**os.environ, "SECRET_KEY": "bench", "DEBUG": "0", "SECURE_SSL": "0"}
-    child = [sys.executable, __file__, "--samples", str(args.samples), "--child"]
+    child = [sys.executable, __file__, "--samples", str(args.samples), "--recall", str(args.recall)]
+    child.append("--child")
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             env = {**base, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "DATA_DIR": tmp}

@@ -8,10 +8,12 @@ from django.db import connection
 from django.utils import timezone
 
 from annotations.matching import (
+    BANDS,
     PRIOR_VERDICT_THRESHOLD,
     SIMILAR_THRESHOLD,
     default_threshold,
     mark_prior_verdicts,
+    match_keys,
     normalise,
     reuse_verdict,
     similar_claims,
@@ -19,13 +21,14 @@ from annotations.matching import (
 from annotations.models import (
     Annotation,
     Claim,
+    ClaimMatchKey,
     InvalidInput,
     NotVisible,
     Role,
     WorkflowError,
 )
 from annotations.permissions import roles_of
-from annotations.services import import_document
+from annotations.services import import_document, segment
 from tests.factories import (
     ClaimFactory,
     DocumentFactory,
@@ -87,6 +90,58 @@ def test_normalise_makes_the_reworded_number_identical():
     assert normalise("One hundred and fourteen countries backed the resolution.") == normalise(
         BACKED
     )
+
+
+# --- match keys: pure -----------------------------------------------------------------
+
+
+def keys_of(text: str) -> set[int]:
+    return set(match_keys(normalise(text)))
+
+
+def demo_sentences() -> list[str]:
+    return [c.text for c in segment(SEED.read_text(encoding="utf-8")) if normalise(c.text)]
+
+
+def test_match_keys_are_one_signed_64_bit_int_per_band_and_deterministic():
+    keys = match_keys(normalise(BACKED))
+    assert len(keys) == len(set(keys)) == BANDS
+    assert all(isinstance(k, int) and -(2**63) <= k < 2**63 for k in keys)
+    # The band number is part of the key: two bands never give the same key.
+    assert len({k >> 58 for k in keys}) == BANDS
+    assert match_keys(normalise(BACKED)) == keys
+    assert match_keys("") == match_keys("   ") == []
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (BACKED, SUPPORTED),
+        (BACKED, "114 countries have backed the resolution."),
+        (BACKED, "One hundred and fourteen countries backed the resolution."),
+        (BACKED, "114 countries backed the resolution in session 7."),
+    ],
+)
+def test_match_keys_of_twins_collide(one, other):
+    assert keys_of(one) & keys_of(other)
+
+
+def test_match_keys_of_the_demo_documents_donbass_sentences_collide():
+    sentences = demo_sentences()
+    (national,) = [s for s in sentences if DONBASS_NATIONAL in s]
+    (plain,) = [s for s in sentences if DONBASS_PLAIN in s]
+    assert len(keys_of(national) & keys_of(plain)) > BANDS // 2
+
+
+def test_match_keys_of_unrelated_sentences_rarely_collide():
+    assert not keys_of(BACKED) & keys_of(UNRELATED)
+    keys = [keys_of(s) for s in demo_sentences()]
+    pairs = [(i, j) for i in range(len(keys)) for j in range(i + 1, len(keys))]
+    sharing = sum(1 for i, j in pairs if keys[i] & keys[j])
+    # 220 sentences, 24,090 pairs: 40 share a key (the Donbass twins, the sentences that
+    # repeat "Belgium out of NATO", a few by chance; scoring drops those).
+    assert len(pairs) > 20_000
+    assert sharing / len(pairs) < 0.005
 
 
 # --- similar claims ------------------------------------------------------------------
@@ -222,13 +277,86 @@ def test_similar_claims_queries_do_not_grow_with_the_claims(count, django_assert
     _fill_twins(workspace, count)
     claim = Claim.objects.select_related("document__workspace").get(pk=claim.pk)
     roles_of(user)
-    # PostgreSQL: the threshold, the claims with their documents, their verdicts.
-    # SQLite: the workspace's folded texts, the claims with their documents, their verdicts.
-    with django_assert_num_queries(3):
+    # PostgreSQL: the candidates (claims sharing a match key) scored, with their
+    # documents, in one query; their verdicts.
+    # SQLite: the candidates' folded texts (claims sharing a match key); the claims with
+    # their documents; their verdicts.
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
         found = similar_claims(claim, user, limit=50)
         assert all(c.published_verdict.rating.label for c, _ in found)
         assert all(c.document.title for c, _ in found)
     assert len(found) == count
+
+
+# --- match keys kept current --------------------------------------------------------
+
+
+def stored_keys(claim) -> set[int]:
+    return set(ClaimMatchKey.objects.filter(claim=claim).values_list("key", flat=True))
+
+
+@pytest.mark.django_db
+def test_an_import_stores_every_claims_match_keys_in_its_workspace(demo):
+    workspace, document, _ = demo
+    claims = list(document.claims.all())
+    rows = ClaimMatchKey.objects.filter(claim__document=document)
+    assert rows.count() == sum(len(match_keys(c.match_text)) for c in claims) >= BANDS * 200
+    assert set(rows.values_list("workspace_id", flat=True)) == {workspace.pk}
+    for claim in claims[:20]:
+        assert stored_keys(claim) == set(match_keys(claim.match_text))
+
+
+@pytest.mark.django_db
+def test_saving_a_claim_keeps_its_match_keys_current():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    claim = claim_in(workspace, UNRELATED)
+    assert stored_keys(claim) == keys_of(UNRELATED)
+    twin = claim_in(workspace, SUPPORTED)
+    assert similar_claims(twin, user) == []
+
+    claim = Claim.objects.get(pk=claim.pk)
+    claim.text = BACKED
+    claim.save()
+    assert stored_keys(claim) == keys_of(BACKED)
+    assert [c for c, _ in similar_claims(twin, user)] == [claim]
+
+    claim.checkworthiness = 0.3
+    claim.save(update_fields=["checkworthiness"])
+    claim.save()  # the text unchanged: the keys are left alone
+    assert stored_keys(claim) == keys_of(BACKED)
+
+
+@pytest.mark.django_db
+def test_saving_a_claim_without_a_text_change_writes_no_keys(django_assert_num_queries):
+    claim = claim_in(WorkspaceFactory(), BACKED)
+    claim = Claim.objects.get(pk=claim.pk)
+    claim.checkworthiness = 0.2
+    # The UPDATE of the claim, the INSERT of its history row; nothing on ClaimMatchKey.
+    with django_assert_num_queries(2):
+        claim.save()
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_keys_of_existing_claims():
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection as default_connection
+
+    workspace = WorkspaceFactory()
+    claims = [claim_in(workspace, text) for text in (BACKED, SUPPORTED, UNRELATED)]
+    ClaimMatchKey.objects.filter(claim=claims[0]).delete()
+    ClaimMatchKey.objects.filter(claim=claims[1], key__in=list(keys_of(SUPPORTED))[:3]).delete()
+    migration = importlib.import_module("annotations.migrations.0010_fill_match_keys")
+
+    class SchemaEditor:
+        connection = default_connection
+
+    migration.fill_match_keys(apps, SchemaEditor())
+    for claim, text in zip(claims, (BACKED, SUPPORTED, UNRELATED), strict=True):
+        assert stored_keys(claim) == keys_of(text)
+    assert set(ClaimMatchKey.objects.values_list("workspace_id", flat=True)) == {workspace.pk}
 
 
 # --- prior verdicts on import ------------------------------------------------------
