@@ -8,7 +8,8 @@ annotations each. Each simulated user waits 1 to 3 s between actions, as a perso
 and mixes: the document page, the claim list API, annotation create and update, a comment,
 a CSV export. Locust drives the load (headless, from a separate process). API throttle rates
 are raised for the run, since one machine sends all the traffic; this is said in the output.
-Budget at 50 users: no errors, reads p95 < 500 ms, writes p95 < 800 ms.
+Budget at 50 users: no errors, reads p95 < 500 ms, writes p95 < 800 ms. Figures are
+counted once every user has logged in (password hashing is slow on purpose).
 """
 
 import argparse
@@ -220,6 +221,16 @@ def drive(host: str, users: int, duration: int, plan_path: str, out: str) -> Non
     env = Environment(user_classes=[Checker], host=host)
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=max(5, users // 5))
+    # Logging in hashes a password (deliberately slow); measure the desk at work, not the
+    # moment everyone logs in at once: wait until all have, then start counting.
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        logged_in = env.stats.get("login", "POST").num_requests
+        if logged_in >= users:
+            break
+        gevent.sleep(0.5)
+    gevent.sleep(3)
+    env.stats.reset_all()
     gevent.sleep(duration)
     runner.quit()
     stats = {}
@@ -357,6 +368,8 @@ def main() -> None:
                 f"{total['p99']:>5.0f}ms {total['failures']:>6} {reads:>7.0f}ms {writes:>7.0f}ms"
             )
             for name, row in sorted(stats.items()):
+                if name in ("token", "login", "login page"):
+                    continue
                 print(
                     f"      {name:<18} {row['requests']:>6} req  p50 {row['p50']:>6.0f}ms  "
                     f"p95 {row['p95']:>6.0f}ms  failures {row['failures']}"
