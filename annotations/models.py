@@ -459,9 +459,15 @@ class ClaimMatchKey(models.Model):
     """MinHash band keys of a claim's folded text: claims that share a key are candidates
     for similarity, so a lookup reads a few index entries instead of scanning trigrams."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="match_keys")
+    # No database foreign keys: an import writes ~28 keys a claim, and checking each
+    # reference at commit doubled the import's time. Django still cascades deletes.
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="match_keys", db_constraint=False
+    )
     # Copied from the claim's document so the lookup stays inside one workspace by index.
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     key = models.BigIntegerField()
 
     class Meta:

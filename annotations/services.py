@@ -96,6 +96,7 @@ def import_document(
                     end=c.end,
                     kind=c.kind,
                     text=c.text,
+                    match_text=matching.normalise(c.text),
                     checkworthiness=c.checkworthiness,
                     created_at=document.created_at,
                 )
