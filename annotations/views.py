@@ -152,7 +152,7 @@ def rating_bar(ratings, counts: dict[int, int]):
     """A small SVG bar of published ratings, in scale order; the label says it in words."""
     total = sum(counts.values())
     if not total:
-        return format_html('<span class="muted">none published</span>')
+        return mark_safe('<span class="muted">none published</span>')
     words = ", ".join(f"{r.label} {counts[r.pk]}" for r in ratings if counts.get(r.pk))
     parts, x = [], 0.0
     for r in ratings:

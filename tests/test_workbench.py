@@ -2,6 +2,7 @@
 new claims from a selection, the document list."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -562,8 +563,12 @@ def _progress(workspace):
     AnnotationFactory(claim=claims[2], author=member(workspace), hidden=True)
     VerdictFactory(claim=claims[1], rating=rating(workspace, "False"))
     VerdictFactory(claim=claims[3], rating=rating(workspace, "True"))
-    VerdictFactory(claim=claims[4], rating=rating(workspace, "True"), retracted_at="2024-01-01",
-                   retraction_note="Wrong")  # fmt: skip
+    VerdictFactory(
+        claim=claims[4],
+        rating=rating(workspace, "True"),
+        retracted_at=datetime(2024, 1, 1, tzinfo=UTC),
+        retraction_note="Wrong",
+    )
     return document
 
 
