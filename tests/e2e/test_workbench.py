@@ -235,6 +235,9 @@ def test_keyboard_alone_moves_between_claims_and_rates_one(as_user):
     page.keyboard.press("k")
     expect(page.locator(f'a.claim-badge[data-claim="{first.pk}"]')).to_be_focused()
     expect(page.locator(f'#panel .panel-body[data-claim="{first.pk}"]')).to_be_visible()
+    # j, j, k each asked for a panel; let the last answer land before rating in it.
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(f'#panel .panel-body[data-claim="{first.pk}"]')).to_be_visible()
     page.keyboard.press("5")
     expect(page.locator("#panel .panel-message")).to_have_text("Saved.")
     expect(page.locator("#panel").get_by_role("radio", name="False", exact=True)).to_be_checked()
