@@ -139,11 +139,6 @@ class Workspace(models.Model):
             if adding:
                 RatingScale.create_default(self)
 
-    def role_of(self, user) -> str | None:
-        from annotations.permissions import role_in
-
-        return role_in(user, self)
-
 
 class Membership(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
@@ -207,11 +202,6 @@ class Rating(models.Model):
         return self.label
 
 
-class DocumentQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(workspace__memberships__user=user) if user.is_active else self.none()
-
-
 class Document(models.Model):
     """Imported text. The text is immutable once split: claims point into it."""
 
@@ -233,8 +223,6 @@ class Document(models.Model):
     report_include_approved = models.BooleanField(
         default=False, help_text="Also show approved work that has no published verdict yet."
     )
-
-    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -426,13 +414,6 @@ class Claim(models.Model):
             return self.State.IN_PROGRESS
         return self.State.UNCHECKED
 
-    @property
-    def is_check_worthy(self) -> bool:
-        return self.checkworthiness >= self.document.workspace.checkworthiness_threshold
-
-    def current_verdict(self):
-        return self.verdicts.filter(is_current=True).order_by("-published_at").first()
-
     def assign(self, to, by) -> None:
         """An editor assigns the claim to a member (or to nobody, with None)."""
         _require(by, "moderate", self, "Only editors can assign claims.")
@@ -481,9 +462,6 @@ class ClaimMatchKey(models.Model):
 
 
 class AnnotationQuerySet(models.QuerySet):
-    def visible(self):
-        return self.filter(hidden=False)
-
     def visible_to(self, user, workspace):
         """The annotations of a workspace this user may see: the list form of the
         rules in permissions.annotation_visible."""

@@ -61,3 +61,18 @@ def test_settings_fail_at_start_naming_the_variable(env, message, tmp_path):
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_manage_py_says_what_is_misconfigured_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(__file__))
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "", "DATA_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, cwd=root
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Configuration error: SECRET_KEY must be set")
+    assert "Traceback" not in result.stderr
