@@ -14,7 +14,7 @@ the document: the browser script turns a DOM selection into code-point offsets f
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from html import escape
 
@@ -105,8 +105,9 @@ def render(text: str, claims: list[MarkedClaim]) -> str:
     claims = sorted(claims, key=lambda c: c.order)
     out: list[str] = []
     in_list = False
-    starts = [c.start for c in claims]
     seen: set[int] = set()
+    following = 0  # the first claim not yet taken into a block
+    open_claims: list[MarkedClaim] = []  # taken, and may still run into the next block
     for block in blocks(text, claims):
         if block.kind == "list_item" and not in_list:
             out.append('<ul class="doc-list">')
@@ -117,8 +118,13 @@ def render(text: str, claims: list[MarkedClaim]) -> str:
         tag = BLOCK_TAGS[block.kind]
         out.append(f'<{tag} class="doc-block doc-{block.kind}">')
         # Claims that touch the block: those starting before its end and ending after
-        # its start. Claims never cross a block (blocks are cut only between claims).
-        inside = [c for c in claims[: bisect_right(starts, block.end - 1)] if c.end > block.start]
+        # its start. Blocks are cut only between claims, so one pass over the claims in
+        # start order finds them.
+        while following < len(claims) and claims[following].start < block.end:
+            open_claims.append(claims[following])
+            following += 1
+        inside = [c for c in open_claims if c.end > block.start]
+        open_claims = [c for c in inside if c.end > block.end]
         _render_block(text, block, inside, seen, out)
         out.append(f"</{tag}>")
     if in_list:

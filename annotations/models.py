@@ -406,13 +406,17 @@ class Claim(models.Model):
             visible = self.annotations.filter(hidden=False)
             has_approved = visible.filter(status=Annotation.Status.APPROVED).exists()
             has_annotation = visible.exists()
+        return self.derive_state(has_verdict, has_approved, has_annotation)
+
+    @classmethod
+    def derive_state(cls, has_verdict: bool, has_approved: bool, has_annotation: bool) -> str:
         if has_verdict:
-            return self.State.PUBLISHED
+            return cls.State.PUBLISHED
         if has_approved:
-            return self.State.APPROVED
+            return cls.State.APPROVED
         if has_annotation:
-            return self.State.IN_PROGRESS
-        return self.State.UNCHECKED
+            return cls.State.IN_PROGRESS
+        return cls.State.UNCHECKED
 
     def assign(self, to, by) -> None:
         """An editor assigns the claim to a member (or to nobody, with None)."""

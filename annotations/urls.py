@@ -17,6 +17,7 @@ urlpatterns = [
     path("w/<slug:slug>/import/", views.document_import, name="document_import"),
     path("w/<slug:slug>/search/", views.workspace_search, name="workspace_search"),
     path("documents/<int:pk>/", views.document_detail, name="document"),
+    path("documents/<int:pk>/agreement/", views.document_agreement, name="document_agreement"),
     path("documents/<int:pk>/claims/", views.claim_create, name="claim_create"),
     path("claims/<int:pk>/reuse/", views.claim_reuse, name="claim_reuse"),
     path("claims/<int:pk>/assign/", views.claim_assign, name="claim_assign"),

@@ -1,9 +1,11 @@
+import hashlib
 import re
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import (
@@ -192,10 +194,21 @@ def document_detail(request, pk):
     role = roles_of(request.user).get(workspace.pk)
     ratings = _scale(workspace)
     filters = ClaimFilterForm(request.GET or None, ratings=ratings)
-    claims = _claims_with_state(request.user, role, document)
     # Queries: claims with their state, current verdict ratings, and (when filtering) the
-    # ids of the claims that match.
-    claims = list(claims.only("id", "start", "end", "kind", "checkworthiness", "not_checkable"))
+    # ids of the claims that match. Plain rows, not model instances: a long document has
+    # thousands of claims.
+    rows = list(
+        _claims_with_state(request.user, role, document).values_list(
+            "id",
+            "start",
+            "end",
+            "kind",
+            "not_checkable",
+            "has_verdict",
+            "has_approved",
+            "has_annotation",
+        )
+    )
     verdict_ratings = dict(
         Verdict.objects.filter(
             claim__document=document, is_current=True, retracted_at__isnull=True
@@ -210,15 +223,9 @@ def document_detail(request, pk):
         )
     base_query = request.GET.copy()
     base_query.pop("claim", None)
-    marked = []
-    by_rating = {r.pk: r for r in ratings}
-    for number, claim in enumerate(claims, 1):
-        claim.number = number
-        if shown is not None and claim.pk not in shown:
-            continue
-        marked.append(
-            _marked(claim, by_rating.get(verdict_ratings.get(claim.pk)), base_query.urlencode())
-        )
+    text_html, shown_count = _marked_text(
+        document, rows, verdict_ratings, ratings, shown, escape(base_query.urlencode())
+    )
     export_formats = [
         ("html", "HTML"),
         ("pdf", "PDF"),
@@ -232,17 +239,15 @@ def document_detail(request, pk):
         "document": document,
         "workspace": workspace,
         "role": role,
-        "text_html": mark_safe(layout.render(document.text, marked)),  # escaped by layout
-        "claim_count": len(claims),
-        "shown_count": len(marked),
+        "text_html": text_html,
+        "claim_count": len(rows),
+        "shown_count": shown_count,
         "filters": filters,
         "filtering": shown is not None,
         "ratings": ratings,
         "is_reviewer": role in (REVIEWER, EDITOR),
         "export_formats": export_formats,
     }
-    if role in (REVIEWER, EDITOR):
-        context["agreement"] = document_agreement(document)
     open_id = request.GET.get("claim", "")
     if open_id.isdigit():
         claim = Claim.objects.filter(document=document, pk=int(open_id)).first()
@@ -257,6 +262,7 @@ STATE_ICONS = {
     Claim.State.APPROVED: "✓",
     Claim.State.PUBLISHED: "★",
 }
+STATE_LABELS = {state: state.label.lower() for state in Claim.State}
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -324,10 +330,54 @@ def _filtered(user, role, document, data):
     return claims
 
 
-def _marked(claim, rating, query) -> layout.MarkedClaim:
-    state = claim.state
-    label = f"Claim {claim.number}, {claim.State(state).label.lower()}"
-    attrs = f' data-state="{state}" data-number="{claim.number}"'
+# Bump when the marked text's HTML changes, so cached renderings of the old form are not used.
+MARKED_TEXT_VERSION = 1
+MARKED_TEXT_SECONDS = 24 * 3600
+
+
+def _marked_text(document, rows, verdict_ratings, ratings, shown, query) -> tuple[str, int]:
+    """The document text with its claims marked, and how many are marked. Cached under a
+    digest of everything the HTML is made of (text, claim rows with their state, verdict
+    ratings, the scale, the filter, the query string), so a cached copy is never stale:
+    any change in what the reader may see gives another key."""
+    digest = hashlib.blake2b(
+        repr(
+            (
+                MARKED_TEXT_VERSION,
+                document.pk,
+                document.text_sha256,
+                rows,
+                sorted(verdict_ratings.items()),
+                [(r.pk, r.label, r.colour) for r in ratings],
+                None if shown is None else sorted(shown),
+                query,
+            )
+        ).encode(),
+        digest_size=20,
+    ).hexdigest()
+    key = f"marked-text:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        html, count = cached
+        return mark_safe(html), count  # escaped by layout when it was made
+    by_rating = {r.pk: r for r in ratings}
+    marked = [
+        _marked(number, row, by_rating.get(verdict_ratings.get(row[0])), query)
+        for number, row in enumerate(rows, 1)
+        if shown is None or row[0] in shown
+    ]
+    html = layout.render(document.text, marked)
+    cache.set(key, (html, len(marked)), MARKED_TEXT_SECONDS)
+    return mark_safe(html), len(marked)  # escaped by layout
+
+
+def _marked(number, row, rating, query) -> layout.MarkedClaim:
+    """A claim row (id, start, end, kind, not_checkable, has_verdict, has_approved,
+    has_annotation) as the page marks it. `query` is the escaped filter query string."""
+    pk, start, end, kind, not_checkable, has_verdict, has_approved, has_annotation = row
+    state = Claim.derive_state(has_verdict, has_approved, has_annotation)
+    label = f"Claim {number}, {STATE_LABELS[state]}"
+    attrs = f' data-state="{state}" data-number="{number}"'
     rating_html = ""
     if rating is not None:
         label += f", rated {rating.label}"
@@ -335,19 +385,33 @@ def _marked(claim, rating, query) -> layout.MarkedClaim:
         if _HEX_COLOUR.match(rating.colour):
             attrs += f' style="--rating: {rating.colour}"'
         rating_html = f'<span class="claim-rating">{escape(rating.label)}</span>'
-    if claim.not_checkable:
+    if not_checkable:
         label += ", not checkable"
-    href = f"?{escape(query)}&amp;claim={claim.pk}" if query else f"?claim={claim.pk}"
+    href = f"?{query}&amp;claim={pk}" if query else f"?claim={pk}"
     badge = (
-        f'<a class="claim-badge" href="{href}#claim-{claim.pk}" data-claim="{claim.pk}"'
-        f' aria-label="{escape(label)}"><span class="claim-no">{claim.number}</span>'
+        f'<a class="claim-badge" href="{href}#claim-{pk}" data-claim="{pk}"'
+        f' aria-label="{escape(label)}"><span class="claim-no">{number}</span>'
         f'<span class="claim-icon" aria-hidden="true">{STATE_ICONS[state]}</span>'
         f"{rating_html}</a>"
     )
-    return layout.MarkedClaim(claim.pk, claim.start, claim.end, claim.kind, attrs, badge)
+    return layout.MarkedClaim(pk, start, end, kind, attrs, badge)
 
 
-def document_agreement(document):
+@login_required
+@require_GET
+def document_agreement(request, pk):
+    """Inter-annotator agreement on the document, for its reviewers and editors: loaded
+    when they open it on the document page (a page of its own without htmx)."""
+    document = get_object_or_404(Document.objects.select_related("workspace"), pk=pk)
+    if roles_of(request.user).get(document.workspace_id) not in (REVIEWER, EDITOR):
+        raise Http404("No such document.")
+    context = {"document": document, "agreement": agreement_report(document)}
+    if request.htmx:
+        return render(request, "annotations/agreement_summary.html", context)
+    return render(request, "annotations/agreement.html", context)
+
+
+def agreement_report(document):
     from annotations.agreement import summarise
 
     ratings = (
@@ -357,6 +421,7 @@ def document_agreement(document):
             status__in=[Annotation.Status.SUBMITTED, Annotation.Status.APPROVED],
         )
         .exclude(rating=None)
+        .order_by("claim__start", "claim__end", "claim_id")
         .values_list(
             "claim_id", "author_id", "rating__label", "rating__ordinal", "rating__position"
         )

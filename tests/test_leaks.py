@@ -96,6 +96,7 @@ def pages(client, desk):
         reverse("home"),
         reverse("workspace", args=[desk.workspace.slug]),
         reverse("document", args=[desk.document.pk]),
+        reverse("document_agreement", args=[desk.document.pk]),
         reverse("claim_panel", args=[desk.claim.pk]),
         reverse("claim_panel", args=[desk.other_claim.pk]),
         reverse("review_queue"),

@@ -190,8 +190,8 @@ def test_document_page_query_count_holds_at_20_and_2000_claims(
     client, django_assert_num_queries, role
 ):
     # session, user, document with workspace, roles, ratings, claims with their state,
-    # current verdict ratings, unread notifications; reviewers also: agreement ratings.
-    expected = 8 if role == Role.ANNOTATOR else 9
+    # current verdict ratings, unread notifications. Agreement loads apart, on request.
+    expected = 8
     for n in (20, 2000):
         document = _bulk_document(n)
         client.force_login(member(document.workspace, role))
@@ -635,3 +635,86 @@ def test_editor_panels_show_hidden_and_blind_work(client):
     client.force_login(desk.editor)
     text = "\n".join(_panels(client, desk))
     assert all(marker in text for marker in (HIDDEN_ANNOTATION, HIDDEN_COMMENT, BLIND_SUMMARY))
+
+
+def test_agreement_loads_on_request_for_reviewers_with_disagreements_linked(client):
+    document, claims = _speech()
+    workspace = document.workspace
+    first, second = member(workspace), member(workspace)
+    agree_true = claims["Unemployment fell to 5% last year."]
+    agree_false = claims["taxes rose by 3.5%"]
+    split = claims["Thank you."]
+    for claim, a, b in [
+        (agree_true, "True", "True"),
+        (agree_false, "False", "False"),
+        (split, "True", "False"),
+    ]:
+        AnnotationFactory(
+            claim=claim, author=first, rating=rating(workspace, a), status="submitted"
+        )
+        AnnotationFactory(
+            claim=claim, author=second, rating=rating(workspace, b), status="approved"
+        )
+    # A draft and a hidden annotation do not count.
+    AnnotationFactory(claim=claims["We must act now."], author=first, status="draft")
+    AnnotationFactory(
+        claim=claims["We must act now."], author=second, status="submitted", hidden=True
+    )
+    reviewer = member(workspace, Role.REVIEWER)
+    client.force_login(reviewer)
+    url = reverse("document_agreement", args=[document.pk])
+    page = _page(client, document)
+    assert f'hx-get="{url}" hx-trigger="toggle once"' in page
+    assert "over 3 claims" not in page  # not computed with the page
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "over 3 claims rated by two or more members" in fragment
+    assert "<html" not in fragment
+    link = (
+        f'href="/documents/{document.pk}/?claim={split.pk}#claim-{split.pk}">claim {split.pk}</a>'
+    )
+    assert fragment.count("<a ") == 1 and link in fragment
+    full = client.get(url).content.decode()
+    assert "<html" in full and link in full
+
+
+def test_agreement_is_for_reviewers_and_editors_only(client):
+    document, _ = _speech()
+    annotator = member(document.workspace)
+    client.force_login(annotator)
+    url = reverse("document_agreement", args=[document.pk])
+    assert client.get(url).status_code == 404
+    assert 'hx-trigger="toggle once"' not in _page(client, document)
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+    client.force_login(member(document.workspace, Role.EDITOR))
+    assert client.get(url).status_code == 200
+
+
+def test_cached_marked_text_follows_every_change_the_reader_would_see(client):
+    document, claims = _speech()
+    workspace = document.workspace
+    claim = claims["We must act now."]
+    client.force_login(member(workspace, Role.EDITOR))
+    first = _page(client, document)
+    article = re.compile(r'<article class="document-text".*?</article>', re.S)
+    # The second comes from the cache.
+    assert article.search(first).group() == article.search(_page(client, document)).group()
+    assert 'aria-label="Claim 3, unchecked"' in first
+    annotation = AnnotationFactory(claim=claim, author=member(workspace), status="approved")
+    assert 'aria-label="Claim 3, approved"' in _page(client, document)
+    VerdictFactory(claim=claim, rating=rating(workspace, "False"))
+    assert 'aria-label="Claim 3, published, rated False"' in _page(client, document)
+    false = rating(workspace, "False")
+    false.label = "Wrong"
+    false.save()
+    assert 'aria-label="Claim 3, published, rated Wrong"' in _page(client, document)
+    Verdict.objects.filter(claim=claim).update(
+        retracted_at=datetime(2026, 1, 1, tzinfo=UTC), retraction_note="Wrong claim."
+    )
+    annotation.hidden = True
+    annotation.save()
+    assert 'aria-label="Claim 3, unchecked"' in _page(client, document)
+    assert f"claim={claim.pk}#claim-{claim.pk}" in _page(client, document)
+    assert f"?worthy=on&amp;claim={claim.pk}" in _page(client, document, "?worthy=on")

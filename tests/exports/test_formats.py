@@ -7,7 +7,7 @@ import pytest
 from annotations.exports import FORMATS
 from annotations.models import Verdict
 from tests.exports.factories import correct, make_desk
-from tests.factories import DocumentFactory, member
+from tests.factories import ClaimFactory, DocumentFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +156,29 @@ def test_csv_has_one_row_per_claim_with_the_columns_of_the_issue():
     assert row["verdict_summary"] == "Unemployment rose in year 0."
     assert len(row["sources"].split("\n")) == 2
     assert row["annotators"] == desk.annotator.username
+
+
+def test_csv_reads_in_chunks_without_repeating_or_skipping_claims(monkeypatch):
+    from annotations.exports import csv_export
+
+    monkeypatch.setattr(csv_export, "CHUNK_SIZE", 2)
+    desk = make_desk(claims=5)
+    first = desk.claims[0]
+    # Claims sharing a start with others, across chunk boundaries.
+    same_start = ClaimFactory(
+        document=desk.document, start=first.start, end=first.end - 1, kind="selection"
+    )
+    shorter = ClaimFactory(document=desk.document, start=first.start, end=first.end - 2)
+    last = desk.claims[-1]
+    tail = ClaimFactory(document=desk.document, start=last.start, end=last.end - 2)
+    data = FORMATS["csv"].render(desk.document, desk.editor)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]
+    expected = sorted(
+        [*desk.claims, same_start, shorter, tail], key=lambda c: (c.start, c.end, c.pk)
+    )
+    assert [int(r[0]) for r in rows] == [c.pk for c in expected]
+    states = {int(r[0]): r[6] for r in rows}
+    assert states[first.pk] == "published" and states[shorter.pk] == "unchecked"
 
 
 def test_json_for_an_editor_has_the_header_and_everything():

@@ -18,9 +18,9 @@ EXPECTED = {
     "pdf": 6,
     "md": 6,
     "claimreview": 6,
-    # workspace, memberships (roles), ratings, claim ids; then per chunk of 1,000 claims:
-    # claims, annotations, sources, verdicts, users
-    "csv": 9,
+    # workspace, memberships (roles); then per chunk of 1,000 claims: claims, annotations
+    # with their authors, sources, verdicts with their ratings
+    "csv": 6,
     # workspace, memberships, document's creator, ratings (header), ratings, claim ids;
     # per chunk: claims, annotations, sources, comments, flags, verdicts, users
     "json": 13,
