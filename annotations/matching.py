@@ -623,7 +623,7 @@ def _insert_keys(rows, using=None) -> None:
 
     connection = connections[using or router.db_for_write(ClaimMatchKey)]
     table = ClaimMatchKey._meta.db_table
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             copy_sql = f"COPY {table} (claim_id, workspace_id, key) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 
 from annotations import checkworthiness, importers, matching, segmentation
 from annotations.models import Claim, Document, Workspace
@@ -102,7 +102,7 @@ def import_document(
                 )
                 for c in segment(text, language)
             ]
-            Claim.objects.bulk_create(claims, batch_size=CLAIM_BATCH)
+            insert_claims(claims)
             matching.index_imported(document, claims)
     except IntegrityError:
         # A concurrent import of the same text won the race.
@@ -111,6 +111,36 @@ def import_document(
             raise
         return ImportResult(existing, created=False, claims=existing.claims.count())
     return ImportResult(document, created=True, claims=len(claims))
+
+
+def insert_claims(claims: list[Claim]) -> None:
+    """Insert new claims in bulk and set their primary keys. On PostgreSQL: ids drawn
+    from the table's sequence in one query, then COPY, several times faster than the
+    INSERTs of bulk_create for the thousands of claims of a long document. Elsewhere
+    bulk_create. Like bulk_create, no signals and no history rows."""
+    connection = connections[router.db_for_write(Claim)]
+    if connection.vendor != "postgresql" or not claims:
+        Claim.objects.bulk_create(claims, batch_size=CLAIM_BATCH)
+        return
+    meta = Claim._meta
+    quote = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.generated]
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(claims)],
+        )
+        for claim, (pk,) in zip(claims, cursor.fetchall(), strict=True):
+            claim.pk = pk
+        columns = ", ".join(quote(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for claim in claims:
+                copy.write_row(
+                    [f.get_db_prep_save(f.pre_save(claim, True), connection) for f in fields]
+                )
+    for claim in claims:
+        claim._state.adding = False
+        claim._state.db = connection.alias
 
 
 def _first_line(text: str) -> str:

@@ -102,15 +102,36 @@ def test_a_failure_half_way_leaves_nothing(monkeypatch):
 
 
 def test_a_database_failure_during_claim_insert_leaves_nothing(monkeypatch):
-    from django.db import DatabaseError
+    from django.db import IntegrityError
 
-    def failing_bulk_create(*args, **kwargs):
-        raise DatabaseError("disk full")
+    from annotations import services
 
-    monkeypatch.setattr(Claim.objects, "bulk_create", failing_bulk_create)
-    with pytest.raises(DatabaseError):
+    real_segment = services.segment
+
+    def with_a_bad_span(text, language="en"):
+        claims = real_segment(text, language)
+        bad = claims[1]
+        # start == end: the database's check constraint refuses the row.
+        claims[1] = services.PreviewClaim(bad.start, bad.start, bad.kind, "", 0.5)
+        return claims
+
+    monkeypatch.setattr(services, "segment", with_a_bad_span)
+    with pytest.raises(IntegrityError, match="claim_start_before_end"):
         import_document(WorkspaceFactory(), TEXT, title="x")
-    assert Document.objects.count() == 0
+    assert (Document.objects.count(), Claim.objects.count()) == (0, 0)
+
+
+def test_bulk_inserted_claims_have_their_keys_and_fields_and_the_ids_move_on():
+    document = import_document(WorkspaceFactory(), TEXT, title="x").document
+    stored = list(document.claims.order_by("start"))
+    assert [c.pk for c in stored] == sorted(c.pk for c in stored)
+    first = stored[0]
+    assert first.text == document.text[first.start : first.end]
+    assert first.match_text and first.created_at == document.created_at
+    assert (first.restatement, first.not_checkable, first.assignee_id) == ("", False, None)
+    # A claim made afterwards the ordinary way gets the next id, not a used one.
+    later = Claim.objects.create(document=document, start=0, end=3, kind="selection", text="x")
+    assert later.pk > stored[-1].pk
 
 
 def test_preview_matches_what_an_import_stores():
