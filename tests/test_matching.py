@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotations.matching import (
     BANDS,
@@ -84,6 +87,24 @@ SOURCES = [
 )
 def test_normalise_folds_case_accents_punctuation_and_numbers(text, folded):
     assert normalise(text) == folded
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60))
+def test_normalise_of_plain_ascii_takes_a_short_cut_to_the_same_result(text):
+    import unicodedata
+
+    from annotations import matching
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    # What normalise does after folding, applied to the long way's result.
+    folded = matching._THOUSANDS_COMMA.sub("", folded)
+    folded = matching._ORDINAL_SUFFIX.sub("", folded)
+    folded = matching._PER_CENT.sub("percent", folded.replace("%", " percent "))
+    expected = " ".join(matching._numbers_to_digits(matching._TOKEN.findall(folded)))
+    assert normalise(text) == expected
+    ascii_only = text.encode("ascii", "ignore").decode()
+    assert normalise(ascii_only) == normalise(ascii_only.upper())
 
 
 def test_normalise_makes_the_reworded_number_identical():
@@ -357,6 +378,27 @@ def test_the_migration_fills_the_keys_of_existing_claims():
     for claim, text in zip(claims, (BACKED, SUPPORTED, UNRELATED), strict=True):
         assert stored_keys(claim) == keys_of(text)
     assert set(ClaimMatchKey.objects.values_list("workspace_id", flat=True)) == {workspace.pk}
+
+
+@pytest.mark.django_db
+def test_the_rebuild_migration_replaces_keys_of_old_parameters():
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection as default_connection
+
+    workspace = WorkspaceFactory()
+    claim = claim_in(workspace, BACKED)
+    # Keys as other parameters would have made them.
+    ClaimMatchKey.objects.filter(claim=claim).update(key=F("key") + 1)
+    migration = importlib.import_module("annotations.migrations.0014_rebuild_match_keys")
+
+    class SchemaEditor:
+        connection = default_connection
+
+    migration.rebuild_match_keys(apps, SchemaEditor())
+    assert stored_keys(claim) == keys_of(BACKED)
+    assert ClaimMatchKey.objects.count() == BANDS
 
 
 # --- prior verdicts on import ------------------------------------------------------

@@ -122,9 +122,21 @@ def test_a_database_failure_during_claim_insert_leaves_nothing(monkeypatch):
 
 
 def test_bulk_inserted_claims_have_their_keys_and_fields_and_the_ids_move_on():
-    document = import_document(WorkspaceFactory(), TEXT, title="x").document
+    workspace = WorkspaceFactory()
+    # The id of a deleted claim is never given again (its history keeps it).
+    gone = Claim.objects.create(
+        document=import_document(workspace, "Prices rose.", title="y").document,
+        start=0,
+        end=6,
+        kind="selection",
+        text="Prices",
+    )
+    gone_id = gone.pk
+    gone.delete()
+    document = import_document(workspace, TEXT, title="x").document
     stored = list(document.claims.order_by("start"))
     assert [c.pk for c in stored] == sorted(c.pk for c in stored)
+    assert stored[0].pk > gone_id
     first = stored[0]
     assert first.text == document.text[first.start : first.end]
     assert first.match_text and first.created_at == document.created_at
