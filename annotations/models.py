@@ -11,7 +11,21 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -302,18 +316,33 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(checkworthiness__gte=F("document__workspace__checkworthiness_threshold"))
 
     def with_state(self):
-        """Annotate has_verdict / has_approved / has_annotation to derive the state."""
+        """Annotate has_verdict / has_approved / has_annotation to derive the state.
+
+        The visible annotations are summed up by one aggregate subquery per claim (2:
+        one is approved, 1: there are some, 0: none) rather than by EXISTS: PostgreSQL
+        may run an EXISTS over a long list of claims as one hash of every visible
+        annotation of the database, whose cost grows with all the desks' work; the
+        aggregate reads the claim's own rows by index."""
         published = Verdict.objects.filter(
             claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True
         )
-        approved = Annotation.objects.filter(
-            claim=OuterRef("pk"), status=Annotation.Status.APPROVED, hidden=False
+        progress = (
+            Annotation.objects.filter(claim=OuterRef("pk"), hidden=False)
+            .order_by()
+            .values("claim")
+            .annotate(
+                level=Max(
+                    Case(When(status=Annotation.Status.APPROVED, then=Value(2)), default=Value(1))
+                )
+            )
+            .values("level")
         )
-        started = Annotation.objects.filter(claim=OuterRef("pk"), hidden=False)
         return self.annotate(
             has_verdict=Exists(published),
-            has_approved=Exists(approved),
-            has_annotation=Exists(started),
+            annotation_level=Coalesce(Subquery(progress, output_field=IntegerField()), 0),
+        ).annotate(
+            has_approved=ExpressionWrapper(Q(annotation_level__gte=2), BooleanField()),
+            has_annotation=ExpressionWrapper(Q(annotation_level__gte=1), BooleanField()),
         )
 
 
@@ -373,7 +402,11 @@ class Claim(models.Model):
             ),
             models.UniqueConstraint(fields=["document", "start", "end"], name="one_claim_per_span"),
         ]
-        indexes = [models.Index(fields=["document", "start"])]
+        indexes = [
+            models.Index(fields=["document", "start"]),
+            # The API's claim list: one document's claims in id order, a page at a time.
+            models.Index(fields=["document", "id"], name="claim_document_id_order"),
+        ]
 
     def __str__(self):
         text = self.text if len(self.text) <= 80 else self.text[:79] + "…"

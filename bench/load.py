@@ -291,6 +291,9 @@ def main() -> None:
         subprocess.run(
             [PY, __file__, "--fill"], cwd=ROOT, env={**env, "LOAD_PLAN": str(plan)}, check=True
         )
+        # Statistics for the planner, as autovacuum gathers them a while after a bulk load
+        # (and as an operator runs after restoring a dump).
+        subprocess.run(["psql", PG, "-qc", "ANALYZE"], check=True)
         print(
             f"Data: {DOCUMENTS} documents x {CLAIMS_PER_DOCUMENT} claims x "
             f"{ANNOTATIONS_PER_CLAIM} annotations, filled in {time.perf_counter() - started:.0f} s"

@@ -734,9 +734,11 @@ class DocumentExportView(ApiView, APIView):
 
 
 def claim_list_queryset(user):
-    current_rating = Verdict.objects.filter(
-        claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True
-    ).values("rating__label")[:1]
+    current_rating = (
+        Verdict.objects.filter(claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True)
+        .order_by()  # one current verdict per claim: no sort (and no joins to sort by)
+        .values("rating__label")[:1]
+    )
     return (
         Claim.objects.filter(document__workspace_id__in=readable_workspace_ids(user))
         .with_state()
