@@ -65,4 +65,4 @@ serve: install
 	$(SERVE_ENV) $(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
 	@echo "  Serving http://$(HOST):$(PORT)/ with gunicorn ($(WORKERS) workers)"
 	$(SERVE_ENV) $(VENV)/bin/gunicorn factcheck.wsgi:application --bind $(HOST):$(PORT) \
-		--workers $(WORKERS) --threads 2 --access-logfile - --timeout 60 --graceful-timeout 20
+		--workers $(WORKERS) --threads 2 --access-logfile - --timeout 60 --graceful-timeout 20 --keep-alive 75

@@ -318,6 +318,10 @@ def main() -> None:
                 "2",
                 "--timeout",
                 "60",
+                # Longer than a user's pause: with gunicorn's default of 2 s, a request sent
+                # as the server closes the idle connection is lost (as `make serve` does).
+                "--keep-alive",
+                "75",
                 "--log-level",
                 "warning",
             ],
@@ -331,8 +335,8 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         print(
-            f"gunicorn, {args.workers} workers x 2 threads, on {host}; PostgreSQL; "
-            "API throttles raised to 1,000,000/min for the run"
+            f"gunicorn, {args.workers} workers x 2 threads, keep-alive 75 s, on {host}; "
+            "PostgreSQL; API throttles raised to 1,000,000/min for the run"
         )
         print(
             f"{'users':>5} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'errors':>6} "

@@ -718,3 +718,20 @@ def test_cached_marked_text_follows_every_change_the_reader_would_see(client):
     assert 'aria-label="Claim 3, unchecked"' in _page(client, document)
     assert f"claim={claim.pk}#claim-{claim.pk}" in _page(client, document)
     assert f"?worthy=on&amp;claim={claim.pk}" in _page(client, document, "?worthy=on")
+
+
+def test_marked_text_is_cached_compressed(client):
+    import zlib
+    from unittest import mock
+
+    from annotations import views
+
+    document, _ = _speech()
+    client.force_login(member(document.workspace))
+    views.cache.clear()
+    with mock.patch.object(views.cache, "set", wraps=views.cache.set) as cache_set:
+        page = _page(client, document)
+    (key, (packed, count), _seconds), _ = cache_set.call_args
+    assert key.startswith("marked-text:") and count == 6
+    html = zlib.decompress(packed).decode()
+    assert html.startswith('<h2 class="doc-block doc-heading">') and html in page

@@ -110,16 +110,19 @@ def rows(document, viewer) -> Iterator[list]:
                 claim_id__in=in_chunk, is_current=True, retracted_at__isnull=True
             ).values_list("claim_id", "rating__label", "summary", "sources")
         }
+        # Hidden work stays out even for editors: only their json carries it. Beyond that,
+        # only a blind workspace's annotator sees less (the Viewer decides).
+        sees = viewer.sees_annotation if viewer.filters_annotations else None
         for pk, start, end, text, kind, checkworthiness in chunk:
-            of_claim = annotations.get(pk, [])
+            of_claim = annotations.get(pk, ())
             verdict = verdicts.get(pk)
-            # Hidden work stays out even for editors: only their json carries it.
-            seen = [a for a in of_claim if not a.hidden and viewer.sees_annotation(a)]
+            seen = [a for a in of_claim if not a.hidden and (sees is None or sees(a))]
             if verdict is not None:
                 urls = [s.get("url") for s in verdict[2] or [] if isinstance(s, dict)]
             else:
                 urls = [url for a in seen for url in sources.get(a.id, ())]
-            urls = list(dict.fromkeys(u.strip() for u in urls if is_http_url(u)))
+            if urls:
+                urls = list(dict.fromkeys(u.strip() for u in urls if is_http_url(u)))
             yield [
                 pk,
                 start,

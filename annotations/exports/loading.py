@@ -42,6 +42,11 @@ class Viewer:
     def username(self) -> str | None:
         return self.user.get_username() if self.user is not None else None
 
+    @property
+    def filters_annotations(self) -> bool:
+        """Whether sees_annotation can say no to an annotation that is not hidden."""
+        return self.user is not None and self.role == Role.ANNOTATOR and self.blind
+
     def sees_annotation(self, annotation) -> bool:
         # permissions.annotation_visible, with has_submitted_on answered from the set.
         if annotation.hidden and not self.is_editor:
