@@ -315,35 +315,46 @@ class ClaimQuerySet(models.QuerySet):
     def check_worthy(self):
         return self.filter(checkworthiness__gte=F("document__workspace__checkworthiness_threshold"))
 
-    def with_state(self):
+    def with_state(self, blind_for=None):
         """Annotate has_verdict / has_approved / has_annotation to derive the state.
+        With `blind_for` (an annotator of a blind workspace), from the annotations that
+        user may see only (permissions.annotation_visible): their own, and everyone's on
+        the claims they have submitted on.
 
-        The visible annotations are summed up by one aggregate subquery per claim (2:
-        one is approved, 1: there are some, 0: none) rather than by EXISTS: PostgreSQL
-        may run an EXISTS over a long list of claims as one hash of every visible
-        annotation of the database, whose cost grows with all the desks' work; the
-        aggregate reads the claim's own rows by index."""
+        The visible annotations are summed up by an aggregate subquery per claim (2: one
+        is approved, 1: there are some, 0: none) rather than by EXISTS: PostgreSQL may
+        run an EXISTS over a long list of claims as one hash of every visible annotation
+        of the database, whose cost grows with all the desks' work; the aggregate reads
+        the claim's own rows by index."""
         published = Verdict.objects.filter(
             claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True
         )
-        progress = (
-            Annotation.objects.filter(claim=OuterRef("pk"), hidden=False)
-            .order_by()
-            .values("claim")
-            .annotate(
-                level=Max(
-                    Case(When(status=Annotation.Status.APPROVED, then=Value(2)), default=Value(1))
-                )
+        level = _progress(Annotation.objects.filter(claim=OuterRef("pk"), hidden=False))
+        if blind_for is not None:
+            mine = Annotation.objects.filter(claim=OuterRef("pk"), author=blind_for)
+            level = Case(
+                When(Exists(mine.exclude(status=Annotation.Status.DRAFT)), then=level),
+                default=_progress(mine.filter(hidden=False)),
             )
-            .values("level")
-        )
-        return self.annotate(
-            has_verdict=Exists(published),
-            annotation_level=Coalesce(Subquery(progress, output_field=IntegerField()), 0),
-        ).annotate(
+        return self.annotate(has_verdict=Exists(published), annotation_level=level).annotate(
             has_approved=ExpressionWrapper(Q(annotation_level__gte=2), BooleanField()),
             has_annotation=ExpressionWrapper(Q(annotation_level__gte=1), BooleanField()),
         )
+
+
+def _progress(annotations):
+    """2 if one of `annotations` (rows of one claim) is approved, 1 if there are any, 0."""
+    level = (
+        annotations.order_by()
+        .values("claim")
+        .annotate(
+            level=Max(
+                Case(When(status=Annotation.Status.APPROVED, then=Value(2)), default=Value(1))
+            )
+        )
+        .values("level")
+    )
+    return Coalesce(Subquery(level, output_field=IntegerField()), 0)
 
 
 class Claim(models.Model):

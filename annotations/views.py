@@ -281,17 +281,7 @@ def _claims_with_state(user, role, document):
     claims = Claim.objects.filter(document=document)
     if role != ANNOTATOR or not document.workspace.blind:
         return claims.with_state()
-    visible = Annotation.objects.visible_to(user, document.workspace).filter(
-        claim=OuterRef("pk"), hidden=False
-    )
-    published = Verdict.objects.filter(
-        claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True
-    )
-    return claims.annotate(
-        has_verdict=Exists(published),
-        has_approved=Exists(visible.filter(status=Annotation.Status.APPROVED)),
-        has_annotation=Exists(visible),
-    )
+    return claims.with_state(blind_for=user)
 
 
 def _filtered(user, role, document, data):
