@@ -594,10 +594,11 @@ def _prior_verdicts_fuzz(alias, document, threshold) -> dict[int, tuple[int, flo
     return best
 
 
-def index_imported(document, claims) -> None:
+def index_imported(document, claims, *, search_vectors=True) -> None:
     """After an import's bulk insert: fold the claims' text for matching, store their
-    match keys, build their search vectors (one UPDATE for the document), mark those
-    that match an earlier published verdict. Runs in the import's transaction."""
+    match keys, build their search vectors (one UPDATE for the document) unless the
+    insert wrote them, mark those that match an earlier published verdict. Runs in the
+    import's transaction."""
     from annotations import search
 
     if any(claim.pk is None for claim in claims):
@@ -613,7 +614,8 @@ def index_imported(document, claims) -> None:
         for claim in claims
         for key in match_keys(claim.match_text)
     )
-    search.index_claims(document)
+    if search_vectors:
+        search.index_claims(document)
     mark_prior_verdicts(document)
 
 

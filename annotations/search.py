@@ -16,11 +16,12 @@ ranked by weighted counts, marked in Python.
 Snippets are safe HTML: the text is escaped first, then `<mark>…</mark>` is put around
 the matches; nothing else is markup.
 
-Search vectors are kept current on write: claims of an import in one UPDATE
-(`index_claims`), any Claim, Annotation or Verdict saved through Model.save()
-(`indexed_save`, called from the models' save(), which also keeps a claim's match keys
-current). Bulk writes (`QuerySet.update`, `bulk_create`) bypass it and must call
-`index_claims` and `matching.index_imported` (or re-save).
+Search vectors are kept current on write: claims of an import as they are inserted
+(`services.insert_claims`, with `claim_vector_sql`) or in one UPDATE (`index_claims`);
+any Claim, Annotation or Verdict saved through Model.save() (`indexed_save`, called from
+the models' save(), which also keeps a claim's match keys current). Bulk writes
+(`QuerySet.update`, `bulk_create`) bypass it and must call `index_claims` and
+`matching.index_imported` (or re-save).
 """
 
 import html
@@ -173,6 +174,16 @@ def _vector(model, values: dict):
 
 def _is_postgres(alias: str) -> bool:
     return connections[alias].vendor == "postgresql"
+
+
+def claim_vector_sql(connection) -> tuple[str, list]:
+    """SQL and parameters of a claim's search vector over the columns of the claims
+    table, as index_claims writes it (PostgreSQL)."""
+    fields = {name: F(name) for name, _ in VECTOR_FIELDS[Claim]}
+    query = Claim.objects.annotate(vector=_vector(Claim, fields)).query
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.compile(query.annotations["vector"])
+    return sql, list(params)
 
 
 def index_claims(document) -> None:

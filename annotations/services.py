@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 
-from annotations import checkworthiness, importers, matching, segmentation
+from annotations import checkworthiness, importers, matching, search, segmentation
 from annotations.models import Claim, Document, Workspace
 
 CLAIM_BATCH = 2000
@@ -102,8 +102,8 @@ def import_document(
                 )
                 for c in segment(text, language)
             ]
-            insert_claims(claims)
-            matching.index_imported(document, claims)
+            vectors = insert_claims(claims)
+            matching.index_imported(document, claims, search_vectors=not vectors)
     except IntegrityError:
         # A concurrent import of the same text won the race.
         existing = Document.objects.filter(workspace=workspace, text_sha256=digest).first()
@@ -128,22 +128,24 @@ _PLAIN_TYPES = {
 }
 
 
-def insert_claims(claims: list[Claim]) -> None:
+def insert_claims(claims: list[Claim]) -> bool:
     """Insert new claims in bulk and set their primary keys, several times faster than
     bulk_create for the thousands of claims of a long document (which spends most of its
-    time building SQL): ids are drawn first, then the rows go in by COPY on PostgreSQL
-    (ids from the table's sequence) or by one executemany on SQLite (ids after the
-    highest ever given, as AUTOINCREMENT would; the import's transaction holds SQLite's
-    write lock, so no one else takes them meanwhile). Other databases: bulk_create. Like
-    bulk_create, no signals and no history rows."""
+    time building SQL). Ids are drawn first. On PostgreSQL the rows go by COPY into a
+    temporary table, then into the claims with their search vectors in one INSERT …
+    SELECT (each row written once, not inserted and then updated); ids come from the
+    table's sequence. On SQLite by one executemany, ids after the highest ever given, as
+    AUTOINCREMENT would (the import's transaction holds SQLite's write lock, so no one
+    else takes them meanwhile). Other databases: bulk_create. Like bulk_create, no
+    signals and no history rows. True when the search vectors were written too."""
     connection = connections[router.db_for_write(Claim)]
     if connection.vendor not in ("postgresql", "sqlite") or not claims:
         Claim.objects.bulk_create(claims, batch_size=CLAIM_BATCH)
-        return
+        return False
     meta = Claim._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    fields = [f for f in meta.concrete_fields if not f.generated]
+    fields = [f for f in meta.concrete_fields if not f.generated and f.name != "search_vector"]
     columns = ", ".join(quote(f.column) for f in fields)
 
     def row(claim):
@@ -172,9 +174,22 @@ def insert_claims(claims: list[Claim]) -> None:
         for claim, pk in zip(claims, ids, strict=True):
             claim.pk = pk
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            staging = quote("claim_import")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+            )
+            with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
                 for claim in claims:
                     copy.write_row(row(claim))
+            # The vector as search.index_claims builds it, over the staged rows (named
+            # like the claims table, so the compiled column references point at them).
+            vector_sql, vector_params = search.claim_vector_sql(connection)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, {quote('search_vector')}) "
+                f"SELECT {columns}, {vector_sql} FROM {staging} AS {table}",
+                vector_params,
+            )
+            cursor.execute(f"DROP TABLE {staging}")
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(
@@ -183,6 +198,7 @@ def insert_claims(claims: list[Claim]) -> None:
     for claim in claims:
         claim._state.adding = False
         claim._state.db = connection.alias
+    return connection.vendor == "postgresql"
 
 
 def _first_line(text: str) -> str:

@@ -1,12 +1,13 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from annotations import segmentation
 from annotations.importers import ImportRefused
-from annotations.models import Claim, Document
+from annotations.models import Claim, Document, Role
 from annotations.services import import_document, segment
-from tests.factories import WorkspaceFactory
+from tests.factories import WorkspaceFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +232,20 @@ def test_json_export_restores_through_the_import_command(tmp_path, capsys):
     bad.write_text(json.dumps({"format": "something-else"}))
     with pytest.raises(CommandError, match="bad.json"):
         call_command("import_document", "--json", str(bad), "--workspace", "to")
+
+
+def test_imported_claims_have_the_search_vectors_index_claims_would_write():
+    from annotations import search
+
+    document = import_document(WorkspaceFactory(), TEXT, title="x").document
+    written = dict(document.claims.values_list("pk", "search_vector"))
+    Claim.objects.filter(document=document).update(search_vector=None)
+    search.index_claims(document)
+    assert dict(document.claims.values_list("pk", "search_vector")) == written
+    if connection.vendor == "postgresql":
+        assert all(written.values())
+        editor = member(document.workspace, Role.EDITOR)
+        hits = search.search(editor, document.workspace, "unemployment", kinds=("claim",))
+        assert [hit.claim.text for hit in hits] == [
+            "Unemployment fell to 5.2% in 2023, the lowest since 1990."
+        ]
