@@ -488,7 +488,7 @@ class ClaimMatchKey(models.Model):
     """MinHash band keys of a claim's folded text: claims that share a key are candidates
     for similarity, so a lookup reads a few index entries instead of scanning trigrams."""
 
-    # No database foreign keys: an import writes 16 keys a claim, and checking each
+    # No database foreign keys: an import writes ~28 keys a claim, and checking each
     # reference at commit doubled the import's time. Django still cascades deletes. For
     # the same reason two indexes only: the lookup (workspace, key, claim), an index-only
     # scan on PostgreSQL, and the unique (claim, key); each also serves as the index of

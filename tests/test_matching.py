@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.db.models import F
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -378,27 +377,6 @@ def test_the_migration_fills_the_keys_of_existing_claims():
     for claim, text in zip(claims, (BACKED, SUPPORTED, UNRELATED), strict=True):
         assert stored_keys(claim) == keys_of(text)
     assert set(ClaimMatchKey.objects.values_list("workspace_id", flat=True)) == {workspace.pk}
-
-
-@pytest.mark.django_db
-def test_the_rebuild_migration_replaces_keys_of_old_parameters():
-    import importlib
-
-    from django.apps import apps
-    from django.db import connection as default_connection
-
-    workspace = WorkspaceFactory()
-    claim = claim_in(workspace, BACKED)
-    # Keys as other parameters would have made them.
-    ClaimMatchKey.objects.filter(claim=claim).update(key=F("key") + 1)
-    migration = importlib.import_module("annotations.migrations.0014_rebuild_match_keys")
-
-    class SchemaEditor:
-        connection = default_connection
-
-    migration.rebuild_match_keys(apps, SchemaEditor())
-    assert stored_keys(claim) == keys_of(BACKED)
-    assert ClaimMatchKey.objects.count() == BANDS
 
 
 # --- prior verdicts on import ------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0014_rebuild_match_keys'),
+        ('annotations', '0013_match_key_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
