@@ -148,12 +148,14 @@ def insert_claims(claims: list[Claim]) -> bool:
     fields = [f for f in meta.concrete_fields if not f.generated and f.name != "search_vector"]
     columns = ", ".join(quote(f.column) for f in fields)
 
+    plain = [f.get_internal_type() in _PLAIN_TYPES for f in fields]
+
     def row(claim):
         return [
             getattr(claim, f.attname)
-            if f.get_internal_type() in _PLAIN_TYPES
+            if is_plain
             else f.get_db_prep_save(f.pre_save(claim, True), connection)
-            for f in fields
+            for f, is_plain in zip(fields, plain, strict=True)
         ]
 
     with connection.cursor() as cursor, connection.wrap_database_errors:

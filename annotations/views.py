@@ -396,7 +396,7 @@ def _marked(number, row, rating, query) -> layout.MarkedClaim:
 def document_agreement(request, pk):
     """Inter-annotator agreement on the document, for its reviewers and editors: loaded
     when they open it on the document page (a page of its own without htmx)."""
-    document = get_object_or_404(Document.objects.select_related("workspace"), pk=pk)
+    document = get_object_or_404(Document.objects.select_related("workspace").defer("text"), pk=pk)
     if roles_of(request.user).get(document.workspace_id) not in (REVIEWER, EDITOR):
         raise Http404("No such document.")
     context = {"document": document, "agreement": agreement_report(document)}

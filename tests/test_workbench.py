@@ -735,3 +735,15 @@ def test_marked_text_is_cached_compressed(client):
     assert key.startswith("marked-text:") and count == 6
     html = zlib.decompress(packed).decode()
     assert html.startswith('<h2 class="doc-block doc-heading">') and html in page
+
+
+def test_agreement_query_count_holds_at_20_and_2000_claims(client, django_assert_num_queries):
+    # session, user, document with workspace, roles, the ratings
+    for n in (20, 2000):
+        document = _bulk_document(n)
+        client.force_login(member(document.workspace, Role.REVIEWER))
+        url = reverse("document_agreement", args=[document.pk])
+        with django_assert_num_queries(5):
+            fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+        # Two members rate every claim False: with no variation alpha is undefined.
+        assert "Krippendorff's alpha (ordinal): undefined" in fragment
