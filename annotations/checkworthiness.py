@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import NamedTuple
 
 # --- The table a reviewer reads -------------------------------------------------------
@@ -211,7 +213,9 @@ class Assessment(NamedTuple):
 
 def score(text: str, kind: str = "sentence", language: str = DEFAULT_LANGUAGE) -> float:
     """How check-worthy `text` is, in [0, 1]; 0.0 for empty text."""
-    return assess(text, kind, language).score
+    # Only which features fire counts here, so each detector stops at its first finding.
+    found = _found(text, kind, language, examples=1)
+    return logistic(BIAS + sum(FEATURES[name][0] for name in found))
 
 
 def explain(text: str, kind: str = "sentence", language: str = DEFAULT_LANGUAGE) -> list[str]:
@@ -221,13 +225,7 @@ def explain(text: str, kind: str = "sentence", language: str = DEFAULT_LANGUAGE)
 
 def assess(text: str, kind: str = "sentence", language: str = DEFAULT_LANGUAGE) -> Assessment:
     """Score and reasons at once (one pass over the text)."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown claim kind {kind!r}; expected one of {', '.join(KINDS)}")
-    text = text.strip()
-    found = _rules_for(language).find(text) if text else {"empty": []}
-    kind_feature = KINDS[kind]
-    if kind_feature and text:
-        found[kind_feature] = []
+    found = _found(text, kind, language, examples=EXAMPLES_SHOWN)
     reasons = []
     for name, (weight, template) in FEATURES.items():
         if name in found:
@@ -235,6 +233,20 @@ def assess(text: str, kind: str = "sentence", language: str = DEFAULT_LANGUAGE) 
             words = template.format(", ".join(examples)) if examples else template
             reasons.append(Reason(name, weight, words))
     return Assessment(logistic(BIAS + sum(r.weight for r in reasons)), reasons)
+
+
+def _found(text: str, kind: str, language: str, examples: int) -> dict[str, list[str]]:
+    """The features that fire, each with up to `examples` findings to quote."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown claim kind {kind!r}; expected one of {', '.join(KINDS)}")
+    text = text.strip()
+    if not text:
+        return {"empty": []}
+    found = _rules_for(language).find(text, examples)
+    kind_feature = KINDS[kind]
+    if kind_feature:
+        found[kind_feature] = []
+    return found
 
 
 def logistic(z: float) -> float:
@@ -275,10 +287,13 @@ class _Phrases:
         alternatives = "|".join(re.escape(p).replace(r"\*", _LETTERS) for p in ordered)
         self.pattern = re.compile(rf"(?<![\w'’-])(?:{alternatives})(?![\w'’-])")
 
-    def find(self, lower: str, tokens: set[str]) -> list[str]:
+    def find(self, lower: str, tokens: set[str]) -> Iterator[str]:
+        """The phrases found, in order, as the caller asks for them."""
         if self.first_words.isdisjoint(tokens):
-            return []
-        return [m.group() for m in self.pattern.finditer(lower) if m.group() not in self.exceptions]
+            return
+        for m in self.pattern.finditer(lower):
+            if m.group() not in self.exceptions:
+                yield m.group()
 
 
 def _alternation(words: tuple[str, ...], regex: bool = False) -> str:
@@ -346,8 +361,10 @@ class _Rules:
             w for w in lex.months + lex.weekdays if w.isalpha()
         }
 
-    def find(self, text: str) -> dict[str, list[str]]:
-        """Feature name -> what was found (maybe nothing to quote) for each feature that fired."""
+    def find(self, text: str, examples: int = EXAMPLES_SHOWN) -> dict[str, list[str]]:
+        """Feature name -> up to `examples` distinct findings (maybe nothing to quote) for
+        each feature that fired. Detectors yield findings lazily and stop once they have
+        enough."""
         found: dict[str, list[str]] = {}
         lower = text.lower()
         words = _WORD.findall(lower)
@@ -366,37 +383,39 @@ class _Rules:
                 hits = [m for m in pattern.finditer(text) if not _overlaps(m.span(), taken)]
                 if hits:
                     taken.extend(m.span() for m in hits)
-                    found[name] = _distinct(m.group() for m in hits)
+                    found[name] = _distinct((m.group() for m in hits), examples)
         numbers = []
         if has_digit:
             numbers = [m for m in self.digits.finditer(text) if not _overlaps(m.span(), taken)]
         if not self.number_word_set.isdisjoint(tokens):
             numbers += self.number_words.finditer(lower)
             numbers.sort(key=lambda m: m.start())
-        _add(found, "number", (m.group() for m in numbers))
-        _add(found, "entity", self._names(text))
-        _add(found, "comparison", self.comparison.find(lower, tokens))
-        _add(found, "cause", (f"{c} …" for c in self.cause.find(lower, tokens)))
-        attributions = [f"{a} …" for a in self.attribution_prefix.find(lower, tokens)]
-        attributions += [f"… {a}" for a in self.attribution_verb.find(lower, tokens)]
-        _add(found, "attribution", attributions)
+        _add(found, "number", (m.group() for m in numbers), examples)
+        _add(found, "entity", self._names(text), examples)
+        _add(found, "comparison", self.comparison.find(lower, tokens), examples)
+        _add(found, "cause", (f"{c} …" for c in self.cause.find(lower, tokens)), examples)
+        attributions = chain(
+            (f"{a} …" for a in self.attribution_prefix.find(lower, tokens)),
+            (f"… {a}" for a in self.attribution_verb.find(lower, tokens)),
+        )
+        _add(found, "attribution", attributions, examples)
 
         if _QUESTION.search(text):
             found["question"] = []
         # What is only quoted is not the speaker's own exhortation or opinion.
         own = _QUOTED.sub(" ", lower) if ('"' in text or "“" in text) else lower
-        _add(found, "exhortation", self.exhortation.find(own, tokens))
+        _add(found, "exhortation", self.exhortation.find(own, tokens), examples)
         if len(words) <= SLOGAN_MAX_WORDS and (
             _EXCLAMATION.search(text) or self.slogan_opener.search(lower)
         ):
             found["slogan"] = []
-        _add(found, "opinion", self.opinion.find(own, tokens))
+        _add(found, "opinion", self.opinion.find(own, tokens), examples)
         if len(text.split()) < VERY_SHORT_WORDS:
             found["very_short"] = []
         return found
 
-    def _names(self, text: str) -> list[str]:
-        names = []
+    def _names(self, text: str) -> Iterator[str]:
+        """The names of people, places and organisations, in order, lazily."""
         starts = None
         for m in self.name.finditer(text):
             words = m.group().split()
@@ -424,8 +443,7 @@ class _Rules:
             name = " ".join(words)
             for possessive in ("'s", "’s", "'", "’"):
                 name = name.removesuffix(possessive)
-            names.append(name)
-        return names
+            yield name
 
 
 def _is_acronym(word: str) -> bool:
@@ -436,17 +454,18 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in taken)
 
 
-def _distinct(items) -> list[str]:
+def _distinct(items: Iterable[str], limit: int) -> list[str]:
+    """The first `limit` distinct items, in order; reads no further."""
     seen: dict[str, None] = {}
     for item in items:
         seen.setdefault(item, None)
-        if len(seen) == EXAMPLES_SHOWN:
+        if len(seen) == limit:
             break
     return list(seen)
 
 
-def _add(found: dict[str, list[str]], name: str, items) -> None:
-    examples = _distinct(items)
+def _add(found: dict[str, list[str]], name: str, items: Iterable[str], limit: int) -> None:
+    examples = _distinct(items, limit)
     if examples:
         found[name] = examples
 
