@@ -11,13 +11,15 @@ by similarity of their folded text: PostgreSQL's pg_trgm `similarity()` or, else
 rapidfuzz.
 """
 
+import json
 import re
 import unicodedata
 import zlib
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from operator import mul
 
+import numpy as np
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections, router, transaction
 from django.db.models import Count, Prefetch, Subquery
@@ -249,12 +251,15 @@ def _format(value: Decimal) -> str:
 # closest pairs that are not the same claim reach 0.61). Keys and the MAX_CANDIDATES
 # cap only choose what is scored: scores and thresholds are those of before.
 #
-# Fast, in pure Python (one-permutation hashing): each distinct shingle is hashed once
-# (crc32, stable across processes and versions, then a 64-bit mix) into COPIES (bin,
-# value) pairs, cached per word; a bin no shingle fell into borrows the value of a
-# fixed, pseudo-random other bin ("optimal densification"), so short claims get all
-# their keys too. Everything is derived from MATCH_KEY_SEED: changing it, BANDS, ROWS
-# or COPIES changes every key, and the stored keys must be rebuilt (see migration 0009).
+# Fast, with numpy over a whole import at once (one-permutation hashing): each distinct
+# word's shingles are hashed once (crc32, stable across processes and versions, then a
+# 64-bit mix) into COPIES (bin, value) pairs, cached per word; a claim's least value per
+# bin is one scatter-minimum over all its words' pairs; a bin no shingle fell into
+# borrows the value of a fixed, pseudo-random other bin ("optimal densification"), so
+# short claims get all their keys too; each band hashes its ROWS bins with a universal
+# hash modulo the Mersenne prime 2**61 - 1, in exact 64-bit arithmetic. Everything is
+# derived from MATCH_KEY_SEED: changing it, BANDS, ROWS or COPIES changes every key,
+# and the stored keys must be rebuilt (see migration 0010).
 BANDS = 28
 ROWS = 5
 COPIES = 3
@@ -275,80 +280,156 @@ def _mix64(z: int) -> int:
     return z ^ (z >> 31)
 
 
-_COPY_SEEDS = tuple(_mix64(MATCH_KEY_SEED ^ (0xC0 << 32) ^ i) for i in range(COPIES))
-# Per band: its number in the top bits of the key, its bins, the coefficients of the hash.
-_BAND_PARTS = tuple(
-    (
-        band << _KEY_BITS,
-        band * ROWS,
-        band * ROWS + ROWS,
-        tuple(
+def _mix64_array(z: np.ndarray) -> np.ndarray:
+    """_mix64 over an array of uint64 (whose arithmetic wraps modulo 2**64)."""
+    z = z + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+_U32 = np.uint64(32)
+_LOW32 = np.uint64(0xFFFF_FFFF)
+_EMPTY_U = np.uint64(_EMPTY)
+_P61_U = np.uint64(_P61)
+_COPY_SEEDS = np.array(
+    [_mix64(MATCH_KEY_SEED ^ (0xC0 << 32) ^ i) for i in range(COPIES)], dtype=np.uint64
+)
+# Per band and row: the coefficient of the band's hash (in [1, P61 - 1]), split in its
+# low 32 and high 29 bits so that each product with a 32-bit bin value fits 64 bits.
+_COEFFICIENTS = np.array(
+    [
+        [
             _mix64(MATCH_KEY_SEED ^ (0xBA << 32) ^ (band * ROWS + row)) % (_P61 - 1) + 1
             for row in range(ROWS)
-        ),
-    )
-    for band in range(BANDS)
+        ]
+        for band in range(BANDS)
+    ],
+    dtype=np.uint64,
 )
-# Per bin: the other bins in a fixed pseudo-random order; an empty bin takes the value of
-# the first of them that is not empty.
-_DONORS = tuple(
-    tuple(
+_COEFFICIENTS_LOW = _COEFFICIENTS & _LOW32
+_COEFFICIENTS_HIGH = _COEFFICIENTS >> _U32
+# Each band's number in the top bits of its key.
+_BAND_TOPS = np.array([band << _KEY_BITS for band in range(BANDS)], dtype=np.uint64)
+# Column r of row j: the r-th other bin, in a fixed pseudo-random order, that an empty
+# bin j borrows from (the first of them that is not empty).
+_DONORS = np.array(
+    [
         sorted(
             (d for d in range(_BINS) if d != j),
             key=lambda d, j=j: _mix64(MATCH_KEY_SEED ^ (j << 16) ^ d),
         )
-    )
-    for j in range(_BINS)
+        for j in range(_BINS)
+    ],
+    dtype=np.intp,
 )
-_WORD_SLOTS: dict[str, tuple[tuple[int, int], ...]] = {}
+# A word's shingle hashes as one uint64 array of (bin << 32) | value.
+_WORD_CODES: dict[str, np.ndarray] = {}
 _WORD_CACHE_SIZE = 100_000
 
 
-def _word_slots(word: str) -> tuple[tuple[int, int], ...]:
-    """The (bin, value) pairs of a word's trigrams, the least value per bin."""
-    best: dict[int, int] = {}
-    padded = f"  {word} "
-    for i in range(len(padded) - 2):
-        h = zlib.crc32(padded[i : i + 3].encode())
-        for seed in _COPY_SEEDS:
-            x = _mix64(h ^ seed)
-            b, v = x % _BINS, x >> 32
-            if v < best.get(b, _EMPTY):
-                best[b] = v
-    return tuple(best.items())
+def _word_codes(words: list[str]) -> list[np.ndarray]:
+    """Each word's shingles, hashed: one array of (bin << 32) | value per word."""
+    hashes = []
+    counts = []
+    crc32 = zlib.crc32
+    for word in words:
+        padded = f"  {word} ".encode()
+        if len(padded) == len(word) + 3:  # ASCII: one byte a character
+            hashes += [crc32(padded[i : i + 3]) for i in range(len(padded) - 2)]
+        else:
+            padded_text = f"  {word} "
+            hashes += [crc32(padded_text[i : i + 3].encode()) for i in range(len(padded_text) - 2)]
+        counts.append(len(word) + 1)
+    mixed = _mix64_array(np.array(hashes, dtype=np.uint64)[:, None] ^ _COPY_SEEDS)
+    codes = ((mixed % np.uint64(_BINS)) << _U32) | (mixed >> _U32)
+    return np.split(codes.ravel(), np.cumsum(np.array(counts[:-1]) * COPIES))
+
+
+def _band_hashes(mins: np.ndarray) -> np.ndarray:
+    """(n, BANDS) keys from (n, BINS) bin values below 2**32: per band, the sum over its
+    rows of value × coefficient modulo 2**61 - 1, computed exactly in 64 bits
+    (2**61 ≡ 1), masked to _KEY_BITS, with the band's number on top."""
+    values = mins.reshape(-1, BANDS, ROWS)
+    # value × coefficient = high × 2**32 + low, with high = value × (coefficient >> 32)
+    # below 2**61 and low = value × (coefficient & 0xFFFFFFFF) below 2**64. Writing high
+    # as q × 2**29 + r: high × 2**32 = q × 2**61 + r × 2**32 ≡ q + r × 2**32.
+    high = values * _COEFFICIENTS_HIGH
+    high = (high >> np.uint64(29)) + ((high & np.uint64((1 << 29) - 1)) << _U32)
+    low = values * _COEFFICIENTS_LOW
+    low = (low & _P61_U) + (low >> np.uint64(61))
+    terms = high + low  # < 2**62 + 2**32 + 8
+    terms = (terms & _P61_U) + (terms >> np.uint64(61))  # < 2**61 + 2: five fit 64 bits
+    sums = terms.sum(axis=2, dtype=np.uint64)
+    sums = (sums & _P61_U) + (sums >> np.uint64(61))  # < 2**61 + 3
+    sums = np.where(sums >= _P61_U, sums - _P61_U, sums)
+    return ((sums & np.uint64(_KEY_MASK)) | _BAND_TOPS).astype(np.int64)
+
+
+def match_key_matrix(match_texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The match keys of many folded texts at once: an (n, BANDS) int64 array, and a
+    boolean array of which texts have words (the others have no keys; their row is
+    meaningless). In chunks, so that the working arrays stay a few megabytes whatever
+    the number of texts."""
+    keys = np.empty((len(match_texts), BANDS), dtype=np.int64)
+    has_words = np.empty(len(match_texts), dtype=bool)
+    for start in range(0, len(match_texts), _KEY_CHUNK):
+        chunk = slice(start, start + _KEY_CHUNK)
+        keys[chunk], has_words[chunk] = _key_chunk(match_texts[chunk])
+    return keys, has_words
+
+
+_KEY_CHUNK = 1024
+
+
+def _key_chunk(match_texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    n = len(match_texts)
+    word_sets = [set(text.split()) for text in match_texts]
+    cache = _WORD_CODES
+    new = list({word for words in word_sets for word in words if word not in cache})
+    if new:
+        if len(cache) + len(new) > _WORD_CACHE_SIZE:
+            cache.clear()
+            new = list({word for words in word_sets for word in words})
+        cache.update(zip(new, _word_codes(new), strict=True))
+    counts = np.fromiter(map(len, word_sets), dtype=np.intp, count=n)
+    has_words = counts > 0
+    mins = np.full(n * _BINS, _EMPTY_U, dtype=np.uint64)
+    if has_words.any():
+        arrays = [cache[word] for words in word_sets for word in words]
+        codes = np.concatenate(arrays)
+        lengths = np.fromiter(map(len, arrays), dtype=np.intp, count=len(arrays))
+        slots = (codes >> _U32).astype(np.intp)
+        slots += np.repeat(
+            np.repeat(np.arange(0, n * _BINS, _BINS, dtype=np.intp), counts), lengths
+        )
+        np.minimum.at(mins, slots, codes & _LOW32)
+    mins = mins.reshape(n, _BINS)
+    mins[~has_words] = 0
+    # Densify: walk each empty bin's donors, rank by rank, over the bins still empty.
+    rows, bins = np.nonzero(mins == _EMPTY_U)
+    original = mins.copy()
+    for rank in range(_BINS - 1):
+        if not rows.size:
+            break
+        donor = original[rows, _DONORS[bins, rank]]
+        found = donor != _EMPTY_U
+        mins[rows[found], bins[found]] = donor[found]
+        rows, bins = rows[~found], bins[~found]
+    return _band_hashes(mins), has_words
+
+
+def match_keys_many(match_texts: list[str]) -> list[list[int]]:
+    """`match_keys` of each text, computed together (much faster than one by one)."""
+    keys, has_words = match_key_matrix(match_texts)
+    return [row if words else [] for row, words in zip(keys.tolist(), has_words, strict=True)]
 
 
 def match_keys(match_text: str) -> list[int]:
     """The BANDS MinHash band keys of a folded text (see `normalise`), as non-negative
     64-bit integers, the band number in the top bits; [] for a text without words.
     Deterministic: the same text gives the same keys in every process."""
-    words = set(match_text.split())
-    if not words:
-        return []
-    mins = [_EMPTY] * _BINS
-    cache = _WORD_SLOTS
-    for word in words:
-        slots = cache.get(word)
-        if slots is None:
-            if len(cache) >= _WORD_CACHE_SIZE:
-                cache.clear()
-            slots = cache[word] = _word_slots(word)
-        for b, v in slots:
-            if v < mins[b]:
-                mins[b] = v
-    if _EMPTY in mins:
-        filled = mins[:]
-        for j, v in enumerate(mins):
-            if v == _EMPTY:
-                for d in _DONORS[j]:
-                    if mins[d] != _EMPTY:
-                        filled[j] = mins[d]
-                        break
-        mins = filled
-    return [
-        top | (sum(map(mul, mins[first:last], coefficients)) % _P61 & _KEY_MASK)
-        for top, first, last, coefficients in _BAND_PARTS
-    ]
+    return match_keys_many([match_text])[0]
 
 
 # --- lookups -------------------------------------------------------------------------
@@ -593,58 +674,75 @@ def _prior_verdicts_fuzz(alias, document, threshold) -> dict[int, tuple[int, flo
     return best
 
 
-def index_imported(document, claims, *, search_vectors=True) -> None:
-    """After an import's bulk insert: fold the claims' text for matching, store their
-    match keys, build their search vectors (one UPDATE for the document) unless the
-    insert wrote them, mark those that match an earlier published verdict. Runs in the
-    import's transaction."""
-    from annotations import search
+def match_key_writer(connection, claim_ids, match_texts, workspace_id) -> Callable[[], None]:
+    """Compute the match keys of new claims (ids, with their folded text) and prepare
+    their rows now; return what writes them, on `connection` (a DatabaseWrapper), in
+    bulk. An import computes here and writes from a second thread (inside its
+    transaction) while it scores the claims: the writing is then the database's work and
+    holds no GIL.
 
-    if any(claim.pk is None for claim in claims):
-        claims = list(document.claims.only("pk", "text", "match_text"))
-    # The import folds the text as it builds the rows; fold here only what it did not.
-    unfolded = [claim for claim in claims if not claim.match_text]
-    for claim in unfolded:
-        claim.match_text = normalise(claim.text)
-    if unfolded:
-        Claim.objects.bulk_update(unfolded, ["match_text"], batch_size=500)
-    _insert_keys(
-        (claim.pk, document.workspace_id, key)
-        for claim in claims
-        for key in match_keys(claim.match_text)
+    ~28 rows a claim are the largest part of an import, so they go straight to the
+    database without model instances, ordered by key so that the lookup index is
+    written page after page rather than at random: one binary COPY on PostgreSQL, one
+    INSERT from a JSON array per MATCH_KEY_BATCH rows on SQLite."""
+    keys, has_words = match_key_matrix(match_texts)
+    claims = np.repeat(np.array(claim_ids, dtype=np.int64)[has_words], BANDS)
+    keys = keys[has_words].ravel()
+    order = np.argsort(keys, kind="stable")
+    keys, claims = keys[order], claims[order]
+    table = connection.ops.quote_name(ClaimMatchKey._meta.db_table)
+    columns = "claim_id, workspace_id, key"
+    if connection.vendor == "postgresql":
+        rows = np.empty(len(keys), dtype=_COPY_ROW)
+        rows["fields"] = 3
+        rows["claim_size"] = rows["workspace_size"] = rows["key_size"] = 8
+        rows["claim"] = claims
+        rows["workspace"] = workspace_id
+        rows["key"] = keys
+        data = _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
+
+        def write() -> None:
+            with connection.cursor() as cursor, connection.wrap_database_errors:
+                copy_sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
+                with cursor.cursor.copy(copy_sql) as copy:
+                    copy.write(data)
+
+        return write
+    # SQLite: the rows as JSON, which its json_each reads far faster than executemany
+    # binds them one by one.
+    statement = (
+        f"INSERT INTO {table} ({columns}) SELECT json_extract(value, '$[0]'), %s, "
+        f"json_extract(value, '$[1]') FROM json_each(%s)"
     )
-    if search_vectors:
-        search.index_claims(document)
-    mark_prior_verdicts(document)
+    arguments = []
+    for i in range(0, len(keys), MATCH_KEY_BATCH):
+        pairs = np.column_stack((claims[i : i + MATCH_KEY_BATCH], keys[i : i + MATCH_KEY_BATCH]))
+        arguments.append([workspace_id, json.dumps(pairs.tolist())])
+
+    def write() -> None:
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            for params in arguments:
+                cursor.execute(statement, params)
+
+    return write
 
 
-MATCH_KEY_BATCH = 10_000
-
-
-def _insert_keys(rows, using=None) -> None:
-    """Write (claim_id, workspace_id, key) rows in bulk: ~28 rows a claim make model
-    instances and bulk_create the slowest part of an import, so this goes straight to
-    the database (COPY on PostgreSQL, executemany elsewhere)."""
-    from django.db import connections
-
-    connection = connections[using or router.db_for_write(ClaimMatchKey)]
-    table = ClaimMatchKey._meta.db_table
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        if connection.vendor == "postgresql":
-            copy_sql = f"COPY {table} (claim_id, workspace_id, key) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        batch = []
-        insert = f"INSERT INTO {table} (claim_id, workspace_id, key) VALUES (%s, %s, %s)"
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= MATCH_KEY_BATCH:
-                cursor.executemany(insert, batch)
-                batch = []
-        if batch:
-            cursor.executemany(insert, batch)
+MATCH_KEY_BATCH = 100_000
+# PostgreSQL's binary COPY: a header, then per row its field count and each field's
+# length and big-endian value, then a trailer.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
+_COPY_ROW = np.dtype(
+    [
+        ("fields", ">i2"),
+        ("claim_size", ">i4"),
+        ("claim", ">i8"),
+        ("workspace_size", ">i4"),
+        ("workspace", ">i8"),
+        ("key_size", ">i4"),
+        ("key", ">i8"),
+    ]
+)
 
 
 def _key_rows(claims, workspace_id):

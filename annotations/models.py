@@ -488,11 +488,12 @@ class ClaimMatchKey(models.Model):
     """MinHash band keys of a claim's folded text: claims that share a key are candidates
     for similarity, so a lookup reads a few index entries instead of scanning trigrams."""
 
-    # No database foreign keys: an import writes ~28 keys a claim, and checking each
-    # reference at commit doubled the import's time. Django still cascades deletes. For
-    # the same reason two indexes only: the lookup (workspace, key, claim), an index-only
-    # scan on PostgreSQL, and the unique (claim, key); each also serves as the index of
-    # its first column, so the foreign keys get none of their own.
+    # An import writes ~28 keys a claim, so each key costs as little as it can. No
+    # database foreign keys: checking each reference at commit doubled the import's time
+    # (Django still cascades deletes). No surrogate id: the primary key is (claim, key),
+    # which also serves deletes by claim, so a key row has two index entries, this and
+    # the lookup (workspace, key, claim), an index-only scan on PostgreSQL.
+    pk = models.CompositePrimaryKey("claim", "key")
     claim = models.ForeignKey(
         Claim,
         on_delete=models.CASCADE,
@@ -508,9 +509,6 @@ class ClaimMatchKey(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["workspace", "key", "claim"], name="claimmatchkey_lookup")]
-        constraints = [
-            models.UniqueConstraint(fields=["claim", "key"], name="one_match_key_per_claim")
-        ]
 
     def __str__(self):
         return f"{self.key} → claim {self.claim_id}"

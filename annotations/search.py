@@ -20,8 +20,8 @@ Search vectors are kept current on write: claims of an import as they are insert
 (`services.insert_claims`, with `claim_vector_sql`) or in one UPDATE (`index_claims`);
 any Claim, Annotation or Verdict saved through Model.save() (`indexed_save`, called from
 the models' save(), which also keeps a claim's match keys current). Bulk writes
-(`QuerySet.update`, `bulk_create`) bypass it and must call `index_claims` and
-`matching.index_imported` (or re-save).
+(`QuerySet.update`, `bulk_create`) bypass it and must call `index_claims` and write the
+match keys with `matching.match_key_writer` (or re-save).
 """
 
 import html

@@ -1,5 +1,7 @@
 """Writes that span several models: importing a document with its claims."""
 
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,8 +10,6 @@ from django.db import IntegrityError, connections, router, transaction
 
 from annotations import checkworthiness, importers, matching, search, segmentation
 from annotations.models import Claim, Document, Workspace
-
-CLAIM_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,12 @@ def segment(text: str, language: str = "en") -> list[PreviewClaim]:
     """The claims the splitter finds, with their check-worthiness: what an import stores
     and what the browser previews."""
     lang = base_language(language)
+    return _scored(text, segmentation.split(text, lang), lang)
+
+
+def _scored(text: str, segments, lang: str) -> list[PreviewClaim]:
     claims = []
-    for seg in segmentation.split(text, lang):
+    for seg in segments:
         span = text[seg.start : seg.end]
         claims.append(
             PreviewClaim(
@@ -89,118 +93,142 @@ def import_document(
                 text=text,
                 created_by=created_by,
             )
-            claims = [
-                Claim(
-                    document=document,
-                    start=c.start,
-                    end=c.end,
-                    kind=c.kind,
-                    text=c.text,
-                    match_text=matching.normalise(c.text),
-                    checkworthiness=c.checkworthiness,
-                    created_at=document.created_at,
-                )
-                for c in segment(text, language)
-            ]
-            vectors = insert_claims(claims)
-            matching.index_imported(document, claims, search_vectors=not vectors)
+            count = _store_claims(document, language)
     except IntegrityError:
         # A concurrent import of the same text won the race.
         existing = Document.objects.filter(workspace=workspace, text_sha256=digest).first()
         if existing is None:
             raise
         return ImportResult(existing, created=False, claims=existing.claims.count())
-    return ImportResult(document, created=True, claims=len(claims))
+    return ImportResult(document, created=True, claims=count)
 
 
-# Field types whose Python values both database drivers take as they are.
-_PLAIN_TYPES = {
-    "AutoField",
-    "BigAutoField",
-    "BigIntegerField",
-    "BooleanField",
-    "CharField",
-    "FloatField",
-    "ForeignKey",
-    "IntegerField",
-    "PositiveIntegerField",
-    "TextField",
-}
+def _store_claims(document: Document, language: str) -> int:
+    """Split the document, score and store its claims with their match keys and search
+    vectors, mark those an earlier verdict covers; return how many. In the caller's
+    transaction.
 
-
-def insert_claims(claims: list[Claim]) -> bool:
-    """Insert new claims in bulk and set their primary keys, several times faster than
-    bulk_create for the thousands of claims of a long document (which spends most of its
-    time building SQL). Ids are drawn first. On PostgreSQL the rows go by COPY into a
-    temporary table, then into the claims with their search vectors in one INSERT …
-    SELECT (each row written once, not inserted and then updated); ids come from the
-    table's sequence. On SQLite by one executemany, ids after the highest ever given, as
-    AUTOINCREMENT would (the import's transaction holds SQLite's write lock, so no one
-    else takes them meanwhile). Other databases: bulk_create. Like bulk_create, no
-    signals and no history rows. True when the search vectors were written too."""
+    Most of a long import's time is the database writing ~28 match keys a claim into its
+    indexes. So the keys are computed first, then written by a second thread on the same
+    connection while this one scores the claims: the database works on its own core (and
+    psycopg and sqlite3 let go of the GIL while they wait for it). The connection is
+    never used by both at once: this thread touches it again only once the keys are in."""
+    text = document.text
+    lang = base_language(language)
+    segments = segmentation.split(text, lang)
+    spans = [text[seg.start : seg.end] for seg in segments]
+    folded = [matching.normalise(span) for span in spans]
     connection = connections[router.db_for_write(Claim)]
-    if connection.vendor not in ("postgresql", "sqlite") or not claims:
-        Claim.objects.bulk_create(claims, batch_size=CLAIM_BATCH)
-        return False
+    ids = _draw_claim_ids(connection, len(segments))
+    write_keys = matching.match_key_writer(connection, ids, folded, document.workspace_id)
+    with _sharing(connection) as helper:
+        writing = helper.submit(write_keys)
+        claims = _scored(text, segments, lang)
+        writing.result()
+    insert_claims(connection, document, ids, claims, folded)
+    matching.mark_prior_verdicts(document)
+    return len(claims)
+
+
+@contextmanager
+def _sharing(connection):
+    """A one-thread pool whose thread may use `connection`, with its open transaction.
+    Leaving the block waits for the thread, so the connection is never rolled back or
+    committed under it, whatever the caller raised."""
+    connection.inc_thread_sharing()
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import") as pool:
+            yield pool
+    finally:
+        connection.dec_thread_sharing()
+
+
+def _draw_claim_ids(connection, count: int) -> list[int]:
+    """Ids for `count` new claims, before they are inserted. PostgreSQL: from the table's
+    sequence. SQLite: after the highest ever given, as AUTOINCREMENT would (the import's
+    transaction holds SQLite's write lock, so no one else takes them meanwhile)."""
+    meta = Claim._meta
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+        quote = connection.ops.quote_name
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"COALESCE((SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}), 0))",
+            [meta.db_table],
+        )
+        first = cursor.fetchone()[0] + 1
+        return list(range(first, first + count))
+
+
+def insert_claims(
+    connection, document: Document, ids: list[int], claims: list[PreviewClaim], match_texts
+) -> None:
+    """Insert a document's new claims, with the ids drawn for them, in bulk, with their
+    search vectors on PostgreSQL. Several times faster than
+    bulk_create for the thousands of claims of a long document (which spends most of its
+    time making model instances and SQL): every column but the claim's own seven (id,
+    offsets, kind, text, folded text, check-worthiness) takes the same value in every
+    row, converted once.
+
+    On PostgreSQL the rows go by COPY into a temporary table, then into the claims with
+    their search vectors in one INSERT … SELECT (each row written once, not inserted and
+    then updated). On SQLite by one executemany (search there needs no vectors). Like
+    bulk_create, no signals and no history rows."""
+    if not claims:
+        return
     meta = Claim._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     fields = [f for f in meta.concrete_fields if not f.generated and f.name != "search_vector"]
     columns = ", ".join(quote(f.column) for f in fields)
+    prototype = Claim(document=document, created_at=document.created_at)
+    template = [
+        None if f.primary_key else f.get_db_prep_save(f.pre_save(prototype, True), connection)
+        for f in fields
+    ]
+    attnames = [f.attname for f in fields]
+    own = tuple(
+        attnames.index(name)
+        for name in ("id", "start", "end", "kind", "text", "match_text", "checkworthiness")
+    )
 
-    plain = [f.get_internal_type() in _PLAIN_TYPES for f in fields]
-
-    def row(claim):
-        return [
-            getattr(claim, f.attname)
-            if is_plain
-            else f.get_db_prep_save(f.pre_save(claim, True), connection)
-            for f, is_plain in zip(fields, plain, strict=True)
-        ]
+    def rows():
+        for pk, claim, folded in zip(ids, claims, match_texts, strict=True):
+            row = template.copy()
+            for position, value in zip(
+                own,
+                (pk, claim.start, claim.end, claim.kind, claim.text, folded, claim.checkworthiness),
+                strict=True,
+            ):
+                row[position] = value
+            yield row
 
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(claims)],
-            )
-            ids = [pk for (pk,) in cursor.fetchall()]
-        else:
-            cursor.execute(
-                f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-                f"COALESCE((SELECT MAX({quote(meta.pk.column)}) FROM {table}), 0))",
-                [meta.db_table],
-            )
-            first = cursor.fetchone()[0] + 1
-            ids = range(first, first + len(claims))
-        for claim, pk in zip(claims, ids, strict=True):
-            claim.pk = pk
-        if connection.vendor == "postgresql":
-            staging = quote("claim_import")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
-            )
-            with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-                for claim in claims:
-                    copy.write_row(row(claim))
-            # The vector as search.index_claims builds it, over the staged rows (named
-            # like the claims table, so the compiled column references point at them).
-            vector_sql, vector_params = search.claim_vector_sql(connection)
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}, {quote('search_vector')}) "
-                f"SELECT {columns}, {vector_sql} FROM {staging} AS {table}",
-                vector_params,
-            )
-            cursor.execute(f"DROP TABLE {staging}")
-        else:
+        if connection.vendor != "postgresql":
             marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks})", [row(c) for c in claims]
-            )
-    for claim in claims:
-        claim._state.adding = False
-        claim._state.db = connection.alias
-    return connection.vendor == "postgresql"
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows())
+            return
+        staging = quote("claim_import")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+            for row in rows():
+                copy.write_row(row)
+        # The vector as search.index_claims builds it, over the staged rows (named like
+        # the claims table, so the compiled column references point at them).
+        vector_sql, vector_params = search.claim_vector_sql(connection)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, {quote('search_vector')}) "
+            f"SELECT {columns}, {vector_sql} FROM {staging} AS {table}",
+            vector_params,
+        )
+        cursor.execute(f"DROP TABLE {staging}")
 
 
 def _first_line(text: str) -> str:

@@ -8,7 +8,7 @@ Each database is a throwaway one: a temporary SQLite file, and a PostgreSQL data
 is created and dropped. PostgreSQL is filled in bulk (COPY into a staging table, one
 INSERT … SELECT that builds the search vectors, then the indexes of migration 0006 built
 once over the full table), with varied sentences from templates, folded by
-annotations.matching.normalise; their match keys (annotations.matching.match_keys, computed
+annotations.matching.normalise; their match keys (annotations.matching.match_keys_many, computed
 in the same worker processes) are COPied into ClaimMatchKey, whose indexes are also built
 once at the end. The lookups and searches go through the same functions
 the API calls, for 200 claims sampled at random (a search takes three content words of
@@ -123,13 +123,10 @@ def sentence(rng: random.Random) -> str:
 
 def _fold(texts: list[str]) -> list[tuple[str, list[int]]]:
     """Each text folded, with its match keys."""
-    from annotations.matching import match_keys, normalise
+    from annotations.matching import match_keys_many, normalise
 
-    out = []
-    for text in texts:
-        folded = normalise(text)
-        out.append((folded, match_keys(folded)))
-    return out
+    folded = [normalise(text) for text in texts]
+    return list(zip(folded, match_keys_many(folded), strict=True))
 
 
 def percentiles(samples_s: list[float]) -> str:
@@ -233,7 +230,7 @@ def fill(n_claims: int, seed: int = 1):
     return workspace, editor
 
 
-# ClaimMatchKey's indexes and unique constraint, dropped before the COPY and built again
+# ClaimMatchKey's indexes and primary key, dropped before the COPY and built again
 # at the end: (name, definition) pairs read from the catalogue.
 _KEY_INDEXES: list[tuple[str, str]] = []
 _KEY_CONSTRAINTS: list[tuple[str, str]] = []
@@ -289,7 +286,7 @@ def _copy_claims_pg(connection, workspace, documents, spans, texts, folded, keys
         started = time.perf_counter()
         raw.execute(
             """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-               WHERE conrelid = 'annotations_claimmatchkey'::regclass AND contype = 'u'"""
+               WHERE conrelid = 'annotations_claimmatchkey'::regclass AND contype IN ('p', 'u')"""
         )
         _KEY_CONSTRAINTS[:] = raw.fetchall()
         for name, _ in _KEY_CONSTRAINTS:

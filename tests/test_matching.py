@@ -15,7 +15,9 @@ from annotations.matching import (
     SIMILAR_THRESHOLD,
     default_threshold,
     mark_prior_verdicts,
+    match_key_matrix,
     match_keys,
+    match_keys_many,
     normalise,
     reuse_verdict,
     similar_claims,
@@ -131,6 +133,56 @@ def test_match_keys_are_one_signed_64_bit_int_per_band_and_deterministic():
     assert len({k >> 58 for k in keys}) == BANDS
     assert match_keys(normalise(BACKED)) == keys
     assert match_keys("") == match_keys("   ") == []
+
+
+# Stored keys must never change unless a migration rebuilds them (see 0010): these are
+# the keys every database holds for these two texts.
+PINNED_KEYS = {
+    BACKED: [
+        5157089013923664, 523286208564524460, 640942992599685025, 912855135661514465,
+        1327940174296294338, 1541841575037738135, 1861311143660136887, 2048737150906092475,
+        2486952127387709285, 2666484262874302723, 2932380220604571185, 3317738945731995275,
+        3603292675616220858, 3809715617276751202, 4237477037806715770, 4522471520935599818,
+        4684502996378423700, 4920784500497492188, 5407181016593117931, 5761964201223552574,
+        5848061471892129818, 6285882499848800870, 6616760031445307787, 6796897873258522246,
+        7026433841352615778, 7228800253635874564, 7520344957146238167, 8062871136526221458,
+    ],
+    # Two letters: most bins are empty and borrow from others.
+    "ok": [
+        183086529147035450, 368923997603807882, 596846836301346985, 1036372956399203656,
+        1174765033126261272, 1530204075282740778, 1833388195373364079, 2099966021864441394,
+        2484724255139770048, 2870317745182123668, 2967165743033151538, 3385472640884932797,
+        3732282669102082792, 3753336611285317496, 4218369335935176950, 4547263882867716399,
+        4774130270118619967, 5110419446914110048, 5345503721654222219, 5551663869613649890,
+        5896455130870330158, 6191193854702497560, 6563086019311286275, 6732858760329147303,
+        7028230468673989636, 7320782499181113223, 7509453176292574399, 7793658403137045707,
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("text", list(PINNED_KEYS))
+def test_match_keys_are_those_the_databases_hold(text):
+    assert match_keys(normalise(text)) == PINNED_KEYS[text]
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("abcdeé ß0123456789 ÆØ漢字عربى\n"), max_size=60),
+        max_size=40,
+    )
+)
+def test_match_keys_of_many_texts_at_once_are_each_texts_own(texts):
+    folded = [normalise(text) for text in texts]
+    assert match_keys_many(folded) == [match_keys(text) for text in folded]
+
+
+def test_match_key_matrix_works_in_chunks_and_marks_texts_without_words():
+    texts = [normalise(s) for s in demo_sentences()] * 6 + ["", "  "]
+    assert len(texts) > 1024  # more than one chunk
+    keys, has_words = match_key_matrix(texts)
+    assert keys.shape == (len(texts), BANDS)
+    assert has_words.tolist() == [True] * (len(texts) - 2) + [False, False]
+    assert keys[:-2].tolist() == [match_keys(text) for text in texts[:-2]]
 
 
 @pytest.mark.parametrize(
@@ -377,6 +429,33 @@ def test_the_migration_fills_the_keys_of_existing_claims():
     for claim, text in zip(claims, (BACKED, SUPPORTED, UNRELATED), strict=True):
         assert stored_keys(claim) == keys_of(text)
     assert set(ClaimMatchKey.objects.values_list("workspace_id", flat=True)) == {workspace.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_composite_primary_key_migration_keeps_every_key_both_ways():
+    from django.db.migrations.executor import MigrationExecutor
+
+    workspace = WorkspaceFactory()
+    for text in (BACKED, SUPPORTED, UNRELATED):
+        claim_in(workspace, text)
+    expected = sorted(ClaimMatchKey.objects.values_list("claim_id", "workspace_id", "key"))
+    assert len(expected) == 3 * BANDS
+    before = ("annotations", "0015_claim_list_index")
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("annotations")
+    try:
+        MigrationExecutor(connection).migrate([before])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, claim_id, workspace_id, key FROM annotations_claimmatchkey")
+            rows = cursor.fetchall()
+        assert sorted(row[1:] for row in rows) == expected
+        assert len({row[0] for row in rows}) == len(rows)  # the surrogate id is back
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+    assert sorted(ClaimMatchKey.objects.values_list("claim_id", "workspace_id", "key")) == expected
+    columns = [c.name for c in connection.introspection.get_table_description(
+        connection.cursor(), "annotations_claimmatchkey"
+    )]  # fmt: skip
+    assert sorted(columns) == ["claim_id", "key", "workspace_id"]
 
 
 # --- prior verdicts on import ------------------------------------------------------

@@ -5,7 +5,7 @@ from django.db import connection
 
 from annotations import segmentation
 from annotations.importers import ImportRefused
-from annotations.models import Claim, Document, Role
+from annotations.models import Claim, ClaimMatchKey, Document, Role
 from annotations.services import import_document, segment
 from tests.factories import WorkspaceFactory, member
 
@@ -99,7 +99,38 @@ def test_a_failure_half_way_leaves_nothing(monkeypatch):
     monkeypatch.setattr(services.checkworthiness, "score", broken_score)
     with pytest.raises(RuntimeError):
         import_document(WorkspaceFactory(), TEXT, title="x")
-    assert (Document.objects.count(), Claim.objects.count()) == (0, 0)
+    # The match keys, written meanwhile by the import's second thread, are gone too.
+    assert (Document.objects.count(), Claim.objects.count(), ClaimMatchKey.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+
+
+def test_a_database_failure_while_writing_the_match_keys_leaves_nothing(monkeypatch):
+    from django.db import IntegrityError
+
+    from annotations import matching, services
+
+    real_writer = matching.match_key_writer
+
+    def writer_of_a_duplicate(connection, claim_ids, match_texts, workspace_id):
+        # The first claim's keys twice: the primary key (claim, key) refuses the second.
+        return real_writer(
+            connection, [*claim_ids, claim_ids[0]], [*match_texts, match_texts[0]], workspace_id
+        )
+
+    monkeypatch.setattr(services.matching, "match_key_writer", writer_of_a_duplicate)
+    with pytest.raises(IntegrityError):
+        import_document(WorkspaceFactory(), TEXT, title="x")
+    assert (Document.objects.count(), Claim.objects.count(), ClaimMatchKey.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+    # The connection is usable afterwards, in this thread.
+    monkeypatch.undo()
+    assert import_document(WorkspaceFactory(), TEXT, title="x").claims == len(segment(TEXT))
 
 
 def test_a_database_failure_during_claim_insert_leaves_nothing(monkeypatch):
@@ -107,16 +138,16 @@ def test_a_database_failure_during_claim_insert_leaves_nothing(monkeypatch):
 
     from annotations import services
 
-    real_segment = services.segment
+    real_split = services.segmentation.split
 
     def with_a_bad_span(text, language="en"):
-        claims = real_segment(text, language)
-        bad = claims[1]
+        segments = real_split(text, language)
+        bad = segments[1]
         # start == end: the database's check constraint refuses the row.
-        claims[1] = services.PreviewClaim(bad.start, bad.start, bad.kind, "", 0.5)
-        return claims
+        segments[1] = services.segmentation.Segment(bad.start, bad.start, bad.kind)
+        return segments
 
-    monkeypatch.setattr(services, "segment", with_a_bad_span)
+    monkeypatch.setattr(services.segmentation, "split", with_a_bad_span)
     with pytest.raises(IntegrityError, match="claim_start_before_end"):
         import_document(WorkspaceFactory(), TEXT, title="x")
     assert (Document.objects.count(), Claim.objects.count()) == (0, 0)

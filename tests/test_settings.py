@@ -43,6 +43,7 @@ def test_env_url_requires_a_scheme(monkeypatch):
         ({"DEBUG": "0", "SECRET_KEY": ""}, "SECRET_KEY must be set when DEBUG is off"),
         ({"DEBUG": "perhaps"}, "DEBUG must be one of"),
         ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "mysql://u:p@db/x"}, "DATABASE_URL must name a PostgreSQL"),
         ({"SITE_URL": "example.org"}, "SITE_URL must be a URL"),
     ],
 )
