@@ -101,7 +101,7 @@ class ImportedText:
 _LINE_BREAKS = re.compile("\r\n?|[\x0b\x85\u2028]")
 _PAGE_BREAKS = re.compile("[\x0c\u2029]")
 # C0 controls except tab and newline, DEL, C1 controls, and stray byte-order marks.
-_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), 0xFEFF])
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _BLANK_LINE_RUNS = re.compile(r"\n{4,}")
 
@@ -117,7 +117,7 @@ def normalise_text(text: str) -> str:
     """
     text = _LINE_BREAKS.sub("\n", text)
     text = _PAGE_BREAKS.sub("\n\n", text)
-    text = text.translate(_CONTROLS)
+    text = _CONTROLS.sub("", text)
     text = _SURROGATES.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))

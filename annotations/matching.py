@@ -111,6 +111,7 @@ _THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
 _PER_CENT = re.compile(r"\bper\s+cent\b")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
 
 
 def normalise(text: str) -> str:
@@ -123,11 +124,16 @@ def normalise(text: str) -> str:
     else:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = _THOUSANDS_COMMA.sub("", text)
-    text = _ORDINAL_SUFFIX.sub("", text)
+    if _DIGIT.search(text):
+        text = _THOUSANDS_COMMA.sub("", text)
+        text = _ORDINAL_SUFFIX.sub("", text)
     text = text.replace("%", " percent ")
-    text = _PER_CENT.sub("percent", text)
-    return " ".join(_numbers_to_digits(_TOKEN.findall(text)))
+    if "per" in text:
+        text = _PER_CENT.sub("percent", text)
+    tokens = _TOKEN.findall(text)
+    if _NUMBER_WORDS.isdisjoint(tokens):  # most claims: no number to write in digits
+        return " ".join(tokens)
+    return " ".join(_numbers_to_digits(tokens))
 
 
 def _numbers_to_digits(tokens: list[str]) -> list[str]:
@@ -683,22 +689,25 @@ def match_key_writer(connection, claim_ids, match_texts, workspace_id) -> Callab
 
     ~28 rows a claim are the largest part of an import, so they go straight to the
     database without model instances, ordered by key so that the lookup index is
-    written page after page rather than at random: one binary COPY on PostgreSQL, one
-    INSERT from a JSON array per MATCH_KEY_BATCH rows on SQLite."""
+    written page after page rather than at random: on PostgreSQL one binary COPY, made
+    with numpy; on SQLite one INSERT … SELECT per MATCH_KEY_CLAIMS claims from a JSON
+    array of [claim id, key, key, …], which json_each reads and SQLite sorts far faster
+    than executemany binds rows one by one."""
     keys, has_words = match_key_matrix(match_texts)
-    claims = np.repeat(np.array(claim_ids, dtype=np.int64)[has_words], BANDS)
-    keys = keys[has_words].ravel()
-    order = np.argsort(keys, kind="stable")
-    keys, claims = keys[order], claims[order]
+    claims = np.array(claim_ids, dtype=np.int64)[has_words]
+    keys = keys[has_words]
     table = connection.ops.quote_name(ClaimMatchKey._meta.db_table)
     columns = "claim_id, workspace_id, key"
     if connection.vendor == "postgresql":
+        claims = np.repeat(claims, BANDS)
+        keys = keys.ravel()
+        order = np.argsort(keys, kind="stable")
         rows = np.empty(len(keys), dtype=_COPY_ROW)
         rows["fields"] = 3
         rows["claim_size"] = rows["workspace_size"] = rows["key_size"] = 8
-        rows["claim"] = claims
+        rows["claim"] = claims[order]
         rows["workspace"] = workspace_id
-        rows["key"] = keys
+        rows["key"] = keys[order]
         data = _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
 
         def write() -> None:
@@ -708,16 +717,16 @@ def match_key_writer(connection, claim_ids, match_texts, workspace_id) -> Callab
                     copy.write(data)
 
         return write
-    # SQLite: the rows as JSON, which its json_each reads far faster than executemany
-    # binds them one by one.
     statement = (
-        f"INSERT INTO {table} ({columns}) SELECT json_extract(value, '$[0]'), %s, "
-        f"json_extract(value, '$[1]') FROM json_each(%s)"
+        f"INSERT INTO {table} ({columns}) "
+        f"SELECT json_extract(claim.value, '$[0]'), %s, key.value "
+        f"FROM json_each(%s) AS claim, json_each(claim.value) AS key "
+        f"WHERE key.key > 0 ORDER BY key.value"
     )
-    arguments = []
-    for i in range(0, len(keys), MATCH_KEY_BATCH):
-        pairs = np.column_stack((claims[i : i + MATCH_KEY_BATCH], keys[i : i + MATCH_KEY_BATCH]))
-        arguments.append([workspace_id, json.dumps(pairs.tolist())])
+    arguments = [
+        [workspace_id, json.dumps(np.column_stack((claims[i:j], keys[i:j])).tolist())]
+        for i, j in _chunks(len(claims), MATCH_KEY_CLAIMS)
+    ]
 
     def write() -> None:
         with connection.cursor() as cursor, connection.wrap_database_errors:
@@ -727,7 +736,11 @@ def match_key_writer(connection, claim_ids, match_texts, workspace_id) -> Callab
     return write
 
 
-MATCH_KEY_BATCH = 100_000
+def _chunks(length: int, size: int):
+    return ((i, min(i + size, length)) for i in range(0, length, size))
+
+
+MATCH_KEY_CLAIMS = 10_000
 # PostgreSQL's binary COPY: a header, then per row its field count and each field's
 # length and big-endian value, then a trailer.
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)

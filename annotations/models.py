@@ -366,7 +366,10 @@ class Claim(models.Model):
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="claims")
+    # No index of its own: the unique (document, start, end) and (document, id) start with it.
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="claims", db_index=False
+    )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=ClaimKind.choices, default=ClaimKind.SENTENCE)
@@ -413,8 +416,8 @@ class Claim(models.Model):
             ),
             models.UniqueConstraint(fields=["document", "start", "end"], name="one_claim_per_span"),
         ]
+        # A document's claims in reading order come from the unique (document, start, end).
         indexes = [
-            models.Index(fields=["document", "start"]),
             # The API's claim list: one document's claims in id order, a page at a time.
             models.Index(fields=["document", "id"], name="claim_document_id_order"),
         ]
