@@ -795,7 +795,11 @@ class ClaimViewSet(
     conflict_serializer = serializers.ClaimSerializer
 
     def get_queryset(self):
-        return claim_list_queryset(self.request.user)
+        queryset = claim_list_queryset(self.request.user)
+        if self.action == "list":
+            # What only search and matching read: a page would carry the text three times.
+            queryset = queryset.defer("search_vector", "match_text")
+        return queryset
 
     def get_object(self):
         queryset = self.get_queryset().select_related("document__workspace").defer("document__text")

@@ -121,3 +121,17 @@ def test_list_query_count_does_not_grow_with_rows(
         items = body["first"]["items"]
     if not url.endswith(("/workspaces/", "/ratings/")):
         assert len(items) >= rows
+
+
+def test_the_claim_list_reads_no_column_only_search_and_matching_read(
+    django_assert_num_queries,
+):
+    workspace, editor, document, annotation = _world(3)
+    client = client_for(editor)
+    with django_assert_num_queries(3) as captured:
+        response = client.get("/api/v1/claims/")
+    assert response.status_code == 200
+    (claims_sql,) = [q["sql"] for q in captured.captured_queries if "annotations_claim" in q["sql"]]
+    assert '"annotations_claim"."text"' in claims_sql
+    assert "match_text" not in claims_sql
+    assert "search_vector" not in claims_sql
