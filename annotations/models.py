@@ -70,6 +70,16 @@ class NotVisible(WorkflowError):
         super().__init__(message, code="not_found")
 
 
+class Duplicate(WorkflowError):
+    """What the request would make exists already: a second annotation by the same person
+    on a claim, a second open flag by the same person on the same thing (409)."""
+
+    status_code = 409
+
+    def __init__(self, message: str):
+        super().__init__(message, code="duplicate")
+
+
 class InvalidInput(WorkflowError):
     """The request is understood but its content is refused (400)."""
 
@@ -622,10 +632,7 @@ class Annotation(models.Model):
         cls._validate_fields(claim, fields)
         with transaction.atomic():
             if cls.objects.filter(claim=claim, author=by).exists():
-                raise WorkflowError(
-                    "You already have an annotation on this claim; edit it instead.",
-                    code="duplicate",
-                )
+                raise Duplicate("You already have an annotation on this claim; edit it instead.")
             now = timezone.now()
             return cls.objects.create(
                 claim=claim, author=by, created_at=now, updated_at=now, **fields
@@ -1155,9 +1162,7 @@ class Flag(models.Model):
         if not reason:
             raise InvalidInput("Say what the problem is.", field="reason")
         key = {"annotation": target} if isinstance(target, Annotation) else {"comment": target}
-        duplicate = WorkflowError(
-            "You have already flagged this; an editor will look at it.", code="duplicate"
-        )
+        duplicate = Duplicate("You have already flagged this; an editor will look at it.")
         if cls.objects.filter(reporter=by, status=cls.Status.OPEN, **key).exists():
             raise duplicate
         try:

@@ -467,7 +467,7 @@ def test_comments_flags_and_hiding(client):
     assert Comment.objects.get(body="Reply").parent == comment
     assert "Say what the problem is." in _post(client, "annotation_flag", annotation.pk, {}, 400)
     _post(client, "annotation_flag", annotation.pk, {"reason": "Rude"})
-    page = _post(client, "annotation_flag", annotation.pk, {"reason": "Rude"}, 403)
+    page = _post(client, "annotation_flag", annotation.pk, {"reason": "Rude"}, 409)
     assert "You have already flagged this" in page
     _post(client, "comment_flag", comment.pk, {"reason": "Spam"})
     assert Flag.objects.count() == 2

@@ -976,7 +976,8 @@ class AnnotationViewSet(ApiView, viewsets.ModelViewSet):
         "PUT": ("412", "428"),
         "PATCH": ("412", "428"),
         "DELETE": ("412", "428"),
-        "POST": ("412",),
+        # 409: you have an annotation on this claim already.
+        "POST": ("409", "412"),
     }
 
     def get_queryset(self):
@@ -1487,6 +1488,7 @@ class FlagViewSet(
     filterset_class = filters.FlagFilter
     pagination_class = IdCursorPagination
     lookup_value_regex = ID_PATTERN
+    extra_error_codes = {"POST": ("409",)}  # you have flagged this already
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation

@@ -544,3 +544,21 @@ def test_every_route_is_in_the_matrix():
     named = {p.name for p in urls.urlpatterns if getattr(p, "name", None)}
     assert {"api-token", "api-rating-scale", "api-document-export", "api-schema"} <= named
     assert get_resolver()  # the URLconf loads
+
+
+def test_a_second_annotation_or_flag_by_the_same_person_is_a_conflict(desk):
+    client = desk.client("annotator")
+    body = {"claim": desk.spare_claim.pk, "rating": rating(desk.workspace).pk, "note": "n"}
+    assert client.post(f"{R}/annotations/", body, format="json").status_code == 201
+    again = client.post(f"{R}/annotations/", body, format="json")
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": "You already have an annotation on this claim; edit it instead.",
+        "code": "duplicate",
+        "errors": {},
+    }
+    flag = {"comment": desk.comment.pk, "reason": "Spam."}
+    assert client.post(f"{R}/flags/", flag, format="json").status_code == 201
+    again = client.post(f"{R}/flags/", flag, format="json")
+    assert (again.status_code, again.json()["code"]) == (409, "duplicate")
+    assert again.json()["detail"] == "You have already flagged this; an editor will look at it."
