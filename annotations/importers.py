@@ -65,7 +65,8 @@ class ImportRefused(ValueError):
     """The file cannot be imported; the message tells the user what to do instead.
 
     `code` names the reason for API clients: `empty`, `binary`, `encoding`, `unsupported`,
-    `damaged`, `encrypted`, `no_text_layer` or `too_long`.
+    `damaged`, `encrypted`, `no_text_layer`, `too_long` or `no_claims` (nothing in the text
+    to split into claims: only rules, bullets or punctuation).
     """
 
     def __init__(self, message: str, code: str):

@@ -116,6 +116,12 @@ def _store_claims(document: Document, language: str) -> int:
     text = document.text
     lang = base_language(language)
     segments = segmentation.split(text, lang)
+    if not segments:
+        raise importers.ImportRefused(
+            "The text has no sentence, heading or list item to split into claims: only "
+            "rules, bullets or punctuation. Check that you chose the right file.",
+            "no_claims",
+        )
     spans = [text[seg.start : seg.end] for seg in segments]
     folded = [matching.normalise(span) for span in spans]
     connection = connections[router.db_for_write(Claim)]

@@ -674,21 +674,25 @@ def document_import(request, slug):
                     }
                 )
             else:
-                result = import_document(
-                    workspace,
-                    imported,
-                    title=data["title"],
-                    speaker=data["speaker"],
-                    source_url=data["source_url"],
-                    published=data["published"],
-                    language=data["language"],
-                    created_by=request.user,
-                )
-                if result.created:
-                    messages.success(request, f"Imported with {result.claims} claims.")
+                try:
+                    result = import_document(
+                        workspace,
+                        imported,
+                        title=data["title"],
+                        speaker=data["speaker"],
+                        source_url=data["source_url"],
+                        published=data["published"],
+                        language=data["language"],
+                        created_by=request.user,
+                    )
+                except importers.ImportRefused as exc:
+                    form.add_error("file" if data.get("file") else "text", str(exc))
                 else:
-                    messages.info(request, "This text was already imported; here it is.")
-                return redirect("document", pk=result.document.pk)
+                    if result.created:
+                        messages.success(request, f"Imported with {result.claims} claims.")
+                    else:
+                        messages.info(request, "This text was already imported; here it is.")
+                    return redirect("document", pk=result.document.pk)
     return render(
         request,
         "annotations/import.html",

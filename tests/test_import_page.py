@@ -87,6 +87,13 @@ def test_nothing_to_import_says_so(client, desk):
     ]
 
 
+def test_text_with_nothing_to_split_is_refused_at_the_field(client, desk):
+    response = client.post(_url(desk), {"text": "----\n\n* ", "import": "1"})
+    assert response.status_code == 200
+    assert "no sentence, heading or list item" in " ".join(response.context["form"].errors["text"])
+    assert Document.objects.count() == 0
+
+
 def test_javascript_source_url_is_refused_at_the_field(client, desk):
     response = client.post(
         _url(desk), {"text": "GDP grew 2%.", "source_url": "javascript:alert(1)", "import": "1"}

@@ -76,6 +76,14 @@ def test_empty_text_is_refused_and_nothing_saved(text, message):
     assert Document.objects.count() == 0
 
 
+@pytest.mark.parametrize("text", ["----", "* ", "...", "- \n\n***\n\n1."])
+def test_text_with_nothing_to_split_is_refused_and_nothing_saved(text):
+    with pytest.raises(ImportRefused, match="no sentence, heading or list item") as refused:
+        import_document(WorkspaceFactory(), text, title="x")
+    assert refused.value.code == "no_claims"
+    assert (Document.objects.count(), Claim.objects.count()) == (0, 0)
+
+
 def test_text_over_the_limit_is_refused(settings):
     settings.MAX_DOCUMENT_CHARS = 50
     with pytest.raises(ImportRefused, match="50"):

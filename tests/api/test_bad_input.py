@@ -94,6 +94,7 @@ def _cases(d):
         ),
         ("post", f"{R}/documents/", {"workspace": "desk", "text": ""}, {}),
         ("post", f"{R}/documents/", {"workspace": "desk", "text": "   \n  "}, {}),
+        ("post", f"{R}/documents/", {"workspace": "desk", "text": "----\n\n* ..."}, {}),
         (
             "post",
             f"{R}/documents/",
@@ -107,7 +108,7 @@ def _cases(d):
     ]
 
 
-@pytest.mark.parametrize("index", range(46))
+@pytest.mark.parametrize("index", range(47))
 def test_bad_request_is_refused_with_a_message(desk, index):
     method, url, body, headers = _cases(desk)[index]
     user = "editor" if url.endswith("/documents/") else "annotator"
@@ -134,7 +135,7 @@ def test_case_count_matches():
     original = module.rating
     module.rating = lambda ws: SimpleNamespace(pk=1)
     try:
-        assert len(_cases(fake)) == 46
+        assert len(_cases(fake)) == 47
     finally:
         module.rating = original
 
