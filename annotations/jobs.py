@@ -98,12 +98,13 @@ def run(job_id: int) -> None:
         else:
             _run_export(job)
     except Exception as exc:
-        log.exception("job %s failed", job.pk)
-        message = (
-            str(exc)
-            if isinstance(exc, importers.ImportRefused)
-            else (f"{type(exc).__name__}: {exc}")
-        )
+        if isinstance(exc, importers.ImportRefused):
+            # The file, not the workbench: the user reads why on the job's page.
+            log.info("job %s refused the file: %s", job.pk, exc)
+            message = str(exc)
+        else:
+            log.exception("job %s failed", job.pk)
+            message = f"{type(exc).__name__}: {exc}"
         Job.objects.filter(pk=job.pk, worker=WORKER_ID).update(
             status=Job.Status.FAILED,
             error=message[:5000],

@@ -43,13 +43,18 @@ def test_inline_import_job_succeeds_with_progress_and_result(django_capture_on_c
 
 
 @pytest.mark.django_db
-def test_failed_job_shows_the_error_and_can_be_retried(django_capture_on_commit_callbacks):
+def test_failed_job_shows_the_error_and_can_be_retried(django_capture_on_commit_callbacks, caplog):
     workspace = WorkspaceFactory()
     job = _import_job(workspace, data=b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, name="x.png")
-    jobs.run(job.pk)
+    with caplog.at_level("INFO", logger="annotations.jobs"):
+        jobs.run(job.pk)
     job.refresh_from_db()
     assert job.status == "failed"
     assert "image" in job.error
+    # A refused file is the user's to fix: logged, without a traceback or an error.
+    (record,) = [r for r in caplog.records if r.name == "annotations.jobs"]
+    assert (record.levelname, record.exc_info) == ("INFO", None)
+    assert f"job {job.pk} refused the file" in record.getMessage()
     assert Document.objects.count() == 0
     Job.objects.filter(pk=job.pk).update(input_data=SMALL, input_name="speech.md")
     with django_capture_on_commit_callbacks(execute=True):
