@@ -20,6 +20,20 @@ from annotations.models import (
     WorkflowError,
     Workspace,
 )
+from annotations.permissions import admin_queryset
+
+
+class DeskScoped:
+    """Lists and opens only what the staff user may see (permissions.admin_queryset):
+    superusers and staff moderators every desk; other staff their own desks, as in the
+    workbench. Filters offer only the desks of the rows listed."""
+
+    def get_queryset(self, request):
+        return admin_queryset(request.user, super().get_queryset(request))
+
+
+def _desk_filter(path):
+    return (path, admin.RelatedOnlyFieldListFilter)
 
 
 def _apply(modeladmin, request, queryset, verb, method):
@@ -82,14 +96,14 @@ def resolve_by_dismissing(modeladmin, request, queryset):
     )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(DeskScoped, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(admin.ModelAdmin):
+class WorkspaceAdmin(DeskScoped, admin.ModelAdmin):
     list_display = ["name", "slug", "organisation_name", "blind", "member_count", "created_at"]
     list_filter = ["blind"]
     search_fields = ["name", "slug", "organisation_name"]
@@ -105,21 +119,21 @@ class WorkspaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(DeskScoped, admin.ModelAdmin):
     list_display = ["user", "workspace", "role", "created_at"]
-    list_filter = ["role", "workspace"]
+    list_filter = ["role", _desk_filter("workspace")]
     search_fields = ["user__username", "user__email", "workspace__name"]
     list_select_related = ["user", "workspace"]
     autocomplete_fields = ["user", "workspace"]
 
 
-class RatingInline(admin.TabularInline):
+class RatingInline(DeskScoped, admin.TabularInline):
     model = Rating
     extra = 0
 
 
 @admin.register(RatingScale)
-class RatingScaleAdmin(admin.ModelAdmin):
+class RatingScaleAdmin(DeskScoped, admin.ModelAdmin):
     list_display = ["name", "workspace"]
     search_fields = ["name", "workspace__name"]
     list_select_related = ["workspace"]
@@ -127,15 +141,15 @@ class RatingScaleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(DeskScoped, admin.ModelAdmin):
     list_display = ["label", "scale", "position", "ordinal", "colour"]
-    list_filter = ["ordinal", "scale__workspace"]
+    list_filter = ["ordinal", _desk_filter("scale__workspace")]
     search_fields = ["label"]
     list_select_related = ["scale__workspace"]
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(DeskScoped, admin.ModelAdmin):
     list_display = [
         "title",
         "workspace",
@@ -145,7 +159,7 @@ class DocumentAdmin(admin.ModelAdmin):
         "claim_count",
         "workbench",
     ]
-    list_filter = ["workspace", "language"]
+    list_filter = [_desk_filter("workspace"), "language"]
     search_fields = ["title", "speaker", "source_url"]
     list_select_related = ["workspace"]
     date_hierarchy = "created_at"
@@ -165,41 +179,43 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(DeskScoped, SimpleHistoryAdmin):
     list_display = ["__str__", "document", "kind", "start", "end", "checkworthiness", "assignee"]
-    list_filter = ["kind", "not_checkable", "document__workspace"]
+    list_filter = ["kind", "not_checkable", _desk_filter("document__workspace")]
     search_fields = ["text", "restatement", "document__title"]
     list_select_related = ["document", "assignee"]
     raw_id_fields = ["document", "assignee", "created_by"]
 
 
-class SourceInline(admin.StackedInline):
+class SourceInline(DeskScoped, admin.StackedInline):
     model = Source
     extra = 0
 
 
-class CommentInline(admin.TabularInline):
+class CommentInline(DeskScoped, admin.TabularInline):
     model = Comment
     extra = 0
     fields = ["author", "body", "decision", "hidden", "resolved", "created_at"]
-    readonly_fields = ["created_at"]
+    # Workflow fields change only through the model methods (admin actions), which log.
+    readonly_fields = ["decision", "hidden", "created_at"]
     raw_id_fields = ["author", "parent"]
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(SimpleHistoryAdmin):
+class AnnotationAdmin(DeskScoped, SimpleHistoryAdmin):
     list_display = ["id", "claim", "author", "rating", "status", "hidden", "version", "updated_at"]
-    list_filter = ["status", "hidden", "rating__label", "claim__document__workspace"]
+    list_filter = ["status", "hidden", "rating__label", _desk_filter("claim__document__workspace")]
     search_fields = ["summary", "note", "author__username", "claim__text"]
     list_select_related = ["claim", "author", "rating"]
     raw_id_fields = ["claim", "author", "rating"]
-    readonly_fields = ["version", "created_at", "updated_at", "submitted_at"]
+    # Workflow fields change only through the model methods (admin actions), which log.
+    readonly_fields = ["status", "hidden", "version", "created_at", "updated_at", "submitted_at"]
     inlines = [SourceInline, CommentInline]
     actions = [approve_selected, hide_selected, unhide_selected]
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(DeskScoped, SimpleHistoryAdmin):
     list_display = ["__str__", "publisher", "stance", "published", "annotation"]
     list_filter = ["stance"]
     search_fields = ["url", "title", "publisher", "excerpt"]
@@ -208,17 +224,23 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(SimpleHistoryAdmin):
+class CommentAdmin(DeskScoped, SimpleHistoryAdmin):
     list_display = ["id", "author", "annotation", "decision", "hidden", "resolved", "created_at"]
-    list_filter = ["decision", "hidden", "resolved", "annotation__claim__document__workspace"]
+    list_filter = [
+        "decision",
+        "hidden",
+        "resolved",
+        _desk_filter("annotation__claim__document__workspace"),
+    ]
     search_fields = ["body", "author__username"]
     list_select_related = ["author", "annotation__author"]
     raw_id_fields = ["annotation", "author", "parent"]
+    readonly_fields = ["decision", "hidden"]
     actions = [hide_selected, unhide_selected]
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(DeskScoped, SimpleHistoryAdmin):
     list_display = [
         "id",
         "claim",
@@ -228,7 +250,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
         "is_current",
         "retracted_at",
     ]
-    list_filter = ["is_current", "rating__label", "claim__document__workspace"]
+    list_filter = ["is_current", "rating__label", _desk_filter("claim__document__workspace")]
     search_fields = ["summary", "claim__text", "correction_note", "retraction_note"]
     list_select_related = ["claim", "rating", "published_by"]
     raw_id_fields = [
@@ -240,10 +262,11 @@ class VerdictAdmin(SimpleHistoryAdmin):
         "published_by",
         "retracted_by",
     ]
+    readonly_fields = ["is_current", "retracted_at"]
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(DeskScoped, admin.ModelAdmin):
     list_display = [
         "id",
         "reporter",
@@ -253,15 +276,16 @@ class FlagAdmin(admin.ModelAdmin):
         "created_at",
         "resolved_by",
     ]
-    list_filter = ["status", "annotation__claim__document__workspace"]
+    list_filter = ["status", _desk_filter("annotation__claim__document__workspace")]
     search_fields = ["reason", "reporter__username", "resolution_note"]
     list_select_related = ["reporter", "annotation__author", "comment__author", "resolved_by"]
     raw_id_fields = ["reporter", "annotation", "comment", "resolved_by"]
+    readonly_fields = ["status"]
     actions = [resolve_by_hiding, resolve_by_dismissing]
 
 
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(admin.ModelAdmin):
+class ModerationEventAdmin(DeskScoped, admin.ModelAdmin):
     list_display = [
         "created_at",
         "actor",
@@ -271,7 +295,7 @@ class ModerationEventAdmin(admin.ModelAdmin):
         "comment",
         "verdict",
     ]
-    list_filter = ["action", "workspace"]
+    list_filter = ["action", _desk_filter("workspace")]
     search_fields = ["note", "actor__username"]
     list_select_related = [
         "actor",
@@ -293,7 +317,7 @@ class ModerationEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(DeskScoped, admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "actor", "claim", "read_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__username"]

@@ -1,4 +1,4 @@
-from annotations.models import Notification
+from annotations.permissions import notifications_for
 
 
 def unread_notifications(request):
@@ -6,8 +6,4 @@ def unread_notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "unread_notifications": lambda: Notification.objects.filter(
-            recipient=user, read_at=None
-        ).count()
-    }
+    return {"unread_notifications": lambda: notifications_for(user).filter(read_at=None).count()}

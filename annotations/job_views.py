@@ -10,13 +10,13 @@ from django.views.decorators.http import require_POST
 
 from annotations import jobs
 from annotations.models import Job
-from annotations.permissions import can
+from annotations.permissions import sees_job
 
 
 def _job_for(request, pk) -> Job:
     job = get_object_or_404(Job.objects.select_related("workspace", "document"), pk=pk)
-    # A job is its creator's; editors of the desk may see and retry it too.
-    if job.created_by_id != request.user.pk and not can(request.user, "moderate", job.workspace):
+    # A job is its creator's while a member of the desk; the desk's editors see it too.
+    if not sees_job(request.user, job):
         raise Http404("No such job.")
     return job
 

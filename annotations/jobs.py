@@ -21,7 +21,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from annotations import importers
-from annotations.models import Job
+from annotations.models import Job, NotVisible
+from annotations.permissions import Action, require
 
 log = logging.getLogger(__name__)
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
@@ -98,7 +99,10 @@ def run(job_id: int) -> None:
         else:
             _run_export(job)
     except Exception as exc:
-        if isinstance(exc, importers.ImportRefused):
+        if isinstance(exc, NotVisible):
+            log.info("job %s: its creator may no longer read the desk", job.pk)
+            message = "You are no longer a member of this desk."
+        elif isinstance(exc, importers.ImportRefused):
             # The file, not the workbench: the user reads why on the job's page.
             log.info("job %s refused the file: %s", job.pk, exc)
             message = str(exc)
@@ -161,6 +165,10 @@ def _run_export(job: Job) -> None:
     from annotations.exports import FORMATS
 
     fmt = FORMATS[job.params["format"]]
+    # The export is built as its creator sees the desk now, not as when they asked; a job
+    # without a creator is the system's (a command), which sees what an editor sees.
+    if job.created_by is not None:
+        require(job.created_by, Action.DOCUMENT_READ, job.document)
     _progress(job, 10, "Building the report.")
     data = fmt.export(job.document, job.created_by, include_approved=job.params.get("approved"))
     if not isinstance(data, bytes):

@@ -12,14 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import (
-    BooleanField,
     Case,
-    Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     Subquery,
     Value,
@@ -104,22 +100,21 @@ class VersionConflict(WorkflowError):
         self.current = current
 
 
-def _can_publish(user, annotation) -> bool:
+def _can(user, action: str, obj) -> bool:
     from annotations.permissions import can
 
-    return can(user, "verdict.publish", annotation) and not annotation.hidden
+    return can(user, action, obj)
 
 
 def _require(user, action: str, obj, message: str) -> None:
-    """Raise NotVisible when the user cannot see obj, WorkflowError when they may see it
-    but not do the action."""
-    from annotations.permissions import can
+    """permissions.require: NotVisible (404) or WorkflowError (403) with the message."""
+    from annotations.permissions import require
 
-    if can(user, action, obj):
-        return
-    if not can(user, "document.read", obj):
-        raise NotVisible()
-    raise WorkflowError(message)
+    require(user, action, obj, message)
+
+
+# One answer for an unknown account and for someone else's: which ids exist is not told.
+NO_SUCH_MEMBER = "No member of this workspace has this id."
 
 
 class Role(models.TextChoices):
@@ -184,6 +179,47 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} in {self.workspace}"
+
+    def change_role(self, role, by) -> None:
+        """An editor changes a member's role; the desk keeps at least one editor."""
+        _require(by, "workspace.manage", self.workspace, "Only editors can change roles.")
+        if role not in Role.values:
+            raise InvalidInput(f"Unknown role {role!r}.", field="role")
+        with transaction.atomic():
+            locked = self._lock_keeping_an_editor(losing_editor=role != Role.EDITOR)
+            locked.role = role
+            locked.save(update_fields=["role"])
+        self.role = role
+        _forget_memberships(by, self.user)
+
+    def remove(self, by) -> None:
+        """An editor removes a member; the desk keeps at least one editor."""
+        _require(by, "workspace.manage", self.workspace, "Only editors can remove members.")
+        with transaction.atomic():
+            self._lock_keeping_an_editor(losing_editor=True).delete()
+        _forget_memberships(by, self.user)
+
+    def _lock_keeping_an_editor(self, *, losing_editor: bool) -> "Membership":
+        """This membership, re-read under a lock together with the desk's editors, so two
+        editors demoting each other at once cannot leave the desk without one."""
+        editors = list(
+            Membership.objects.select_for_update()
+            .filter(workspace_id=self.workspace_id, role=Role.EDITOR)
+            .order_by("pk")
+        )
+        locked = Membership.objects.select_for_update().filter(pk=self.pk).first()
+        if locked is None:
+            raise NotVisible("This person is no longer a member.")
+        if losing_editor and locked.role == Role.EDITOR and len(editors) <= 1:
+            raise InvalidInput("A workspace keeps at least one editor.", field="role")
+        return locked
+
+
+def _forget_memberships(*users) -> None:
+    from annotations.permissions import forget_roles
+
+    for user in users:
+        forget_roles(user)
 
 
 class RatingScale(models.Model):
@@ -325,34 +361,8 @@ class ClaimQuerySet(models.QuerySet):
     def check_worthy(self):
         return self.filter(checkworthiness__gte=F("document__workspace__checkworthiness_threshold"))
 
-    def with_state(self, blind_for=None):
-        """Annotate has_verdict / has_approved / has_annotation to derive the state.
-        With `blind_for` (an annotator of a blind workspace), from the annotations that
-        user may see only (permissions.annotation_visible): their own, and everyone's on
-        the claims they have submitted on.
 
-        The visible annotations are summed up by an aggregate subquery per claim (2: one
-        is approved, 1: there are some, 0: none) rather than by EXISTS: PostgreSQL may
-        run an EXISTS over a long list of claims as one hash of every visible annotation
-        of the database, whose cost grows with all the desks' work; the aggregate reads
-        the claim's own rows by index."""
-        published = Verdict.objects.filter(
-            claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True
-        )
-        level = _progress(Annotation.objects.filter(claim=OuterRef("pk"), hidden=False))
-        if blind_for is not None:
-            mine = Annotation.objects.filter(claim=OuterRef("pk"), author=blind_for)
-            level = Case(
-                When(Exists(mine.exclude(status=Annotation.Status.DRAFT)), then=level),
-                default=_progress(mine.filter(hidden=False)),
-            )
-        return self.annotate(has_verdict=Exists(published), annotation_level=level).annotate(
-            has_approved=ExpressionWrapper(Q(annotation_level__gte=2), BooleanField()),
-            has_annotation=ExpressionWrapper(Q(annotation_level__gte=1), BooleanField()),
-        )
-
-
-def _progress(annotations):
+def progress_level(annotations):
     """2 if one of `annotations` (rows of one claim) is approved, 1 if there are any, 0."""
     level = (
         annotations.order_by()
@@ -451,19 +461,46 @@ class Claim(models.Model):
 
     @property
     def state(self) -> str:
-        """Derived, never stored. Uses with_state() annotations when present."""
+        """Derived, never stored. Uses the annotations of permissions.claims_with_state
+        when present (what one user may see); without them, as the system sees it."""
         if hasattr(self, "has_verdict"):
-            has_verdict, has_approved, has_annotation = (
-                self.has_verdict,
-                self.has_approved,
-                self.has_annotation,
-            )
-        else:
-            has_verdict = self.verdicts.filter(is_current=True, retracted_at__isnull=True).exists()
-            visible = self.annotations.filter(hidden=False)
-            has_approved = visible.filter(status=Annotation.Status.APPROVED).exists()
-            has_annotation = visible.exists()
+            return self.derive_state(self.has_verdict, self.has_approved, self.has_annotation)
+        from annotations.permissions import claims_with_state
+
+        row = claims_with_state(None, Claim.objects.filter(pk=self.pk)).values_list(
+            "has_verdict", "has_approved", "has_annotation"
+        )[0]
+        has_verdict, has_approved, has_annotation = row
         return self.derive_state(has_verdict, has_approved, has_annotation)
+
+    @classmethod
+    def from_selection(cls, document, start: int, end: int, by, *, restatement: str = ""):
+        """A `selection` claim of a reader's span, checked and trimmed by
+        anchoring.check_span (SpanError when it is no span of the text). Returns
+        (claim, created): the claim already at that span, also one made concurrently,
+        instead of a duplicate."""
+        from annotations import anchoring, checkworthiness
+
+        if by is not None:
+            _require(by, "claim.create", document, "You cannot add claims here.")
+        start, end = anchoring.check_span(document.text, start, end)
+        text = document.text[start:end]
+        defaults = {
+            "kind": ClaimKind.SELECTION,
+            "text": text,
+            "restatement": restatement,
+            "checkworthiness": checkworthiness.score(
+                text, ClaimKind.SELECTION, document.language or checkworthiness.DEFAULT_LANGUAGE
+            ),
+            "created_by": by,
+        }
+        try:
+            with transaction.atomic():
+                return cls.objects.get_or_create(
+                    document=document, start=start, end=end, defaults=defaults
+                )
+        except IntegrityError:  # the same span, made by someone else in between
+            return cls.objects.get(document=document, start=start, end=end), False
 
     @classmethod
     def derive_state(cls, has_verdict: bool, has_approved: bool, has_annotation: bool) -> str:
@@ -480,7 +517,7 @@ class Claim(models.Model):
         _require(by, "moderate", self, "Only editors can assign claims.")
         workspace = self.document.workspace
         if to is not None and not workspace.memberships.filter(user=to).exists():
-            raise InvalidInput("Only members of this workspace can be assigned.", field="assignee")
+            raise InvalidInput(NO_SUCH_MEMBER, field="assignee")
         self.assignee = to
         self.save(update_fields=["assignee"])
         if to is not None:
@@ -527,27 +564,6 @@ class ClaimMatchKey(models.Model):
         return f"{self.key} → claim {self.claim_id}"
 
 
-class AnnotationQuerySet(models.QuerySet):
-    def visible_to(self, user, workspace):
-        """The annotations of a workspace this user may see: the list form of the
-        rules in permissions.annotation_visible."""
-        from annotations.permissions import ANNOTATOR, EDITOR, is_staff_moderator, role_in
-
-        role = role_in(user, workspace)
-        qs = self.filter(claim__document__workspace=workspace)
-        if role == EDITOR or (role is None and is_staff_moderator(user)):
-            return qs
-        if role is None:
-            return qs.none()
-        qs = qs.filter(hidden=False)
-        if role == ANNOTATOR and workspace.blind:
-            submitted_claims = Annotation.objects.filter(author=user).exclude(
-                status=Annotation.Status.DRAFT
-            )
-            qs = qs.filter(Q(author=user) | Q(claim__in=submitted_claims.values("claim_id")))
-        return qs
-
-
 class Annotation(models.Model):
     """One member's assessment of one claim."""
 
@@ -580,7 +596,6 @@ class Annotation(models.Model):
     )
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
-    objects = AnnotationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
@@ -1016,7 +1031,7 @@ class Verdict(models.Model):
         with transaction.atomic():
             claim = Claim.objects.select_for_update().get(pk=annotation.claim_id)
             locked = annotation._locked()
-            if not _can_publish(by, locked):
+            if not _can(by, "verdict.publish", locked):
                 _require(by, "document.read", locked, "")
                 _require(by, "verdict.publish", claim, "Only editors can publish verdicts.")
                 if locked.hidden:

@@ -37,7 +37,7 @@ from django.db.models.functions import NullIf, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from annotations.models import Annotation, Claim, Document, NotVisible, Rating, Verdict
+from annotations.models import Annotation, Claim, Document, Rating, Verdict
 
 CONFIG = "english"
 MAX_QUERY_CHARS = 500
@@ -270,7 +270,7 @@ def _date(value, name: str) -> date | None:
         raise SearchError(f"Give {name} as a date, YYYY-MM-DD.") from None
 
 
-def _claim_filter(prefix: str, *, document, speaker, state, date_from, date_to) -> Q:
+def _claim_filter(prefix: str, *, document, speaker, state, user, date_from, date_to) -> Q:
     q = Q()
     if document is not None:
         q &= Q(**{f"{prefix}document_id": document})
@@ -281,21 +281,17 @@ def _claim_filter(prefix: str, *, document, speaker, state, date_from, date_to) 
     if date_to is not None:
         q &= Q(**{f"{prefix}document__published__lte": date_to})
     if state:
-        q &= Q(**{f"{prefix}pk__in": _claims_in_state(state)})
+        q &= Q(**{f"{prefix}pk__in": _claims_in_state(state, user)})
     return q
 
 
-def _claims_in_state(state: str):
-    """A subquery of the claims in the derived state (see Claim.state)."""
-    claims = Claim.objects.with_state()
-    published, approved, started = Q(has_verdict=True), Q(has_approved=True), Q(has_annotation=True)
-    condition = {
-        Claim.State.PUBLISHED: published,
-        Claim.State.APPROVED: ~published & approved,
-        Claim.State.IN_PROGRESS: ~published & ~approved & started,
-        Claim.State.UNCHECKED: ~published & ~approved & ~started,
-    }[state]
-    return claims.filter(condition).values("pk")
+def _claims_in_state(state: str, user):
+    """A subquery of the claims in the derived state, as the user sees it (see
+    permissions.claims_with_state: a blind desk's annotator counts only their own work on
+    claims they have not submitted on)."""
+    from annotations.permissions import claims_with_state, filter_state
+
+    return filter_state(claims_with_state(user, Claim.objects.all()), state).values("pk")
 
 
 def search(
@@ -325,10 +321,9 @@ def search(
 
     Queries: one per kind searched (3), whatever the data; plus the user's roles once
     per user object."""
-    from annotations.permissions import can
+    from annotations.permissions import Action, Viewer, require
 
-    if not can(user, "document.read", workspace):
-        raise NotVisible()
+    require(user, Action.DOCUMENT_READ, workspace)
     terms = parse_query(q)
     unknown = set(kinds) - set(KINDS)
     if unknown:
@@ -343,6 +338,7 @@ def search(
         "document": _id(document, Document, "document"),
         "speaker": speaker,
         "state": state,
+        "user": user,
         "date_from": _date(date_from, "date_from"),
         "date_to": _date(date_to, "date_to"),
     }
@@ -363,7 +359,7 @@ def search(
             verdicts = verdicts.filter(rating_id=rating_id)
         sets["verdict"] = verdicts.select_related("claim__document", "rating")
     if "annotation" in kinds:
-        annotations = Annotation.objects.visible_to(user, workspace)
+        annotations = Viewer(user, workspace).annotations()
         annotations = annotations.filter(_claim_filter("claim__", **filters))
         if rating_id is not None:
             annotations = annotations.filter(rating_id=rating_id)

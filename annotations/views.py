@@ -42,14 +42,15 @@ from annotations.forms import (
     WorkspaceSettingsForm,
 )
 from annotations.models import (
+    NO_SUCH_MEMBER,
     Annotation,
     Claim,
-    ClaimKind,
     Comment,
     Document,
     Flag,
+    InvalidInput,
     Membership,
-    Notification,
+    NotVisible,
     Rating,
     Role,
     Source,
@@ -59,12 +60,19 @@ from annotations.models import (
     Workspace,
 )
 from annotations.permissions import (
-    ANNOTATOR,
     EDITOR,
     REVIEWER,
+    Action,
+    Viewer,
     can,
-    forget_roles,
+    claims_with_state,
+    counted_annotations,
+    filter_state,
+    notifications_for,
+    readable_workspace_ids,
+    require,
     roles_of,
+    workspace_ids_with,
 )
 
 
@@ -82,12 +90,20 @@ def home(request):
     return render(request, "annotations/home.html", {"rows": rows})
 
 
-def _workspace_for(request, slug, action="document.read") -> Workspace:
+def _workspace_for(request, slug, action=Action.DOCUMENT_READ) -> Workspace:
+    """The workspace, if the user may do `action` there: 404 for non-members, 403 for
+    members without the right."""
     workspace = get_object_or_404(Workspace, slug=slug)
-    if not can(request.user, "document.read", workspace):
-        raise Http404("No such workspace.")
-    if not can(request.user, action, workspace):
-        raise PermissionDenied("Only editors can change workspace settings.")
+    messages_by_action = {
+        Action.WORKSPACE_MANAGE: "Only editors can change workspace settings.",
+        Action.DOCUMENT_IMPORT: "Only editors can import documents.",
+    }
+    try:
+        require(request.user, action, workspace, messages_by_action.get(action, "Not allowed."))
+    except NotVisible:
+        raise Http404("No such workspace.") from None
+    except WorkflowError as exc:
+        raise PermissionDenied(exc.message) from None
     return workspace
 
 
@@ -107,20 +123,16 @@ def _count_per_document(queryset):
 def workspace_detail(request, slug):
     """The workspace's documents, each with its progress and published ratings."""
     workspace = _workspace_for(request, slug)
-    claims = Claim.objects.all()
-    visible = Annotation.objects.filter(claim=OuterRef("pk"), hidden=False)
-    published = Verdict.objects.filter(
-        claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True
-    )
+    # The counts come from the work this user may see (blind desks: their own only,
+    # until they submit on a claim), like the document page's colours.
+    claims = claims_with_state(request.user, Claim.objects.all())
     # Queries: documents with four counts (subqueries), the scale, the published ratings.
     documents = list(
         workspace.documents.defer("text").annotate(
-            claim_count=_count_per_document(claims),
-            annotated_count=_count_per_document(claims.filter(Exists(visible))),
-            approved_count=_count_per_document(
-                claims.filter(Exists(visible.filter(status=Annotation.Status.APPROVED)))
-            ),
-            published_count=_count_per_document(claims.filter(Exists(published))),
+            claim_count=_count_per_document(Claim.objects.all()),
+            annotated_count=_count_per_document(claims.filter(has_annotation=True)),
+            approved_count=_count_per_document(claims.filter(has_approved=True)),
+            published_count=_count_per_document(claims.filter(has_verdict=True)),
         )
     )
     ratings = list(Rating.objects.filter(scale__workspace=workspace))
@@ -276,34 +288,22 @@ def _scale(workspace) -> list[Rating]:
 
 
 def _claims_with_state(user, role, document):
-    """Claims with has_verdict/has_approved/has_annotation. A blind workspace's annotator
-    derives the state only from what they may see, so colours do not leak colleagues' work."""
-    claims = Claim.objects.filter(document=document)
-    if role != ANNOTATOR or not document.workspace.blind:
-        return claims.with_state()
-    return claims.with_state(blind_for=user)
+    """Claims with has_verdict/has_approved/has_annotation, from what the user may see
+    (permissions.claims_with_state), so colours do not leak colleagues' work."""
+    return claims_with_state(user, Claim.objects.filter(document=document))
 
 
 def _filtered(user, role, document, data):
     claims = _claims_with_state(user, role, document)
     if data.get("worthy"):
         claims = claims.check_worthy().filter(not_checkable=False)
-    state = data.get("state")
-    if state == Claim.State.PUBLISHED:
-        claims = claims.filter(has_verdict=True)
-    elif state == Claim.State.APPROVED:
-        claims = claims.filter(has_verdict=False, has_approved=True)
-    elif state == Claim.State.IN_PROGRESS:
-        claims = claims.filter(has_verdict=False, has_approved=False, has_annotation=True)
-    elif state == Claim.State.UNCHECKED:
-        claims = claims.filter(has_verdict=False, has_approved=False, has_annotation=False)
+    if data.get("state"):
+        claims = filter_state(claims, data["state"])
     if data.get("mine"):
         claims = claims.filter(assignee=user)
     if data.get("prior"):
         claims = claims.filter(prior_verdict__isnull=False)
-    visible = Annotation.objects.visible_to(user, document.workspace).filter(
-        claim=OuterRef("pk"), hidden=False
-    )
+    visible = counted_annotations(user).filter(claim=OuterRef("pk"))
     if data.get("review"):
         if role not in (REVIEWER, EDITOR):
             return claims.none()
@@ -397,21 +397,22 @@ def document_agreement(request, pk):
     """Inter-annotator agreement on the document, for its reviewers and editors: loaded
     when they open it on the document page (a page of its own without htmx)."""
     document = get_object_or_404(Document.objects.select_related("workspace").defer("text"), pk=pk)
-    if roles_of(request.user).get(document.workspace_id) not in (REVIEWER, EDITOR):
+    # Agreement compares colleagues' ratings: for those who see everyone's work.
+    if not can(request.user, Action.ANNOTATION_REVIEW, document):
         raise Http404("No such document.")
-    context = {"document": document, "agreement": agreement_report(document)}
+    context = {"document": document, "agreement": agreement_report(document, request.user)}
     if request.htmx:
         return render(request, "annotations/agreement_summary.html", context)
     return render(request, "annotations/agreement.html", context)
 
 
-def agreement_report(document):
+def agreement_report(document, user=None):
     from annotations.agreement import summarise
 
     ratings = (
-        Annotation.objects.filter(
+        counted_annotations(user)
+        .filter(
             claim__document=document,
-            hidden=False,
             status__in=[Annotation.Status.SUBMITTED, Annotation.Status.APPROVED],
         )
         .exclude(rating=None)
@@ -426,15 +427,11 @@ def agreement_report(document):
 @login_required
 def review_queue(request):
     """Submitted work waiting for this user's review, across workspaces, oldest first."""
-    roles = roles_of(request.user)
-    reviewable = [ws for ws, role in roles.items() if role in (REVIEWER, EDITOR)]
+    reviewable = workspace_ids_with(request.user, Action.ANNOTATION_REVIEW, staff=False)
     # Queries: session, user, roles, then the annotations with their claims and documents.
     pending = (
-        Annotation.objects.filter(
-            claim__document__workspace_id__in=reviewable,
-            status=Annotation.Status.SUBMITTED,
-            hidden=False,
-        )
+        counted_annotations(request.user)
+        .filter(claim__document__workspace_id__in=reviewable, status=Annotation.Status.SUBMITTED)
         .exclude(author=request.user)
         .select_related("author", "rating", "claim__document__workspace")
         .defer("claim__document__text")
@@ -447,8 +444,7 @@ def review_queue(request):
 @require_http_methods(["GET", "POST"])
 def flag_queue(request):
     """Open flags in the workspaces this user edits."""
-    roles = roles_of(request.user)
-    editable = [ws for ws, role in roles.items() if role == EDITOR]
+    editable = workspace_ids_with(request.user, Action.MODERATE, staff=False)
     if request.method == "POST":
         flag = get_object_or_404(
             Flag.objects.select_related("annotation", "comment"),
@@ -498,7 +494,8 @@ def models_q_annotation_or_comment_in(workspace_ids):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notifications(request):
-    mine = Notification.objects.filter(recipient=request.user)
+    # Only about what the user may still read: nothing of a desk they have left.
+    mine = notifications_for(request.user)
     if request.method == "POST":
         mine.filter(read_at=None).update(read_at=timezone.now())
         return redirect("notifications")
@@ -579,24 +576,19 @@ def workspace_settings(request, slug):
 
 def _change_member(request, workspace):
     membership = get_object_or_404(workspace.memberships, pk=request.POST.get("membership"))
-    editors = workspace.memberships.filter(role=Role.EDITOR)
-    if request.POST.get("remove"):
-        if membership.role == Role.EDITOR and editors.count() == 1:
-            messages.error(request, "A workspace keeps at least one editor.")
-        else:
-            membership.delete()
+    try:
+        if request.POST.get("remove"):
+            membership.remove(request.user)
             messages.success(request, f"Removed {membership.user.username}.")
-    else:
-        role = request.POST.get("role")
-        if role not in Role.values:
-            return HttpResponse("Unknown role.", status=400, content_type="text/plain")
-        if membership.role == Role.EDITOR and role != Role.EDITOR and editors.count() == 1:
-            messages.error(request, "A workspace keeps at least one editor.")
         else:
-            membership.role = role
-            membership.save(update_fields=["role"])
-            messages.success(request, f"{membership.user.username} is now {role}.")
-    forget_roles(request.user)
+            membership.change_role(request.POST.get("role"), request.user)
+            messages.success(request, f"{membership.user.username} is now {membership.role}.")
+    except InvalidInput as exc:
+        if exc.field == "role" and request.POST.get("role") not in Role.values:
+            return HttpResponse(exc.message, status=400, content_type="text/plain")
+        messages.error(request, exc.message)
+    except NotVisible:
+        raise Http404("No such member.") from None
     return redirect("workspace_settings", slug=workspace.slug)
 
 
@@ -605,9 +597,12 @@ def _change_member(request, workspace):
 def claim_assign(request, pk):
     claim = _readable_claim(request, pk)
     assignee = None
-    if request.POST.get("assignee"):
-        assignee = get_user_model().objects.filter(pk=request.POST["assignee"]).first()
     try:
+        if request.POST.get("assignee"):
+            assignee = get_user_model().objects.filter(pk=request.POST["assignee"]).first()
+            if assignee is None:
+                require(request.user, Action.MODERATE, claim, "Only editors can assign claims.")
+                raise InvalidInput(NO_SUCH_MEMBER, field="assignee")
         claim.assign(assignee, request.user)
     except WorkflowError as exc:
         if exc.status_code == 404:
@@ -624,11 +619,11 @@ def claim_assign(request, pk):
 
 @login_required
 def assigned_to_me(request):
+    mine = Claim.objects.filter(
+        assignee=request.user, document__workspace_id__in=readable_workspace_ids(request.user)
+    )
     claims = (
-        Claim.objects.filter(
-            assignee=request.user, document__workspace__memberships__user=request.user
-        )
-        .with_state()
+        claims_with_state(request.user, mine)
         .select_related("document")
         .defer("document__text")
         .order_by("document", "start")[:500]
@@ -770,7 +765,8 @@ def _readable_comment(request, pk) -> Comment:
 def _panel_context(request, claim, **extra) -> dict:
     user = request.user
     workspace = claim.document.workspace
-    role = roles_of(user).get(workspace.pk)
+    viewer = Viewer(user, workspace)
+    role = viewer.role
     claim = (
         _claims_with_state(user, role, claim.document)
         .filter(pk=claim.pk)
@@ -784,12 +780,11 @@ def _panel_context(request, claim, **extra) -> dict:
         + 1
     )
     ratings = _scale(workspace)
-    comments = Comment.objects.select_related("author").order_by("created_at", "id")
-    if role != EDITOR:
-        comments = comments.filter(hidden=False)
+    comments = viewer.comments(Comment.objects.select_related("author")).order_by(
+        "created_at", "id"
+    )
     annotations = list(
-        Annotation.objects.visible_to(user, workspace)
-        .filter(claim=claim)
+        viewer.annotations(Annotation.objects.filter(claim=claim))
         .select_related("author", "rating")
         .prefetch_related("sources", Prefetch("comments", queryset=comments))
         .order_by("created_at", "id")
@@ -810,11 +805,7 @@ def _panel_context(request, claim, **extra) -> dict:
         annotation.can_review = can(user, "annotation.review", annotation)
         annotation.can_publish = can(user, "verdict.publish", annotation)
         annotation.threads = _threads(annotation.comments.all())
-    blind_hidden = (
-        role == ANNOTATOR
-        and workspace.blind
-        and (mine is None or mine.status == Annotation.Status.DRAFT)
-    )
+    blind_hidden = viewer.blind_limited and (mine is None or mine.status == Annotation.Status.DRAFT)
     from annotations.matching import similar_claims
 
     # Queries: candidates by shared match keys, their scores, their verdicts.
@@ -856,7 +847,7 @@ def _panel_context(request, claim, **extra) -> dict:
         "source_form": extra.pop("source_form", None) or SourceForm(prefix="new"),
         "members": (
             workspace.memberships.select_related("user").order_by("user__username")
-            if role == EDITOR
+            if viewer.is_editor
             else ()
         ),
         "state_icon": STATE_ICONS[claim.state],
@@ -1246,35 +1237,21 @@ def claim_create(request, pk):
     and trimmed by anchoring.check_span. Answers JSON; an existing claim at the trimmed
     span is returned instead of a duplicate."""
     document = get_object_or_404(Document.objects.select_related("workspace"), pk=pk)
-    if not can(request.user, "document.read", document):
-        raise Http404("No such document.")
-    if not can(request.user, "claim.create", document):
-        return JsonResponse({"error": "You cannot add claims here."}, status=403)
+    try:
+        require(request.user, Action.CLAIM_CREATE, document, "You cannot add claims here.")
+    except NotVisible:
+        raise Http404("No such document.") from None
+    except WorkflowError as exc:
+        return JsonResponse({"error": exc.message}, status=exc.status_code)
     try:
         start, end = int(request.POST.get("start", "")), int(request.POST.get("end", ""))
     except ValueError:
         return JsonResponse({"error": "Select some words of the text first."}, status=400)
     try:
-        start, end = anchoring.check_span(document.text, start, end)
+        claim, created = Claim.from_selection(document, start, end, request.user)
     except anchoring.SpanError as exc:
         message = f"No claim added: {exc}." if str(exc) else "No claim added."
         return JsonResponse({"error": message}, status=400)
-    text = document.text[start:end]
-    try:
-        with transaction.atomic():
-            claim, created = Claim.objects.get_or_create(
-                document=document,
-                start=start,
-                end=end,
-                defaults={
-                    "kind": ClaimKind.SELECTION,
-                    "text": text,
-                    "checkworthiness": checkworthiness.score(text, ClaimKind.SELECTION),
-                    "created_by": request.user,
-                },
-            )
-    except IntegrityError:
-        claim, created = Claim.objects.get(document=document, start=start, end=end), False
     return JsonResponse(
         {"id": claim.pk, "start": claim.start, "end": claim.end, "created": created},
         status=201 if created else 200,

@@ -25,6 +25,10 @@ TABLE = {
     "verdict.publish": {"editor"},
     "moderate": {"editor"},
     "workspace.manage": {"editor"},
+    "claim.take": {"annotator", "reviewer", "editor"},
+    "claim.edit": {"editor"},
+    "factchecks.load": {"editor"},
+    "document.append": {"editor"},
 }
 WHO = ["annotator", "reviewer", "editor", "non-member", "anonymous", "inactive"]
 
@@ -144,10 +148,18 @@ def test_nothing_crosses_workspaces():
         assert can(other_editor, action, document) is False
 
 
-def test_unknown_action_and_object_answer_false():
+def test_unknown_action_is_an_error_not_a_silent_no():
     document = DocumentFactory()
     editor = member(document.workspace, Role.EDITOR)
-    assert can(editor, "document.delete_everything", document) is False
+    with pytest.raises(ValueError, match="document.delete_everything"):
+        can(editor, "document.delete_everything", document)
+    with pytest.raises(ValueError):
+        can(None, "documnet.read", document)
+
+
+def test_unknown_object_answers_false():
+    document = DocumentFactory()
+    editor = member(document.workspace, Role.EDITOR)
     assert can(editor, "document.read", object()) is False
     assert can(editor, "document.read", None) is False
     assert can(None, "document.read", document) is False

@@ -338,7 +338,7 @@ def test_assignment_notifies_the_member_and_is_for_editors_only():
     claim = annotation.claim
     with pytest.raises(WorkflowError, match="Only editors"):
         claim.assign(reviewer, reviewer)
-    with pytest.raises(InvalidInput, match="Only members"):
+    with pytest.raises(InvalidInput, match="No member of this workspace has this id"):
         claim.assign(UserFactory(), editor)
     claim.assign(reviewer, editor)
     assert claim.assignee == reviewer

@@ -7,8 +7,9 @@ of its own and a foreign id simply matches nothing.
 
 import django_filters as filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
+from annotations import permissions
 from annotations.models import Annotation, Claim, ClaimKind, Comment, Flag, Source, Verdict
 
 MAX_ID = 2**31 - 1
@@ -58,19 +59,8 @@ class ClaimFilter(filters.FilterSet):
         fields = []
 
     def filter_state(self, queryset, name, value):
-        # Needs ClaimQuerySet.with_state(), which the view applies.
-        published = Q(has_verdict=True)
-        approved = Q(has_verdict=False, has_approved=True)
-        started = Q(has_verdict=False, has_approved=False, has_annotation=True)
-        unchecked = Q(has_verdict=False, has_approved=False, has_annotation=False)
-        return queryset.filter(
-            {
-                Claim.State.PUBLISHED: published,
-                Claim.State.APPROVED: approved,
-                Claim.State.IN_PROGRESS: started,
-                Claim.State.UNCHECKED: unchecked,
-            }[value]
-        )
+        # Needs permissions.claims_with_state(), which the view applies.
+        return permissions.filter_state(queryset, value)
 
     def filter_rating(self, queryset, name, value):
         current = Verdict.objects.filter(

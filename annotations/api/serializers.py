@@ -115,9 +115,9 @@ class WorkspaceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=Role.choices, allow_null=True))
     def get_role(self, workspace) -> str | None:
-        from annotations.permissions import role_in
+        from annotations.permissions import roles_of
 
-        return role_in(self.context["request"].user, workspace)
+        return roles_of(self.context["request"].user).get(workspace.pk)
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -435,8 +435,20 @@ def _sources(annotation):
 
 
 class _RatingField(serializers.PrimaryKeyRelatedField):
+    """A rating of the annotation's workspace (`workspace` in the context): another
+    scale's rating answers like one that does not exist, so ids of other desks are not
+    told apart from missing ones."""
+
+    default_error_messages = {
+        "does_not_exist": "No rating of this workspace's scale has this id.",
+        "incorrect_type": "Give a rating id (a whole number).",
+    }
+
     def __init__(self, **kwargs):
         super().__init__(queryset=Rating.objects.select_related("scale"), **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(scale__workspace=self.context["workspace"])
 
 
 class AnnotationWriteSerializer(serializers.Serializer):
@@ -452,6 +464,10 @@ class AnnotationWriteSerializer(serializers.Serializer):
         write_only=True,
         help_text="The version you edited; needed unless If-Match carries the ETag.",
     )
+
+
+class AnnotationClaimSerializer(serializers.Serializer):
+    claim = serializers.IntegerField(min_value=1, max_value=MAX_INT)
 
 
 class AnnotationCreateSerializer(serializers.Serializer):

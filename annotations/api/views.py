@@ -1,7 +1,7 @@
 """The REST API (DESIGN.md, "Interfaces others rely on").
 
 Who may do what is asked of annotations.permissions.can(); lists are limited with the
-QuerySet forms of the same rules (Annotation.objects.visible_to). Transitions go through
+QuerySet forms of the same rules (permissions.visible_annotations). Transitions go through
 the model methods, whose WorkflowErrors carry their status (403/404/400/412).
 A non-member gets 404 for anything in a workspace, as if it did not exist.
 """
@@ -11,7 +11,7 @@ import re
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -22,7 +22,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -32,7 +32,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from annotations import anchoring, checkworthiness, importers
+from annotations import anchoring, importers
 from annotations.api import filters, serializers
 from annotations.api.exceptions import (
     PayloadTooLarge,
@@ -44,25 +44,29 @@ from annotations.api.exceptions import (
 from annotations.api.pagination import IdCursorPagination
 from annotations.api.schema import ApiSchema
 from annotations.models import (
+    NO_SUCH_MEMBER,
     Annotation,
     Claim,
-    ClaimKind,
     Comment,
     Document,
     Flag,
+    InvalidInput,
     Membership,
     Rating,
-    Role,
     Source,
     Verdict,
     Workspace,
 )
 from annotations.permissions import (
-    EDITOR,
+    Action,
     can,
-    forget_roles,
-    is_staff_moderator,
-    roles_of,
+    claims_with_state,
+    readable_workspace_ids,
+    require,
+    visible_annotations,
+    visible_comments,
+    visible_flags,
+    visible_sources,
 )
 
 W3C_MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
@@ -128,49 +132,12 @@ class ApiView:
             )
 
 
-def readable_workspace_ids(user) -> list[int]:
-    """The workspaces whose content the user may read: their memberships (staff
-    moderators: every workspace, as in the admin)."""
-    cached = getattr(user, "_api_workspace_ids", None)
-    if cached is None:
-        if is_staff_moderator(user):
-            cached = list(Workspace.objects.values_list("pk", flat=True))
-        else:
-            cached = list(roles_of(user))
-        user._api_workspace_ids = cached
-    return cached
-
-
 def readable_workspaces(user) -> list[Workspace]:
     cached = getattr(user, "_api_workspaces", None)
     if cached is None:
         cached = list(Workspace.objects.filter(pk__in=readable_workspace_ids(user)))
         user._api_workspaces = cached
     return cached
-
-
-def editor_workspace_ids(user) -> list[int]:
-    if is_staff_moderator(user):
-        return readable_workspace_ids(user)
-    return [ws for ws, role in roles_of(user).items() if role == EDITOR]
-
-
-def visible_annotations(user):
-    """Annotation.objects.visible_to over every workspace the user reads."""
-    queryset = Annotation.objects.none()
-    for workspace in readable_workspaces(user):
-        queryset = queryset | Annotation.objects.visible_to(user, workspace)
-    return queryset
-
-
-def require(user, action_key: str, obj, message: str) -> None:
-    """404 when the user may not see obj, 403 with the message when they may see it but
-    not do the action."""
-    if can(user, action_key, obj):
-        return
-    if not can(user, "document.read", obj):
-        raise NotFound()
-    raise PermissionDenied(message)
 
 
 def get_by_id(queryset, value, message="Not found."):
@@ -188,7 +155,7 @@ def get_by_id(queryset, value, message="Not found."):
 
 def get_readable(queryset, value, user, message="Not found."):
     obj = get_by_id(queryset, value, message)
-    if not can(user, "document.read", obj):
+    if not can(user, Action.DOCUMENT_READ, obj):
         raise NotFound(message)
     return obj
 
@@ -406,37 +373,17 @@ class MembershipViewSet(WorkspaceChildMixin, ApiView, viewsets.ModelViewSet):
             serializers.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED
         )
 
-    def _keeps_an_editor(self, membership, new_role=None) -> None:
-        if membership.role != Role.EDITOR or new_role == Role.EDITOR:
-            return
-        editors = Membership.objects.select_for_update().filter(
-            workspace=membership.workspace, role=Role.EDITOR
-        )
-        if len(editors) <= 1:
-            raise ValidationError(
-                {"role": ["A workspace keeps at least one editor."]}, code="last_editor"
-            )
-
     def partial_update(self, request, *args, **kwargs):
         self.require_manager("Only editors can change roles.")
         membership = self.get_object()
         serializer = self.get_serializer(membership, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        role = serializer.validated_data.get("role", membership.role)
-        with transaction.atomic():
-            self._keeps_an_editor(membership, role)
-            membership.role = role
-            membership.save(update_fields=["role"])
-        forget_roles(request.user)
+        membership.change_role(serializer.validated_data.get("role", membership.role), request.user)
         return Response(serializers.MembershipSerializer(membership).data)
 
     def destroy(self, request, *args, **kwargs):
         self.require_manager("Only editors can remove members.")
-        membership = self.get_object()
-        with transaction.atomic():
-            self._keeps_an_editor(membership)
-            membership.delete()
-        forget_roles(request.user)
+        self.get_object().remove(request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -739,9 +686,9 @@ def claim_list_queryset(user):
         .order_by()  # one current verdict per claim: no sort (and no joins to sort by)
         .values("rating__label")[:1]
     )
+    claims = Claim.objects.filter(document__workspace_id__in=readable_workspace_ids(user))
     return (
-        Claim.objects.filter(document__workspace_id__in=readable_workspace_ids(user))
-        .with_state()
+        claims_with_state(user, claims)
         .annotate(verdict_rating=Subquery(current_rating))
         .select_related("assignee")
     )
@@ -816,31 +763,18 @@ class ClaimViewSet(
         document = get_readable(
             Document.objects.select_related("workspace"), data["document"], request.user
         )
-        require(request.user, "claim.create", document, "You cannot create claims here.")
         try:
-            start, end = anchoring.check_span(document.text, data["start"], data["end"])
+            claim, created = Claim.from_selection(
+                document,
+                data["start"],
+                data["end"],
+                request.user,
+                restatement=data.get("restatement", ""),
+            )
         except anchoring.SpanError as exc:
             message = f"The selection is not a span of the text: {exc}."
             raise ValidationError({"end" if "end" in str(exc) else "start": [message]}) from None
-        existing = Claim.objects.filter(document=document, start=start, end=end).first()
-        created = existing is None
-        if created:
-            text = document.text[start:end]
-            try:
-                with transaction.atomic():
-                    claim = Claim.objects.create(
-                        document=document,
-                        start=start,
-                        end=end,
-                        text=text,
-                        kind=ClaimKind.SELECTION,
-                        checkworthiness=checkworthiness.score(text, "sentence"),
-                        restatement=data.get("restatement", ""),
-                        created_by=request.user,
-                    )
-            except IntegrityError:  # the same selection, made concurrently
-                created = False
-        claim = get_by_id(self.get_queryset(), (existing or claim).pk)
+        claim = get_by_id(self.get_queryset(), claim.pk)
         body = serializers.ClaimSerializer(claim).data
         response = Response(body, status=status.HTTP_201_CREATED if created else 200)
         return with_etag(response, claim_etag(body))
@@ -897,7 +831,7 @@ class ClaimViewSet(
             )
             if assignee is None:
                 require(request.user, "moderate", claim, "Only editors can assign claims.")
-                raise ValidationError({"assignee": ["No such user."]})
+                raise InvalidInput(NO_SUCH_MEMBER, field="assignee")
         claim.assign(assignee, request.user)
         data = serializers.ClaimSerializer(self.get_object()).data
         return with_etag(Response(data), claim_etag(data))
@@ -1014,14 +948,19 @@ class AnnotationViewSet(ApiView, viewsets.ModelViewSet):
         return self._respond(annotation)
 
     def create(self, request, *args, **kwargs):
-        serializer = serializers.AnnotationCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        # The claim first: someone who may not see it learns nothing from the other fields.
+        target = serializers.AnnotationClaimSerializer(data=request.data)
+        target.is_valid(raise_exception=True)
         claim = get_readable(
             Claim.objects.select_related("document__workspace").defer("document__text"),
-            data["claim"],
+            target.validated_data["claim"],
             request.user,
         )
+        serializer = serializers.AnnotationCreateSerializer(
+            data=request.data, context={"workspace": claim.document.workspace}
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         fields = {name: data[name] for name in ("rating", "summary", "note") if name in data}
         sources = []
         with transaction.atomic():
@@ -1042,7 +981,9 @@ class AnnotationViewSet(ApiView, viewsets.ModelViewSet):
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         annotation = self.get_object()
-        serializer = serializers.AnnotationWriteSerializer(data=request.data, partial=partial)
+        serializer = serializers.AnnotationWriteSerializer(
+            data=request.data, partial=partial, context={"workspace": annotation.workspace}
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = expected_version(request, annotation, data.pop("version", None))
@@ -1174,7 +1115,7 @@ class AnnotationViewSet(ApiView, viewsets.ModelViewSet):
     def comments(self, request, pk=None):
         annotation = self.get_object()
         if request.method == "GET":
-            comments = visible_comments(request.user).filter(annotation=annotation)
+            comments = comment_list_queryset(request.user).filter(annotation=annotation)
             return Response(
                 serializers.CommentSerializer(comments.order_by("created_at", "id"), many=True).data
             )
@@ -1231,7 +1172,7 @@ class SourceViewSet(ApiView, viewsets.ModelViewSet):
     extra_error_codes = {"*": ("412",)}
 
     def get_queryset(self):
-        return Source.objects.filter(annotation__in=visible_annotations(self.request.user))
+        return visible_sources(self.request.user)
 
     def get_object(self):
         queryset = (
@@ -1280,20 +1221,16 @@ class SourceViewSet(ApiView, viewsets.ModelViewSet):
 # --- comments -----------------------------------------------------------------------------
 
 
-def visible_comments(user):
+def comment_list_queryset(user):
     """Comments on visible annotations; hidden ones only in workspaces the user edits."""
-    editor_of = editor_workspace_ids(user)
-    return (
-        Comment.objects.filter(annotation__in=visible_annotations(user))
-        .filter(Q(hidden=False) | Q(annotation__claim__document__workspace_id__in=editor_of))
-        .select_related("author")
-    )
+    return visible_comments(user).select_related("author")
 
 
 def post_comment(request, annotation, data):
     parent = None
     if data.get("parent"):
-        parent = Comment.objects.filter(pk=data["parent"]).first()
+        # A comment the user cannot see answers as one that does not exist.
+        parent = visible_comments(request.user).filter(pk=data["parent"]).first()
         if parent is None:
             raise ValidationError({"parent": ["No such comment."]})
     comment = Comment.post(annotation, request.user, data["body"], parent=parent)
@@ -1323,7 +1260,7 @@ class CommentViewSet(
     lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
-        return visible_comments(self.request.user)
+        return comment_list_queryset(self.request.user)
 
     def get_object(self):
         queryset = (
@@ -1493,20 +1430,7 @@ class FlagViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Flag.objects.none()
-        user = self.request.user
-        readable = readable_workspace_ids(user)
-        editor_of = editor_workspace_ids(user)
-        in_workspaces = Q(annotation__claim__document__workspace_id__in=readable) | Q(
-            comment__annotation__claim__document__workspace_id__in=readable
-        )
-        edited = Q(annotation__claim__document__workspace_id__in=editor_of) | Q(
-            comment__annotation__claim__document__workspace_id__in=editor_of
-        )
-        return (
-            Flag.objects.filter(in_workspaces)
-            .filter(Q(reporter=user) | edited)
-            .select_related("reporter", "resolved_by")
-        )
+        return visible_flags(self.request.user).select_related("reporter", "resolved_by")
 
     def get_object(self):
         queryset = self.get_queryset().select_related(

@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from annotations.exports import w3c
+from annotations.permissions import counted_annotations
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -34,7 +35,7 @@ def collection_response(request, document, queryset) -> Response:
     """The document's AnnotationCollection (first page embedded), or with ?page=N one
     AnnotationPage. Hidden annotations are left out for everyone, as in the export."""
     page_size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    queryset = queryset.filter(hidden=False).select_related("claim").order_by("id")
+    queryset = counted_annotations(None, queryset).select_related("claim").order_by("id")
     total = queryset.count()
     last = max(0, (total - 1) // page_size)
     base = f"{settings.SITE_URL}/api/v1/documents/{document.pk}/annotations/"

@@ -11,7 +11,7 @@ ourselves (ids, offsets, scores) are left as numbers.
 Columns: the published verdict (current, not retracted) and its snapshotted sources when
 there is one; otherwise the sources of the annotations the user may see. `annotators`
 lists the authors of the annotations the user may see (blind workspaces and hidden work
-respected, see loading.Viewer).
+respected, see permissions.Viewer).
 """
 
 import csv
@@ -22,9 +22,10 @@ from typing import NamedTuple
 
 from django.db.models import Q
 
-from annotations.exports.loading import CHUNK_SIZE, viewer_for
+from annotations.exports.loading import CHUNK_SIZE
 from annotations.exports.report import is_http_url
 from annotations.models import Annotation, Claim, Source, Verdict
+from annotations.permissions import viewer_for
 
 HEADER = [
     "id",
@@ -48,13 +49,12 @@ def neutralise(value: str) -> str:
 
 
 def claim_state(verdict, annotations) -> str:
-    """Claim.state's rule, applied to rows already loaded (hidden work does not count)."""
+    """Claim.state's rule, applied to the loaded rows that count for the viewer."""
     if verdict is not None:
         return "published"
-    visible = [a for a in annotations if not a.hidden]
-    if any(a.status == "approved" for a in visible):
+    if any(a.status == "approved" for a in annotations):
         return "approved"
-    return "in_progress" if visible else "unchecked"
+    return "in_progress" if annotations else "unchecked"
 
 
 class AnnotationRow(NamedTuple):
@@ -110,13 +110,12 @@ def rows(document, viewer) -> Iterator[list]:
                 claim_id__in=in_chunk, is_current=True, retracted_at__isnull=True
             ).values_list("claim_id", "rating__label", "summary", "sources")
         }
-        # Hidden work stays out even for editors: only their json carries it. Beyond that,
-        # only a blind workspace's annotator sees less (the Viewer decides).
-        sees = viewer.sees_annotation if viewer.filters_annotations else None
+        # Hidden work stays out even for editors (only their json carries it), and the
+        # state comes from the same rows, so a blind annotator's column leaks nothing.
         for pk, start, end, text, kind, checkworthiness in chunk:
             of_claim = annotations.get(pk, ())
             verdict = verdicts.get(pk)
-            seen = [a for a in of_claim if not a.hidden and (sees is None or sees(a))]
+            seen = [a for a in of_claim if viewer.sees_unhidden(a)]
             if verdict is not None:
                 urls = [s.get("url") for s in verdict[2] or [] if isinstance(s, dict)]
             else:
@@ -130,7 +129,7 @@ def rows(document, viewer) -> Iterator[list]:
                 neutralise(text),
                 kind,
                 checkworthiness,
-                claim_state(verdict, of_claim),
+                claim_state(verdict, seen),
                 neutralise(verdict[0]) if verdict else "",
                 neutralise(verdict[1]) if verdict else "",
                 neutralise("\n".join(urls)),

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-from annotations.exports.loading import member_claims, ratings_of, viewer_for
+from annotations.exports.loading import member_claims, ratings_of
+from annotations.permissions import viewer_for
 
 FORMAT = "factcheck-document"
 VERSION = 1

@@ -1,89 +1,22 @@
 """What an export may show, loaded with a number of queries that does not grow with the
 document: every list is fetched with select_related/prefetch_related, claims in chunks.
 
-The member formats (csv, json, w3c) show what `can(user, "document.read", obj)` allows.
-Calling `can` per annotation would query per row in a blind workspace (it asks whether
-the user has submitted on that claim), so `Viewer` applies the same rules as
-`permissions.annotation_visible` to prefetched rows, with the one fact it needs (the
-claims the user has submitted on) loaded in one query. tests/exports/test_loading.py
-checks that `Viewer` and `can` agree.
+The member formats (csv, json, w3c) load every row and ask permissions.Viewer's
+predicates which of them the user may see; the Viewer loads the one fact it needs (the
+claims a blind desk's annotator has submitted on) in one query.
 """
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from annotations.models import Annotation, Claim, Comment, Flag, Rating, Role, Source, Verdict
-from annotations.permissions import can, is_staff_moderator, role_in
+from annotations.models import Annotation, Claim, Comment, Flag, Rating, Source, Verdict
 
 # Claims are read in chunks so csv and json stream with bounded memory; each chunk costs
 # one query per relation.
 CHUNK_SIZE = 1000
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who an export is for, and the rules of permissions.py applied to loaded rows."""
-
-    user: object | None  # None: the system (management command), with an editor's view
-    role: str
-    blind: bool
-    submitted_claim_ids: frozenset[int] = field(default_factory=frozenset)
-
-    @property
-    def is_editor(self) -> bool:
-        return self.role == Role.EDITOR
-
-    @property
-    def username(self) -> str | None:
-        return self.user.get_username() if self.user is not None else None
-
-    @property
-    def filters_annotations(self) -> bool:
-        """Whether sees_annotation can say no to an annotation that is not hidden."""
-        return self.user is not None and self.role == Role.ANNOTATOR and self.blind
-
-    def sees_annotation(self, annotation) -> bool:
-        # permissions.annotation_visible, with has_submitted_on answered from the set.
-        if annotation.hidden and not self.is_editor:
-            return False
-        if self.user is None or self.role != Role.ANNOTATOR:
-            return True
-        if annotation.author_id == self.user.pk or not self.blind:
-            return True
-        return annotation.claim_id in self.submitted_claim_ids
-
-    def sees_comment(self, comment) -> bool:
-        return self.is_editor or not comment.hidden
-
-    def sees_flag(self, flag) -> bool:
-        return self.is_editor or (self.user is not None and flag.reporter_id == self.user.pk)
-
-
-def viewer_for(user, document) -> Viewer:
-    """The Viewer for a member (or staff moderator) of the document's workspace; raises
-    PermissionDenied for anyone else. Queries: memberships (cached on the user), plus the
-    user's submitted claims in a blind workspace if the user is an annotator."""
-    workspace = document.workspace
-    if user is None:
-        return Viewer(None, Role.EDITOR, workspace.blind)
-    if not can(user, "document.read", document):
-        raise PermissionDenied("You may not read this document.")
-    role = role_in(user, workspace)
-    if role is None and is_staff_moderator(user):
-        role = Role.EDITOR
-    submitted = frozenset()
-    if workspace.blind and role == Role.ANNOTATOR:
-        submitted = frozenset(
-            Annotation.objects.filter(claim__document=document, author=user)
-            .exclude(status=Annotation.Status.DRAFT)
-            .values_list("claim_id", flat=True)
-        )
-    return Viewer(user, role, workspace.blind, submitted)
 
 
 def ratings_of(workspace) -> list[Rating]:

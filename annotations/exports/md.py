@@ -194,4 +194,5 @@ def _entry(report: Report, entry) -> list[str]:
 
 
 def export(document, user=None, *, include_approved=False) -> bytes:
-    return render(build_report(document, include_approved=include_approved)).encode("utf-8")
+    report = build_report(document, include_approved=include_approved, user=user)
+    return render(report).encode("utf-8")

@@ -13,7 +13,7 @@ from annotations.exports.report import build_report
 def export(document, user=None, *, include_approved=False) -> bytes:
     from weasyprint import HTML
 
-    report = build_report(document, include_approved=include_approved)
+    report = build_report(document, include_approved=include_approved, user=user)
     html = render(report, for_print=True)
     # base_url=None and a fetcher that refuses everything: the HTML needs nothing outside
     # itself, and a PDF renderer must never fetch URLs found in members' text.

@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from annotations.exports.loading import VERDICT_PEOPLE, ratings_of
 from annotations.models import Annotation, Claim, Comment, Rating, Source, Verdict
+from annotations.permissions import public_annotations, public_approvals, visible_annotations
 
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 FALLBACK_COLOUR = "#6e7781"
@@ -192,7 +193,7 @@ def report_url(document) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def build_report(document, *, include_approved=False) -> Report:
+def build_report(document, *, include_approved=False, user=None) -> Report:
     """Queries: workspace (unless cached), ratings, claims with a verdict (or approved
     work), their verdicts, the verdicts' annotations (for notes), the people named; with
     include_approved also approved annotations, their sources and their approvals.
@@ -201,9 +202,12 @@ def build_report(document, *, include_approved=False) -> Report:
     workspace = document.workspace
     ratings = ratings_of(workspace)
     rating_by_id = {r.pk: r for r in ratings}
-    approved_qs = Annotation.objects.filter(
-        claim__document=document, status=Annotation.Status.APPROVED, hidden=False
-    )
+    # Approved work without a verdict is the desk's, not yet the public's: a member sees
+    # only what they may see of it (a blind desk's annotator: not colleagues' work on
+    # claims they have not submitted on); user=None is the published report or the system.
+    approved_qs = public_annotations(Annotation.objects.filter(claim__document=document))
+    if include_approved and user is not None:
+        approved_qs = visible_annotations(user, approved_qs)
     condition = Q(Exists(Verdict.objects.filter(claim=OuterRef("pk"))))
     if include_approved:
         condition |= Q(Exists(approved_qs.filter(claim=OuterRef("pk"))))
@@ -213,10 +217,10 @@ def build_report(document, *, include_approved=False) -> Report:
     verdicts = list(Verdict.objects.filter(claim__document=document).order_by("published_at", "id"))
     notes = {
         a.pk: a.note
-        for a in Annotation.objects.filter(
-            pk__in=[v.annotation_id for v in verdicts if v.is_current and v.annotation_id],
-            hidden=False,
-            status=Annotation.Status.APPROVED,
+        for a in public_annotations(
+            Annotation.objects.filter(
+                pk__in=[v.annotation_id for v in verdicts if v.is_current and v.annotation_id]
+            )
         ).only("id", "note")
     }
     approved, sources, approvals = [], {}, {}
@@ -225,9 +229,9 @@ def build_report(document, *, include_approved=False) -> Report:
         ids = [a.pk for a in approved]
         for source in Source.objects.filter(annotation_id__in=ids).order_by("position", "id"):
             sources.setdefault(source.annotation_id, []).append(source)
-        for comment in Comment.objects.filter(
-            annotation_id__in=ids, decision=Comment.Decision.APPROVE, hidden=False
-        ).order_by("created_at", "id"):
+        for comment in public_approvals(Comment.objects.filter(annotation_id__in=ids)).order_by(
+            "created_at", "id"
+        ):
             approvals[comment.annotation_id] = comment.author_id  # the latest wins
     user_ids = {getattr(v, f"{n}_id") for v in verdicts for n in VERDICT_PEOPLE}
     user_ids |= {a.author_id for a in approved} | set(approvals.values())

@@ -9,7 +9,7 @@ purpose commenting), the summary (TextualBody, text/plain, purpose describing), 
 
 The collection's id is the API's export URL; an export file holds every annotation in
 one embedded page (`first`, also `last`); the API may page with `annotation_page`.
-Who sees what follows the member formats: loading.Viewer, hidden work never.
+Who sees what follows the member formats: permissions.Viewer, hidden work never.
 """
 
 import datetime
@@ -19,7 +19,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from annotations.anchoring import position_selector, quote_selector
-from annotations.exports.loading import member_claims, viewer_for
+from annotations.exports.loading import member_claims
+from annotations.permissions import viewer_for
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32
@@ -127,7 +128,7 @@ def collection(document, user=None) -> dict:
         annotation_to_w3c(annotation, text)
         for claim in member_claims(document, comments=False, flags=False, verdicts=False)
         for annotation in claim.annotation_list
-        if not annotation.hidden and viewer.sees_annotation(annotation)
+        if viewer.sees_unhidden(annotation)
     ]
     result = {
         "@context": CONTEXT,

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from annotations.models import Annotation, Claim, Comment, Document, Flag, Source
+from annotations.models import Annotation, Claim, Comment, Document, Flag, Rating, Source
 from tests.factories import rating
 
 pytestmark = pytest.mark.django_db
@@ -206,15 +206,22 @@ def test_unknown_rating_id_in_patch_changes_nothing(desk):
     assert "rating" in body["errors"]
 
 
-def test_rating_from_another_workspace_is_refused_with_a_message(desk):
-    response = desk.client("annotator").patch(
-        f"{R}/annotations/{desk.draft.pk}/",
-        {"rating": rating(desk.other_workspace).pk},
-        format="json",
-        HTTP_IF_MATCH=desk.draft.etag,
-    )
-    body = _assert_refused(response)
-    assert body["errors"] == {"rating": ["This rating is not on this workspace's scale."]}
+def test_rating_from_another_workspace_answers_as_a_missing_one(desk):
+    def patch(rating_id):
+        return desk.client("annotator").patch(
+            f"{R}/annotations/{desk.draft.pk}/",
+            {"rating": rating_id},
+            format="json",
+            HTTP_IF_MATCH=desk.draft.etag,
+        )
+
+    foreign = rating(desk.other_workspace).pk
+    missing = Rating.objects.order_by("-pk").first().pk + 1000
+    foreign_body, missing_body = _assert_refused(patch(foreign)), _assert_refused(patch(missing))
+    assert foreign_body["errors"] == {
+        "rating": ["No rating of this workspace's scale has this id."]
+    }
+    assert foreign_body == missing_body
 
 
 def test_oversized_upload_gets_413(desk, settings):

@@ -66,8 +66,8 @@ def _world(n):
 
 
 # (url, Accept, queries). Every request starts with two: the token with its user, and
-# the user's memberships (roles). "workspaces" is the Workspace rows the annotation
-# visibility needs (blind mode).
+# the user's memberships (roles, with each desk's blind flag, which is all the
+# annotation visibility needs).
 ENDPOINTS = [
     # + workspaces
     ("/api/v1/workspaces/", None, 3),
@@ -80,26 +80,26 @@ ENDPOINTS = [
     # + claims with state, current verdict rating and assignee
     ("/api/v1/claims/", None, 3),
     ("/api/v1/claims/?state=published&rating=False&assignee=me&checkworthiness_min=0.5", None, 3),
-    # + workspaces, annotations with author and rating, their sources
-    ("/api/v1/annotations/", None, 5),
-    ("/api/v1/annotations/?status=approved&document={doc}", None, 5),
-    # + document, workspaces, annotations, sources
-    ("/api/v1/documents/{doc}/annotations/", None, 6),
-    # + document, workspaces, count, annotations with claims, sources, the document's text
-    ("/api/v1/documents/{doc}/annotations/", W3C, 8),
-    # + workspaces, sources
-    ("/api/v1/sources/", None, 4),
-    # + workspaces, comments with authors
-    ("/api/v1/comments/", None, 4),
+    # + annotations with author and rating, their sources
+    ("/api/v1/annotations/", None, 4),
+    ("/api/v1/annotations/?status=approved&document={doc}", None, 4),
+    # + document, annotations, sources
+    ("/api/v1/documents/{doc}/annotations/", None, 5),
+    # + document, count, annotations with claims, sources, the document's text
+    ("/api/v1/documents/{doc}/annotations/", W3C, 7),
+    # + sources
+    ("/api/v1/sources/", None, 3),
+    # + comments with authors
+    ("/api/v1/comments/", None, 3),
     # + verdicts with rating and people
     ("/api/v1/verdicts/", None, 3),
     ("/api/v1/verdicts/?document={doc}&current=true", None, 3),
     # + flags with people
     ("/api/v1/flags/", None, 3),
-    # + workspaces, the annotation, its sources
-    ("/api/v1/annotations/{ann}/sources/", None, 5),
-    # + workspaces, the annotation, its sources, comments
-    ("/api/v1/annotations/{ann}/comments/", None, 6),
+    # + the annotation, its sources
+    ("/api/v1/annotations/{ann}/sources/", None, 4),
+    # + the annotation, its sources, comments
+    ("/api/v1/annotations/{ann}/comments/", None, 5),
 ]
 
 

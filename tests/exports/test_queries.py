@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from annotations.exports import FORMATS
 from annotations.models import Document, Verdict
 from tests.exports.factories import make_desk
-from tests.factories import CommentFactory, FlagFactory
+from tests.factories import AnnotationFactory, CommentFactory, FlagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,24 +58,28 @@ def test_export_queries_do_not_grow_with_claims(name, django_assert_num_queries)
 
 
 @pytest.mark.parametrize("name", ["html", "md"])
-def test_include_approved_adds_three_queries_whatever_the_size(name, django_assert_num_queries):
-    # approved annotations, their sources, their approvals
+def test_include_approved_adds_four_queries_whatever_the_size(name, django_assert_num_queries):
+    # the user's memberships (which approved work they may see), approved annotations,
+    # their sources, their approvals
     for claims in (2, 30):
         desk = busy_desk(claims)
         Verdict.objects.filter(claim=desk.claims[0]).delete()
         export_with_queries(
-            django_assert_num_queries, EXPECTED[name] + 3, name, desk, desk.editor,
+            django_assert_num_queries, EXPECTED[name] + 4, name, desk, desk.editor,
             include_approved=True,
         )  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["csv", "json", "w3c"])
 def test_blind_annotator_export_adds_one_query_whatever_the_size(name, django_assert_num_queries):
-    # the claims the annotator has submitted on
+    # the claims the annotator has submitted on, which decide whether they see the
+    # colleague's annotation on each claim
     for claims in (2, 30):
         desk = busy_desk(claims)
         desk.workspace.blind = True
         desk.workspace.save()
+        for claim in desk.claims:
+            AnnotationFactory(claim=claim, author=desk.reviewer, status="submitted")
         export_with_queries(
             django_assert_num_queries, EXPECTED[name] + 1, name, desk, desk.annotator
         )

@@ -1,5 +1,5 @@
 """Hidden work appears in no export but an editor's json; blind workspaces hold for an
-annotator's member exports; loading.Viewer answers as permissions.can does."""
+annotator's member exports; permissions.Viewer answers as permissions.can does."""
 
 import csv
 import io
@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from annotations.exports import FORMATS
-from annotations.exports.loading import member_claims, viewer_for
+from annotations.exports.loading import member_claims
 from annotations.models import Annotation, Comment, Role, Source
-from annotations.permissions import can
+from annotations.permissions import can, viewer_for
 from tests.exports.factories import HIDDEN, approved_annotation, make_desk
 from tests.factories import AnnotationFactory, CommentFactory, FlagFactory, SourceFactory, member
 
@@ -179,11 +179,10 @@ def test_viewer_agrees_with_can_for_every_annotation_and_comment():
 
 
 def test_non_member_may_not_export_member_formats():
-    from django.core.exceptions import PermissionDenied
-
+    from annotations.models import NotVisible
     from tests.factories import UserFactory
 
     desk = make_desk(claims=1)
     for name in ("csv", "json", "w3c"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotVisible):
             FORMATS[name].export(desk.document, UserFactory())

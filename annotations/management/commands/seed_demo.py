@@ -12,11 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from annotations import checkworthiness
 from annotations.models import (
     Annotation,
     Claim,
-    ClaimKind,
     Membership,
     Rating,
     Role,
@@ -87,17 +85,7 @@ class Command(BaseCommand):
         if start < 0:
             raise CommandError(f"Demo claim not in the document: {check['claim'][:60]}")
         end = start + len(check["claim"])
-        claim = Claim.objects.filter(document=document, start=start, end=end).first()
-        if claim is None:
-            claim = Claim.objects.create(
-                document=document,
-                start=start,
-                end=end,
-                kind=ClaimKind.SELECTION,
-                text=check["claim"],
-                checkworthiness=checkworthiness.score(check["claim"], "selection"),
-                created_by=alice,
-            )
+        claim, _ = Claim.from_selection(document, start, end, alice)
         if claim.annotations.filter(author=alice).exists():
             return False
         rating = Rating.objects.get(scale__workspace=document.workspace, label=check["rating"])
