@@ -28,8 +28,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from annotations import anchoring, checkworthiness, importers
@@ -43,6 +41,7 @@ from annotations.api.exceptions import (
 )
 from annotations.api.pagination import IdCursorPagination
 from annotations.api.schema import ApiSchema
+from annotations.api.throttling import AnonThrottle, TokenThrottle, UserThrottle
 from annotations.models import (
     Annotation,
     Claim,
@@ -71,31 +70,6 @@ MAX_ID = 2**63 - 1
 
 
 # --- plumbing shared by every view ------------------------------------------------------
-
-
-class _LiveRate:
-    """Read the rate from the settings on each request, so that overriding
-    REST_FRAMEWORK (tests, benchmarks) takes effect; DRF reads it once at import."""
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-
-class AnonThrottle(_LiveRate, AnonRateThrottle):
-    pass
-
-
-class UserThrottle(_LiveRate, UserRateThrottle):
-    pass
-
-
-class TokenThrottle(_LiveRate, SimpleRateThrottle):
-    """Per client address, stricter: guessing passwords must be slow."""
-
-    scope = "token"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class W3CRenderer(JSONRenderer):
