@@ -41,6 +41,7 @@ from annotations.api.exceptions import (
 )
 from annotations.api.pagination import IdCursorPagination
 from annotations.api.schema import ApiSchema
+from annotations.api.serializers import JobSerializer
 from annotations.api.throttling import AnonThrottle, TokenThrottle, UserThrottle
 from annotations.models import (
     Annotation,
@@ -666,7 +667,9 @@ class DocumentExportView(ApiView, APIView):
         summary="Export a document",
         description="Formats: html, pdf, md, csv, json, claimreview, w3c. Member formats "
         "(csv, json, w3c) hold what you may read; the others the published report. "
-        "`?include_approved=1` adds approved work to the public formats.",
+        "`?include_approved=1` adds approved work to the public formats. The PDF takes "
+        "seconds to render: it is made by a background job, answered 202 with the job and "
+        "`Location: /api/v1/jobs/{id}/`, whose `download` link gives the file once done.",
         parameters=[
             OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
             OpenApiParameter(
@@ -679,7 +682,7 @@ class DocumentExportView(ApiView, APIView):
         ],
         responses={
             (200, "text/html"): OpenApiTypes.STR,
-            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (202, "application/json"): JobSerializer,
             (200, "text/markdown"): OpenApiTypes.STR,
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/json"): OpenApiTypes.ANY,
@@ -693,6 +696,12 @@ class DocumentExportView(ApiView, APIView):
             raise NotFound("No such export format.")
         document = get_readable(Document.objects.select_related("workspace"), pk, request.user)
         include_approved = request.query_params.get("include_approved") in ("1", "true", "True")
+        if format == "pdf":
+            from annotations import jobs
+            from annotations.api.jobs import accepted
+
+            job = jobs.start_export(document, request.user, include_approved=include_approved)
+            return accepted(job)
         result = exporter.export(document, request.user, include_approved=include_approved)
         if isinstance(result, bytes):
             response = HttpResponse(result, content_type=exporter.content_type)
