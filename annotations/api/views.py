@@ -505,7 +505,9 @@ DOCUMENT_ANNOTATIONS_PAGE = 100
         summary="Import a document (editors)",
         description="JSON with `text`, or multipart with `file` (.txt, .md, .html, .docx, "
         ".pdf). The text is split into claims. The same text twice in a workspace returns "
-        "the existing document (200, `created: false`).",
+        "the existing document (200, `created: false`). A file larger than the server's "
+        "BACKGROUND_IMPORT_BYTES is imported by a background job: 202 with the job and "
+        "`Location: /api/v1/jobs/{id}/`, whose `document` is set once it has succeeded.",
         request={
             "application/json": serializers.DocumentCreateSerializer,
             "multipart/form-data": serializers.DocumentCreateSerializer,
@@ -513,6 +515,7 @@ DOCUMENT_ANNOTATIONS_PAGE = 100
         responses={
             201: serializers.DocumentCreatedSerializer,
             200: serializers.DocumentCreatedSerializer,
+            202: JobSerializer,
         },
     ),
 )
@@ -570,6 +573,23 @@ class DocumentViewSet(
                     f"The file has {upload.size:,} bytes; the limit is "
                     f"{settings.MAX_UPLOAD_BYTES:,}. Split it or import it with the command line."
                 )
+            if upload.size > settings.BACKGROUND_IMPORT_BYTES:
+                from annotations import jobs
+                from annotations.api.jobs import accepted
+
+                job = jobs.start_import(
+                    workspace,
+                    request.user,
+                    upload.read(),
+                    filename=upload.name,
+                    content_type=upload.content_type,
+                    title=data.get("title", ""),
+                    speaker=data.get("speaker", ""),
+                    source_url=data.get("source_url", ""),
+                    published=data.get("published"),
+                    language=data.get("language", ""),
+                )
+                return accepted(job)
             imported = importers.import_file(
                 upload.read(),
                 filename=upload.name,

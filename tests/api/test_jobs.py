@@ -183,3 +183,91 @@ def test_schema_describes_the_job_endpoints_and_the_202_of_the_pdf_export():
         "$ref": "#/components/schemas/Job"
     }
     assert "application/pdf" not in export["responses"]["200"]["content"]
+
+
+# --- large uploads -------------------------------------------------------------------------
+
+BUDGET = b"# Budget\n\nTaxes rose by 5% in 2023. We must act.\n"
+
+
+def _upload(client, data=BUDGET, **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("budget.md", data, "text/markdown")
+    return client.post(
+        f"{R}/documents/", {"workspace": "desk", "file": upload, **fields}, format="multipart"
+    )
+
+
+def test_an_upload_over_background_import_bytes_answers_202_and_the_job_makes_the_document(
+    desk, settings, django_capture_on_commit_callbacks
+):
+    from annotations.models import Document
+
+    settings.BACKGROUND_IMPORT_BYTES = len(BUDGET) - 1
+    client = client_for(desk.editor)
+    before = Document.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, title="Budget", speaker="PM", published="2024-03-01")
+    job = Job.objects.get()
+    assert response.status_code == 202
+    assert response["Location"] == f"/api/v1/jobs/{job.pk}/"
+    assert (response.json()["kind"], response.json()["status"]) == ("import", "queued")
+    assert (job.input_name, job.created_by, job.params["content_type"]) == (
+        "budget.md",
+        desk.editor,
+        "text/markdown",
+    )
+    body = client.get(response["Location"]).json()
+    document = Document.objects.exclude(pk=desk.document.pk).get()
+    assert Document.objects.count() == before + 1
+    assert (body["status"], body["message"], body["document"], body["download"]) == (
+        "succeeded",
+        "Imported with 3 claims.",
+        document.pk,
+        None,
+    )
+    assert (document.title, document.speaker, str(document.published)) == (
+        "Budget",
+        "PM",
+        "2024-03-01",
+    )
+    assert document.workspace == desk.workspace
+    assert client.get(f"{R}/jobs/{job.pk}/download/").status_code == 404
+
+
+def test_an_upload_at_background_import_bytes_is_imported_in_the_request(desk, settings):
+    settings.BACKGROUND_IMPORT_BYTES = len(BUDGET)
+    response = _upload(client_for(desk.editor))
+    assert response.status_code == 201
+    assert (response.json()["claims"], response.json()["created"]) == (3, True)
+    assert Job.objects.count() == 0
+
+
+def test_a_large_upload_by_a_non_editor_is_refused_before_any_job(desk, settings):
+    settings.BACKGROUND_IMPORT_BYTES = 10
+    response = _upload(client_for(desk.reviewer))
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Only editors can import documents."
+    assert Job.objects.count() == 0
+
+
+def test_pasted_text_is_imported_in_the_request_whatever_its_size(desk, settings):
+    settings.BACKGROUND_IMPORT_BYTES = 10
+    response = client_for(desk.editor).post(
+        f"{R}/documents/",
+        {"workspace": "desk", "text": BUDGET.decode(), "markdown": True},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert Job.objects.count() == 0
+
+
+def test_schema_gives_the_import_its_202():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    create = schema["paths"]["/api/v1/documents/"]["post"]
+    assert create["responses"]["202"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Job"
+    }
