@@ -54,3 +54,13 @@ def _fast_password_hashing(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Throttle counters in memory: the database cache table of production would add its
+    # queries to every API request a query-count test measures. Tests of the table itself
+    # set it back (tests/api/test_throttling.py).
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "throttle",
+        },
+    }

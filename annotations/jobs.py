@@ -38,6 +38,52 @@ def submit(job: Job) -> Job:
     return job
 
 
+def start_export(document, user, *, fmt: str = "pdf", include_approved: bool = False) -> Job:
+    """A job that renders the document in `fmt` for `user` (the PDF takes seconds)."""
+    job = Job.objects.create(
+        kind=Job.Kind.EXPORT,
+        workspace=document.workspace,
+        created_by=user,
+        document=document,
+        params={"format": fmt, "approved": include_approved},
+        input_name=f"{document.title[:200]}.{fmt}",
+    )
+    return submit(job)
+
+
+def start_import(
+    workspace,
+    user,
+    data: bytes,
+    *,
+    filename: str,
+    content_type: str | None = None,
+    title: str = "",
+    speaker: str = "",
+    source_url: str = "",
+    published=None,
+    language: str = "",
+) -> Job:
+    """A job that imports an uploaded file (one over BACKGROUND_IMPORT_BYTES): reading
+    and splitting it takes longer than a request should."""
+    job = Job.objects.create(
+        kind=Job.Kind.IMPORT,
+        workspace=workspace,
+        created_by=user,
+        input_data=data,
+        input_name=filename[:255],
+        params={
+            "content_type": content_type,
+            "title": title,
+            "speaker": speaker,
+            "source_url": source_url,
+            "published": published.isoformat() if published else None,
+            "language": language,
+        },
+    )
+    return submit(job)
+
+
 def retry(job: Job) -> Job:
     if job.status != Job.Status.FAILED:
         raise ValueError("Only a failed job can be retried.")

@@ -265,7 +265,8 @@ def _format(value: Decimal) -> str:
 # short claims get all their keys too; each band hashes its ROWS bins with a universal
 # hash modulo the Mersenne prime 2**61 - 1, in exact 64-bit arithmetic. Everything is
 # derived from MATCH_KEY_SEED: changing it, BANDS, ROWS or COPIES changes every key,
-# and the stored keys must be rebuilt (see migration 0010).
+# and the stored keys must be rebuilt: a new migration that calls
+# rebuild_stale_match_keys of migration 0020.
 BANDS = 28
 ROWS = 5
 COPIES = 3

@@ -639,11 +639,22 @@ PREVIEW_LIMIT = 300
 def document_import(request, slug):
     """Import with a preview: "Preview" shows the claims the splitter finds (an uploaded
     file is converted and its text put in the form), "Import" stores the document."""
+    from django.conf import settings
+
     from annotations.services import import_document, segment
 
     workspace = _workspace_for(request, slug, "document.import")
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
+    if request.method == "POST" and form.is_valid() and _imported_later(form.cleaned_data):
+        if "preview" not in request.POST:
+            return _import_job(request, workspace, form.cleaned_data)
+        # Converting a large file is the slow part: it is not done in the request.
+        form.add_error(
+            "file",
+            f"Files over {settings.BACKGROUND_IMPORT_BYTES:,} bytes are imported in the "
+            "background, without a preview: choose the file again and press Import.",
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -693,6 +704,38 @@ def document_import(request, slug):
         "annotations/import.html",
         {"workspace": workspace, "form": form, "preview": preview},
     )
+
+
+def _imported_later(data) -> bool:
+    """An upload over BACKGROUND_IMPORT_BYTES (and within MAX_UPLOAD_BYTES, or it is
+    refused with the limit named) is imported by a background job."""
+    from django.conf import settings
+
+    upload = data.get("file")
+    return (
+        upload is not None
+        and settings.BACKGROUND_IMPORT_BYTES < upload.size <= settings.MAX_UPLOAD_BYTES
+    )
+
+
+def _import_job(request, workspace, data):
+    from annotations import jobs
+
+    upload = data["file"]
+    job = jobs.start_import(
+        workspace,
+        request.user,
+        upload.read(),
+        filename=upload.name,
+        content_type=upload.content_type,
+        title=data["title"],
+        speaker=data["speaker"],
+        source_url=data["source_url"],
+        published=data["published"],
+        language=data["language"],
+    )
+    messages.info(request, "The file is large: it is imported in the background.")
+    return redirect("job", pk=job.pk)
 
 
 def _imported(data) -> importers.ImportedText:

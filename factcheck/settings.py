@@ -223,6 +223,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The same client address as the API throttles: REMOTE_ADDR unless behind a proxy.
+AXES_CLIENT_IP_CALLABLE = "annotations.api.throttling.client_address"
+
+# Proxies. X-Forwarded-For and X-Forwarded-Proto are believed only behind a proxy that
+# sets them (BEHIND_PROXY); NUM_PROXIES says how many stand in front, so that the client is
+# the address the outermost one saw. Otherwise anyone could send the header and pick the
+# address that throttles and login locks count by.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    NUM_PROXIES = env_int("NUM_PROXIES", 1, minimum=1)
+else:
+    NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+    if NUM_PROXIES:
+        raise ImproperlyConfigured(
+            f"NUM_PROXIES is {NUM_PROXIES} but BEHIND_PROXY is off: set BEHIND_PROXY=1 "
+            "when a proxy in front adds X-Forwarded-For, or leave NUM_PROXIES unset"
+        )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -232,10 +249,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Counters in the shared `throttle` cache (annotations/api/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "annotations.api.throttling.AnonThrottle",
+        "annotations.api.throttling.UserThrottle",
     ],
+    # 0: DRF takes REMOTE_ADDR and ignores X-Forwarded-For.
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "60/min"),
         "user": env_str("THROTTLE_USER", "1200/min"),
@@ -254,25 +274,41 @@ SPECTACULAR_SETTINGS = {
 }
 
 
-def _cache() -> dict:
-    """CACHE_URL: locmem:// (default), redis://host:port/db or db://table_name."""
-    url = env_str("CACHE_URL", "locmem://")
+def _cache(name: str, default: str, *, max_entries: int | None = None) -> dict:
+    """A cache from a URL: locmem://[name], redis://host:port/db or db://table_name."""
+    url = env_str(name, default) or default
     scheme, _, rest = url.partition("://")
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
     if scheme in ("redis", "rediss"):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme == "db":
-        return {
+        config = {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": rest or "factcheck_cache",
         }
+        if max_entries:
+            config["OPTIONS"] = {"MAX_ENTRIES": max_entries}
+        return config
     raise ImproperlyConfigured(
-        f"CACHE_URL must start with locmem://, redis://, rediss:// or db://; got {url!r}"
+        f"{name} must start with locmem://, redis://, rediss:// or db://; got {url!r}"
     )
 
 
-CACHES = {"default": _cache()}
+CACHES = {
+    # Pages' derived data (the marked text): never stale, so any cache will do.
+    "default": _cache("CACHE_URL", "locmem://"),
+    # API throttle counters must be shared by every process, or each gunicorn worker
+    # counts on its own: in production the database cache table (made by `migrate`).
+    # In development (DEBUG) one process serves, so memory is enough; tests set memory
+    # too (conftest.py). Room for 10,000 counters: above MAX_ENTRIES Django's database
+    # cache deletes a third of them, live ones included.
+    "throttle": _cache(
+        "THROTTLE_CACHE_URL",
+        "locmem://throttle" if DEBUG else "db://factcheck_throttle",
+        max_entries=10_000,
+    ),
+}
 
 # Security. Behind a TLS-terminating proxy keep the defaults; on a plain-HTTP
 # deployment (or local production-like serving) set SECURE_SSL=false.
@@ -283,7 +319,7 @@ CSRF_COOKIE_SECURE = SECURE_SSL
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if SECURE_SSL else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
-if env_bool("BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 # The page scripts read the CSRF token from the form field, not from the cookie.

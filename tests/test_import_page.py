@@ -135,3 +135,55 @@ def test_docx_upload_is_imported(client, desk):
     stored = Document.objects.get()
     assert stored.title == "Programme"
     assert list(stored.claims.values_list("kind", flat=True)) == ["heading", "sentence"]
+
+
+BUDGET = b"# Budget\n\nTaxes rose by 5% in 2023. We must act.\n"
+
+
+def test_an_upload_over_background_import_bytes_becomes_a_job(
+    client, desk, settings, django_capture_on_commit_callbacks
+):
+    from annotations.models import Job
+
+    settings.BACKGROUND_IMPORT_BYTES = len(BUDGET) - 1
+    upload = SimpleUploadedFile("budget.md", BUDGET, "text/markdown")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _url(desk), {"file": upload, "title": "Budget", "speaker": "PM", "import": "1"}
+        )
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("job", args=[job.pk])
+    assert (job.kind, job.workspace, job.input_name) == ("import", desk, "budget.md")
+    assert (job.status, job.message) == ("succeeded", "Imported with 3 claims.")
+    document = Document.objects.get()
+    assert (job.document, document.title, document.speaker) == (document, "Budget", "PM")
+    page = client.get(response["Location"]).content.decode()
+    assert "The file is large: it is imported in the background." in page
+    assert reverse("document", args=[document.pk]) in page
+
+
+def test_an_upload_at_background_import_bytes_is_imported_in_the_request(client, desk, settings):
+    from annotations.models import Job
+
+    settings.BACKGROUND_IMPORT_BYTES = len(BUDGET)
+    upload = SimpleUploadedFile("budget.md", BUDGET, "text/markdown")
+    response = client.post(_url(desk), {"file": upload, "import": "1"})
+    document = Document.objects.get()
+    assert response["Location"] == reverse("document", args=[document.pk])
+    assert Job.objects.count() == 0
+
+
+def test_a_large_upload_has_no_preview_and_says_so_at_the_field(client, desk, settings):
+    from annotations.models import Job
+
+    settings.BACKGROUND_IMPORT_BYTES = 10
+    upload = SimpleUploadedFile("budget.md", BUDGET, "text/markdown")
+    response = client.post(_url(desk), {"file": upload, "preview": "1"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "Files over 10 bytes are imported in the background, without a preview: "
+        "choose the file again and press Import."
+    ]
+    assert response.context["preview"] is None
+    assert (Job.objects.count(), Document.objects.count()) == (0, 0)

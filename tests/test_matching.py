@@ -1,10 +1,12 @@
 """Claim matching: normalisation, similar claims, prior verdicts on import, reuse."""
 
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -456,6 +458,67 @@ def test_the_composite_primary_key_migration_keeps_every_key_both_ways():
         connection.cursor(), "annotations_claimmatchkey"
     )]  # fmt: skip
     assert sorted(columns) == ["claim_id", "key", "workspace_id"]
+
+
+def _keys_by_claim(document) -> dict[int, set[tuple[int, int]]]:
+    keys = defaultdict(set)
+    rows = ClaimMatchKey.objects.filter(claim__document=document)
+    for claim_id, workspace_id, key in rows.values_list("claim_id", "workspace_id", "key"):
+        keys[claim_id].add((workspace_id, key))
+    return dict(keys)
+
+
+def _old_parameter_keys(claim_id: int) -> list[int]:
+    """16 keys, a band number (0-15) on top of each, as 16 bands of 4 rows wrote them."""
+    return [(band << 58) | (claim_id * 7919 + band) for band in range(16)]
+
+
+@pytest.mark.django_db
+def test_the_rebuild_migration_replaces_keys_of_old_parameters_with_the_imports(monkeypatch):
+    import importlib
+
+    from django.db import connection as default_connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.test.utils import CaptureQueriesContext
+
+    migration = importlib.import_module("annotations.migrations.0020_rebuild_stale_match_keys")
+    monkeypatch.setattr(migration, "CHUNK", 7)  # several chunks
+    workspace = WorkspaceFactory()
+    text = SEED.read_text(encoding="utf-8")[:6000]
+    document = import_document(workspace, text, title="Demo").document
+    other = import_document(WorkspaceFactory(), text, title="Demo elsewhere").document
+    written_by_import = {**_keys_by_claim(document), **_keys_by_claim(other)}
+    claim_ids = sorted(written_by_import)
+    assert len(claim_ids) > 30
+    assert all(len(keys) == BANDS for keys in written_by_import.values())
+    # A database that applied the removed 0014: 16 x 4 keys on the claims of before, the
+    # code's keys on those imported since, and a claim that lost its keys.
+    old, keyless = claim_ids[: len(claim_ids) // 2], claim_ids[-1]
+    ClaimMatchKey.objects.filter(claim_id__in=[*old, keyless]).delete()
+    workspace_of = dict(Claim.objects.values_list("pk", "document__workspace_id"))
+    ClaimMatchKey.objects.bulk_create(
+        ClaimMatchKey(claim_id=pk, workspace_id=workspace_of[pk], key=key)
+        for pk in old
+        for key in _old_parameter_keys(pk)
+    )
+    assert ClaimMatchKey.objects.filter(claim_id=old[0]).count() == 16
+    # Other rows or seed: as many keys, other values.
+    shifted = claim_ids[len(claim_ids) // 2 : len(claim_ids) // 2 + 3]
+    ClaimMatchKey.objects.filter(claim_id__in=shifted).update(key=F("key") + 1)
+
+    class SchemaEditor:
+        connection = default_connection
+
+    state = MigrationExecutor(default_connection).loader.project_state(
+        ("annotations", "0020_rebuild_stale_match_keys")
+    )
+    migration.rebuild_stale_match_keys(state.apps, SchemaEditor())
+    assert {**_keys_by_claim(document), **_keys_by_claim(other)} == written_by_import
+    # Nothing stale is left: a second run writes nothing.
+    with CaptureQueriesContext(default_connection) as queries:
+        migration.rebuild_stale_match_keys(state.apps, SchemaEditor())
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "DELETE"))]
+    assert writes == []
 
 
 # --- prior verdicts on import ------------------------------------------------------

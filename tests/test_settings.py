@@ -45,6 +45,11 @@ def test_env_url_requires_a_scheme(monkeypatch):
         ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
         ({"DATABASE_URL": "mysql://u:p@db/x"}, "DATABASE_URL must name a PostgreSQL"),
         ({"SITE_URL": "example.org"}, "SITE_URL must be a URL"),
+        ({"BEHIND_PROXY": "sometimes"}, "BEHIND_PROXY must be one of"),
+        ({"BEHIND_PROXY": "1", "NUM_PROXIES": "two"}, "NUM_PROXIES must be a whole number"),
+        ({"BEHIND_PROXY": "1", "NUM_PROXIES": "0"}, "NUM_PROXIES must be at least 1"),
+        ({"NUM_PROXIES": "1"}, "NUM_PROXIES is 1 but BEHIND_PROXY is off"),
+        ({"THROTTLE_CACHE_URL": "memcached://x"}, "THROTTLE_CACHE_URL must start with"),
     ],
 )
 def test_settings_fail_at_start_naming_the_variable(env, message, tmp_path):
@@ -77,3 +82,50 @@ def test_manage_py_says_what_is_misconfigured_in_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().startswith("Configuration error: SECRET_KEY must be set")
     assert "Traceback" not in result.stderr
+
+
+def _settings_in_a_fresh_process(env: dict, expression: str, tmp_path) -> str:
+    import os
+    import subprocess
+    import sys
+
+    keep = {k: v for k, v in os.environ.items() if k not in ("BEHIND_PROXY", "NUM_PROXIES")}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import factcheck.settings as s; print({expression})"],
+        env={**keep, "SECRET_KEY": "x", "DATA_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(os.path.dirname(__file__)),
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "0 None"),
+        ({"BEHIND_PROXY": "1"}, "1 ('HTTP_X_FORWARDED_PROTO', 'https')"),
+        ({"BEHIND_PROXY": "1", "NUM_PROXIES": "2"}, "2 ('HTTP_X_FORWARDED_PROTO', 'https')"),
+    ],
+)
+def test_forwarded_headers_are_trusted_only_behind_a_proxy(env, expected, tmp_path):
+    expression = "s.REST_FRAMEWORK['NUM_PROXIES'], getattr(s, 'SECURE_PROXY_SSL_HEADER', None)"
+    assert _settings_in_a_fresh_process(env, expression, tmp_path) == expected
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DEBUG": "0"}, "django.core.cache.backends.db.DatabaseCache factcheck_throttle"),
+        ({"DEBUG": "1"}, "django.core.cache.backends.locmem.LocMemCache throttle"),
+        (
+            {"DEBUG": "0", "THROTTLE_CACHE_URL": "redis://cache:6379/1"},
+            "django.core.cache.backends.redis.RedisCache redis://cache:6379/1",
+        ),
+    ],
+)
+def test_throttle_counters_are_shared_in_production_by_default(env, expected, tmp_path):
+    env = {"THROTTLE_CACHE_URL": "", **env}
+    expression = "s.CACHES['throttle']['BACKEND'], s.CACHES['throttle']['LOCATION']"
+    assert _settings_in_a_fresh_process(env, expression, tmp_path) == expected

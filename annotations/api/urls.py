@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from annotations.api import views
+from annotations.api import jobs, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -40,6 +40,8 @@ urlpatterns = [
         views.DocumentExportView.as_view(),
         name="api-document-export",
     ),
+    path("jobs/<int:pk>/", jobs.JobView.as_view(), name="api-job"),
+    path("jobs/<int:pk>/download/", jobs.JobDownloadView.as_view(), name="api-job-download"),
     path("search/", views.SearchView.as_view(), name="api-search"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script for the CSP.

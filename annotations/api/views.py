@@ -28,8 +28,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from annotations import anchoring, importers
@@ -43,6 +41,8 @@ from annotations.api.exceptions import (
 )
 from annotations.api.pagination import IdCursorPagination
 from annotations.api.schema import ApiSchema
+from annotations.api.serializers import JobSerializer
+from annotations.api.throttling import AnonThrottle, TokenThrottle, UserThrottle
 from annotations.models import (
     NO_SUCH_MEMBER,
     Annotation,
@@ -75,31 +75,6 @@ MAX_ID = 2**63 - 1
 
 
 # --- plumbing shared by every view ------------------------------------------------------
-
-
-class _LiveRate:
-    """Read the rate from the settings on each request, so that overriding
-    REST_FRAMEWORK (tests, benchmarks) takes effect; DRF reads it once at import."""
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-
-class AnonThrottle(_LiveRate, AnonRateThrottle):
-    pass
-
-
-class UserThrottle(_LiveRate, UserRateThrottle):
-    pass
-
-
-class TokenThrottle(_LiveRate, SimpleRateThrottle):
-    """Per client address, stricter: guessing passwords must be slow."""
-
-    scope = "token"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class W3CRenderer(JSONRenderer):
@@ -477,7 +452,9 @@ DOCUMENT_ANNOTATIONS_PAGE = 100
         summary="Import a document (editors)",
         description="JSON with `text`, or multipart with `file` (.txt, .md, .html, .docx, "
         ".pdf). The text is split into claims. The same text twice in a workspace returns "
-        "the existing document (200, `created: false`).",
+        "the existing document (200, `created: false`). A file larger than the server's "
+        "BACKGROUND_IMPORT_BYTES is imported by a background job: 202 with the job and "
+        "`Location: /api/v1/jobs/{id}/`, whose `document` is set once it has succeeded.",
         request={
             "application/json": serializers.DocumentCreateSerializer,
             "multipart/form-data": serializers.DocumentCreateSerializer,
@@ -485,6 +462,7 @@ DOCUMENT_ANNOTATIONS_PAGE = 100
         responses={
             201: serializers.DocumentCreatedSerializer,
             200: serializers.DocumentCreatedSerializer,
+            202: JobSerializer,
         },
     ),
 )
@@ -542,6 +520,23 @@ class DocumentViewSet(
                     f"The file has {upload.size:,} bytes; the limit is "
                     f"{settings.MAX_UPLOAD_BYTES:,}. Split it or import it with the command line."
                 )
+            if upload.size > settings.BACKGROUND_IMPORT_BYTES:
+                from annotations import jobs
+                from annotations.api.jobs import accepted
+
+                job = jobs.start_import(
+                    workspace,
+                    request.user,
+                    upload.read(),
+                    filename=upload.name,
+                    content_type=upload.content_type,
+                    title=data.get("title", ""),
+                    speaker=data.get("speaker", ""),
+                    source_url=data.get("source_url", ""),
+                    published=data.get("published"),
+                    language=data.get("language", ""),
+                )
+                return accepted(job)
             imported = importers.import_file(
                 upload.read(),
                 filename=upload.name,
@@ -639,7 +634,9 @@ class DocumentExportView(ApiView, APIView):
         summary="Export a document",
         description="Formats: html, pdf, md, csv, json, claimreview, w3c. Member formats "
         "(csv, json, w3c) hold what you may read; the others the published report. "
-        "`?include_approved=1` adds approved work to the public formats.",
+        "`?include_approved=1` adds approved work to the public formats. The PDF takes "
+        "seconds to render: it is made by a background job, answered 202 with the job and "
+        "`Location: /api/v1/jobs/{id}/`, whose `download` link gives the file once done.",
         parameters=[
             OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
             OpenApiParameter(
@@ -652,7 +649,7 @@ class DocumentExportView(ApiView, APIView):
         ],
         responses={
             (200, "text/html"): OpenApiTypes.STR,
-            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (202, "application/json"): JobSerializer,
             (200, "text/markdown"): OpenApiTypes.STR,
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/json"): OpenApiTypes.ANY,
@@ -666,6 +663,12 @@ class DocumentExportView(ApiView, APIView):
             raise NotFound("No such export format.")
         document = get_readable(Document.objects.select_related("workspace"), pk, request.user)
         include_approved = request.query_params.get("include_approved") in ("1", "true", "True")
+        if format == "pdf":
+            from annotations import jobs
+            from annotations.api.jobs import accepted
+
+            job = jobs.start_export(document, request.user, include_approved=include_approved)
+            return accepted(job)
         result = exporter.export(document, request.user, include_approved=include_approved)
         if isinstance(result, bytes):
             response = HttpResponse(result, content_type=exporter.content_type)

@@ -12,7 +12,7 @@ from annotations.exports import FORMATS
 from annotations.exports.claimreview import claim_reviews
 from annotations.exports.html import render
 from annotations.exports.report import build_report
-from annotations.models import Document, Job, WorkflowError
+from annotations.models import Document, WorkflowError
 from annotations.permissions import can
 
 
@@ -62,15 +62,7 @@ def _pdf_job(request, document, include_approved):
     TASK_BACKEND=immediate) whose page offers the file when it is ready."""
     from annotations import jobs
 
-    job = Job.objects.create(
-        kind=Job.Kind.EXPORT,
-        workspace=document.workspace,
-        created_by=request.user,
-        document=document,
-        params={"format": "pdf", "approved": include_approved},
-        input_name=f"{document.title[:200]}.pdf",
-    )
-    jobs.submit(job)
+    job = jobs.start_export(document, request.user, include_approved=include_approved)
     return redirect("job", pk=job.pk)
 
 

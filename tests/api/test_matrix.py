@@ -19,6 +19,21 @@ def _annotation_etag(annotation):
     return {"HTTP_IF_MATCH": annotation.etag}
 
 
+def _annotators_job(desk, done=False):
+    from annotations.models import Job
+
+    return Job.objects.create(
+        kind=Job.Kind.EXPORT,
+        workspace=desk.workspace,
+        created_by=desk.annotator,
+        document=desk.document,
+        status=Job.Status.SUCCEEDED if done else Job.Status.QUEUED,
+        result_data=b"%PDF-1.7" if done else None,
+        result_name="document.pdf",
+        result_content_type="application/pdf",
+    )
+
+
 # (name, method, path(desk), body(desk) or None, headers(desk) or None,
 #  {role: status} for annotator, reviewer, editor, outsider, anonymous)
 CASES = [
@@ -167,6 +182,30 @@ CASES = [
         None,
         None,
         (200, 200, 200, 404, 401),
+    ),
+    (
+        "document pdf export (a job)",
+        "get",
+        lambda d: f"{R}/documents/{d.document.pk}/export/pdf/",
+        None,
+        None,
+        (202, 202, 202, 404, 401),
+    ),
+    (
+        "job detail (the annotator's)",
+        "get",
+        lambda d: f"{R}/jobs/{_annotators_job(d).pk}/",
+        None,
+        None,
+        (200, 404, 404, 404, 401),
+    ),
+    (
+        "job download (the annotator's, done)",
+        "get",
+        lambda d: f"{R}/jobs/{_annotators_job(d, done=True).pk}/download/",
+        None,
+        None,
+        (200, 404, 404, 404, 401),
     ),
     ("claims list", "get", lambda d: f"{R}/claims/", None, None, (200, 200, 200, 200, 401)),
     (
@@ -542,7 +581,14 @@ def test_every_route_is_in_the_matrix():
     from annotations.api import urls
 
     named = {p.name for p in urls.urlpatterns if getattr(p, "name", None)}
-    assert {"api-token", "api-rating-scale", "api-document-export", "api-schema"} <= named
+    assert {
+        "api-token",
+        "api-rating-scale",
+        "api-document-export",
+        "api-job",
+        "api-job-download",
+        "api-schema",
+    } <= named
     assert get_resolver()  # the URLconf loads
 
 
