@@ -332,12 +332,18 @@ def notifications_for(user, queryset=None):
     )
 
 
+def owns_job(user, job) -> bool:
+    """A job is its creator's while they are a member of its desk (the API's rule)."""
+    return (
+        _is_active_user(user)
+        and job.created_by_id == user.pk
+        and job.workspace_id in readable_workspace_ids(user)
+    )
+
+
 def sees_job(user, job) -> bool:
-    """A job is its creator's while they are a member of its desk; the desk's editors
-    see and retry it too."""
-    if not _is_active_user(user) or job.workspace_id not in readable_workspace_ids(user):
-        return False
-    return job.created_by_id == user.pk or can(user, Action.MODERATE, job.workspace)
+    """On the job pages, the desk's editors see and retry a job too."""
+    return owns_job(user, job) or can(user, Action.MODERATE, job.workspace)
 
 
 def visible_jobs(user, queryset=None):

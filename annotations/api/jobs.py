@@ -19,7 +19,7 @@ from annotations.api.exceptions import Conflict
 from annotations.api.serializers import JobSerializer
 from annotations.api.views import AnyContentNegotiation, ApiView, get_by_id
 from annotations.models import Job
-from annotations.permissions import roles_of
+from annotations.permissions import owns_job
 
 
 def accepted(job: Job) -> Response:
@@ -31,7 +31,7 @@ def accepted(job: Job) -> Response:
 
 def readable_job(user, pk) -> Job:
     job = get_by_id(Job.objects.all(), pk, "No such job.")
-    if job.created_by_id != user.pk or job.workspace_id not in roles_of(user):
+    if not owns_job(user, job):
         raise NotFound("No such job.")
     return job
 
