@@ -479,7 +479,7 @@ class Claim(models.Model):
         anchoring.check_span (SpanError when it is no span of the text). Returns
         (claim, created): the claim already at that span, also one made concurrently,
         instead of a duplicate."""
-        from annotations import anchoring, checkworthiness
+        from annotations.text import anchoring, checkworthiness
 
         if by is not None:
             _require(by, "claim.create", document, "You cannot add claims here.")

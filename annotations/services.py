@@ -8,8 +8,9 @@ from datetime import date
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 
-from annotations import checkworthiness, importers, matching, search, segmentation
+from annotations import importers, matching, search
 from annotations.models import Claim, Document, Workspace
+from annotations.text import checkworthiness, segmentation
 
 
 @dataclass(frozen=True)

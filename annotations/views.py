@@ -29,7 +29,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annotations import anchoring, checkworthiness, importers, layout
+from annotations import importers
 from annotations.forms import (
     AddMemberForm,
     AnnotationForm,
@@ -74,6 +74,8 @@ from annotations.permissions import (
     roles_of,
     workspace_ids_with,
 )
+from annotations.text import anchoring, checkworthiness, layout
+from annotations.text.markdown import render_markdown
 
 
 @login_required
@@ -407,7 +409,7 @@ def document_agreement(request, pk):
 
 
 def agreement_report(document, user=None):
-    from annotations.agreement import summarise
+    from annotations.text.agreement import summarise
 
     ratings = (
         counted_annotations(user)
@@ -834,12 +836,12 @@ def _panel_context(request, claim, **extra) -> dict:
     )
     mine = next((a for a in annotations if a.author_id == user.pk), None)
     others = [a for a in annotations if a.author_id != user.pk]
-    from annotations.exports.markdown import render_markdown
-
     edit_forms = extra.pop("edit_forms", {})
     for annotation in annotations:
         annotation.claim = claim
-        annotation.note_html = render_markdown(annotation.note) if annotation.note else ""
+        annotation.note_html = (
+            mark_safe(render_markdown(annotation.note)) if annotation.note else ""
+        )
         for source in annotation.sources.all():
             if annotation is mine:
                 source.form = edit_forms.get(source.pk) or SourceForm(
@@ -1266,10 +1268,8 @@ def verdict_retract(request, pk):
 def note_preview(request):
     """The note as it will show: Markdown rendered, then sanitised (no scripts, no
     javascript: links)."""
-    from annotations.exports.markdown import render_markdown
-
     note = request.POST.get("note", "")
-    html = render_markdown(note) if note.strip() else ""
+    html = mark_safe(render_markdown(note)) if note.strip() else ""
     return render(request, "annotations/note_preview.html", {"html": html})
 
 

@@ -1,4 +1,4 @@
-"""Benchmark of annotations.segmentation.split, run by hand: `python bench/split.py`.
+"""Benchmark of annotations.text.segmentation.split, run by hand: `python bench/split.py`.
 
 Builds the demo document repeated to 1 MB and to 10 MB (UTF-8), and prints for each the
 throughput (the best of --repeat runs, the two sizes taking turns), the peak memory of the
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotations.segmentation import split  # noqa: E402
+from annotations.text.segmentation import split  # noqa: E402
 
 DOCUMENT = ROOT / "fixtures" / "seed-document.txt"
 MB = 1_000_000

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
-from annotations import checkworthiness, jobs
+from annotations import jobs
 from annotations.models import (
     Annotation,
     Claim,
@@ -24,6 +24,7 @@ from annotations.models import (
     Role,
     WorkflowError,
 )
+from annotations.text import checkworthiness
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,

@@ -3,10 +3,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from annotations import segmentation
 from annotations.importers import ImportRefused
 from annotations.models import Claim, ClaimMatchKey, Document, Role
 from annotations.services import import_document, segment
+from annotations.text import segmentation
 from tests.factories import WorkspaceFactory, member
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from annotations import layout
 from annotations.models import (
     Annotation,
     Claim,
@@ -20,6 +19,7 @@ from annotations.models import (
     Source,
     Verdict,
 )
+from annotations.text import layout
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,

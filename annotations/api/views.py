@@ -30,7 +30,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import anchoring, importers
+from annotations import importers
 from annotations.api import filters, serializers
 from annotations.api.exceptions import (
     PayloadTooLarge,
@@ -68,6 +68,7 @@ from annotations.permissions import (
     visible_flags,
     visible_sources,
 )
+from annotations.text import anchoring
 
 W3C_MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 ID_PATTERN = r"[0-9]{1,18}"

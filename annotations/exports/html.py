@@ -8,8 +8,8 @@ import json
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from annotations.exports.markdown import render_markdown
 from annotations.exports.report import Entry, Report, build_report, display_name
+from annotations.text.markdown import render_markdown
 
 TEMPLATE = "annotations/report.html"
 
@@ -54,14 +54,14 @@ def entry_view(entry: Entry) -> dict:
         "restatement": entry.claim.restatement,
         "published": entry.published,
         "verdict": _verdict_view(entry.verdict) if entry.verdict else None,
-        "note_html": render_markdown(entry.note) if entry.note else "",
+        "note_html": mark_safe(render_markdown(entry.note)) if entry.note else "",
         "sources": [vars(source) for source in entry.sources],
         "approved": [
             {
                 "label": work.rating.label,
                 "colour": work.rating.colour,
                 "summary": work.summary,
-                "note_html": render_markdown(work.note) if work.note else "",
+                "note_html": mark_safe(render_markdown(work.note)) if work.note else "",
                 "sources": [vars(source) for source in work.sources],
                 "checked_by": _name(work.checked_by),
                 "reviewed_by": _name(work.reviewed_by),
@@ -80,7 +80,7 @@ def render(report: Report, *, jsonld=None, for_print=False) -> str:
             "document": report.document,
             "workspace": report.workspace,
             "entries": [entry_view(entry) for entry in report.entries],
-            "methodology_html": render_markdown(report.workspace.methodology),
+            "methodology_html": mark_safe(render_markdown(report.workspace.methodology)),
             "chart": chart(report),
             "jsonld": json_for_script(jsonld) if jsonld is not None else "",
             "for_print": for_print,

@@ -18,9 +18,9 @@ import json
 from django.conf import settings
 from django.urls import reverse
 
-from annotations.anchoring import position_selector, quote_selector
 from annotations.exports.loading import member_claims
 from annotations.permissions import viewer_for
+from annotations.text.anchoring import position_selector, quote_selector
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32

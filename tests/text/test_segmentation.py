@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.segmentation import KINDS, Segment, split
+from annotations.text.segmentation import KINDS, Segment, split
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 DOCUMENT = (FIXTURES / "seed-document.txt").read_text(encoding="utf-8")
 DEMO_CHECKS = json.loads((FIXTURES / "demo-checks.json").read_text(encoding="utf-8"))["checks"]
 

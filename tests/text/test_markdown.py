@@ -1,4 +1,4 @@
-from annotations.exports.markdown import render_markdown
+from annotations.text.markdown import render_markdown
 
 
 def test_markdown_is_rendered():

@@ -1,4 +1,4 @@
-"""annotations.checkworthiness: a transparent feature scorer (no Django, plain functions)."""
+"""annotations.text.checkworthiness: a transparent feature scorer (no Django, plain functions)."""
 
 import math
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotations import checkworthiness as cw
+from annotations.text import checkworthiness as cw
 
 # Sentences of the demo document (fixtures/seed-document.txt), verbatim.
 MONEY_CLAIM = "Belgium has sent €316 million in military aid to Zelenskiy's fascist regime"

@@ -1,10 +1,10 @@
-"""annotations.anchoring: offsets, W3C selectors and exact re-anchoring (no Django)."""
+"""annotations.text.anchoring: offsets, W3C selectors and exact re-anchoring (no Django)."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotations.anchoring import (
+from annotations.text.anchoring import (
     SpanError,
     check_span,
     codepoints_to_utf16,

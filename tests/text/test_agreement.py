@@ -1,4 +1,4 @@
-"""annotations.agreement: Krippendorff's ordinal alpha, disagreements, the agreement report."""
+"""annotations.text.agreement: Krippendorff's ordinal alpha, disagreements, the agreement report."""
 
 import math
 import random
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotations.agreement import (
+from annotations.text.agreement import (
     NO_VARIATION,
     NOT_ENOUGH_VALUES,
     AgreementReport,
