@@ -630,13 +630,21 @@ class Annotation(models.Model):
     def start(cls, claim, by, **fields) -> "Annotation":
         _require(by, "annotation.write", claim, "You cannot annotate in this workspace.")
         cls._validate_fields(claim, fields)
-        with transaction.atomic():
+        duplicate = Duplicate("You already have an annotation on this claim; edit it instead.")
+        if cls.objects.filter(claim=claim, author=by).exists():
+            raise duplicate
+        now = timezone.now()
+        try:
+            # A savepoint: a concurrent start by the same author loses on the unique
+            # constraint and the caller's transaction stays usable.
+            with transaction.atomic():
+                return cls.objects.create(
+                    claim=claim, author=by, created_at=now, updated_at=now, **fields
+                )
+        except IntegrityError:
             if cls.objects.filter(claim=claim, author=by).exists():
-                raise Duplicate("You already have an annotation on this claim; edit it instead.")
-            now = timezone.now()
-            return cls.objects.create(
-                claim=claim, author=by, created_at=now, updated_at=now, **fields
-            )
+                raise duplicate from None
+            raise
 
     @classmethod
     def _validate_fields(cls, claim, fields) -> None:
@@ -653,11 +661,15 @@ class Annotation(models.Model):
 
     def _locked(self, expected_version=None) -> "Annotation":
         """Lock this row for the rest of the transaction and check the version."""
-        locked = (
-            Annotation.objects.select_for_update(of=("self",))
-            .select_related("claim__document__workspace", "rating")
-            .get(pk=self.pk)
-        )
+        try:
+            locked = (
+                Annotation.objects.select_for_update(of=("self",))
+                .select_related("claim__document__workspace", "rating")
+                .get(pk=self.pk)
+            )
+        except Annotation.DoesNotExist:
+            # Deleted by a request that held the lock before us.
+            raise NotVisible() from None
         if expected_version is not None and locked.version != expected_version:
             raise VersionConflict(locked)
         return locked
@@ -934,10 +946,15 @@ class Comment(models.Model):
     def _set_hidden(self, by, hidden: bool, note: str) -> None:
         _require(by, "moderate", self, "Only editors can hide or unhide comments.")
         with transaction.atomic():
-            if self.hidden == hidden:
+            # Locked, so that a repeated hide sees the first one and logs nothing.
+            locked = Comment.objects.select_for_update().filter(pk=self.pk).first()
+            if locked is None:
+                raise NotVisible()
+            self.hidden = locked.hidden
+            if locked.hidden == hidden:
                 return
-            self.hidden = hidden
-            self.save(update_fields=["hidden"])
+            locked.hidden = self.hidden = hidden
+            locked.save(update_fields=["hidden"])
             ModerationEvent.objects.create(
                 workspace=self.annotation.claim.document.workspace,
                 actor=by,

@@ -47,6 +47,7 @@ from annotations.models import (
     ClaimKind,
     Comment,
     Document,
+    Duplicate,
     Flag,
     Membership,
     Notification,
@@ -1040,7 +1041,11 @@ def _my_annotation_for_sources(request, claim):
     """My annotation on the claim, started as a draft if I have none yet."""
     mine = Annotation.objects.filter(claim=claim, author=request.user).first()
     if mine is None:
-        return Annotation.start(claim, request.user)
+        try:
+            return Annotation.start(claim, request.user)
+        except Duplicate:
+            # Started by my other request meanwhile: the source goes on that one.
+            return Annotation.objects.get(claim=claim, author=request.user)
     return mine
 
 

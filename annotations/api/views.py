@@ -838,7 +838,10 @@ class ClaimViewSet(
                         restatement=data.get("restatement", ""),
                         created_by=request.user,
                     )
-            except IntegrityError:  # the same selection, made concurrently
+            except IntegrityError:  # the same selection, made concurrently: answer with it
+                existing = Claim.objects.filter(document=document, start=start, end=end).first()
+                if existing is None:
+                    raise
                 created = False
         claim = get_by_id(self.get_queryset(), (existing or claim).pk)
         body = serializers.ClaimSerializer(claim).data
