@@ -971,6 +971,9 @@ class Verdict(models.Model):
     annotation = models.ForeignKey(
         Annotation, null=True, on_delete=models.SET_NULL, related_name="verdicts"
     )
+    # The annotation's version the snapshot was taken from: one verdict per version.
+    # Null when unknown (published before it was recorded, and no history tells it).
+    annotation_version = models.PositiveIntegerField(null=True, blank=True)
     rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
     summary = models.CharField(max_length=600)
     # The sources as they stood when published: a list of dicts.
@@ -1002,6 +1005,10 @@ class Verdict(models.Model):
             models.UniqueConstraint(
                 fields=["claim"], condition=Q(is_current=True), name="one_current_verdict_per_claim"
             ),
+            models.UniqueConstraint(
+                fields=["annotation", "annotation_version"],
+                name="one_verdict_per_annotation_version",
+            ),
             models.CheckConstraint(
                 condition=Q(retracted_at__isnull=True) | ~Q(retraction_note=""),
                 name="verdict_retraction_has_note",
@@ -1029,6 +1036,14 @@ class Verdict(models.Model):
     def publish(cls, annotation, by, note: str = "") -> "Verdict":
         """Snapshot an approved annotation as the claim's verdict. A verdict on a claim
         that already had one is a correction and needs a note."""
+        return cls.publish_once(annotation, by, note)[0]
+
+    @classmethod
+    def publish_once(cls, annotation, by, note: str = "") -> tuple["Verdict", bool]:
+        """publish(), and whether a verdict was made. A version of an annotation is
+        published once: asked again (a retry, a double click), the verdict it made is
+        returned while it is the claim's current one, and refused once it was corrected
+        or retracted."""
         note = (note or "").strip()
         with transaction.atomic():
             claim = Claim.objects.select_for_update().get(pk=annotation.claim_id)
@@ -1042,6 +1057,15 @@ class Verdict(models.Model):
                     raise WorkflowError("You cannot publish a verdict from your own annotation.")
                 raise WorkflowError(
                     "Only an approved annotation can be published.", code="invalid_transition"
+                )
+            same = cls.objects.filter(annotation=locked, annotation_version=locked.version).first()
+            if same is not None:
+                if same.is_current and same.retracted_at is None:
+                    return same, False
+                happened = "retracted" if same.retracted_at else "corrected"
+                raise Duplicate(
+                    f"This version of the annotation was published before and that verdict "
+                    f"was {happened}; its author has to revise it before it is published again."
                 )
             earlier = cls.objects.filter(claim=claim)
             if earlier.exists() and not note:
@@ -1059,6 +1083,7 @@ class Verdict(models.Model):
             verdict = cls.objects.create(
                 claim=claim,
                 annotation=locked,
+                annotation_version=locked.version,
                 rating=locked.rating,
                 summary=locked.summary,
                 sources=[source.snapshot() for source in locked.sources.all()],
@@ -1078,7 +1103,7 @@ class Verdict(models.Model):
             Notification.send(
                 [locked.author_id], Notification.Kind.VERDICT_PUBLISHED, actor=by, annotation=locked
             )
-            return verdict
+            return verdict, True
 
     def retract(self, by, note: str) -> None:
         note = (note or "").strip()

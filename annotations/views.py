@@ -1212,10 +1212,14 @@ def comment_hide(request, pk):
 def annotation_publish(request, pk):
     annotation = _readable_annotation(request, pk)
     try:
-        verdict = Verdict.publish(annotation, request.user, request.POST.get("note", ""))
+        verdict, created = Verdict.publish_once(
+            annotation, request.user, request.POST.get("note", "")
+        )
     except WorkflowError as exc:
         return _panel(request, annotation.claim, error=exc)
     done = "Correction published." if verdict.is_correction else "Verdict published."
+    if not created:
+        done = "This version of the annotation is already the published verdict."
     return _panel(request, annotation.claim, message=done)
 
 

@@ -19,6 +19,7 @@ from annotations.models import (
     ModerationEvent,
     NotVisible,
     Role,
+    Verdict,
 )
 from tests.concurrency import THREADS, at_once, looked_too_early, skip_unless_postgres
 from tests.factories import (
@@ -26,6 +27,7 @@ from tests.factories import (
     ClaimFactory,
     CommentFactory,
     member,
+    rating,
 )
 
 DUPLICATE = "You already have an annotation on this claim; edit it instead."
@@ -139,6 +141,33 @@ def test_hiding_a_comment_hidden_meanwhile_logs_nothing_more(claim):
     assert loaded_before.hidden
     events = ModerationEvent.objects.filter(comment=comment)
     assert list(events.values_list("action", "note")) == [("hide", "Rude.")]
+
+
+def _approved(claim):
+    workspace = claim.document.workspace
+    annotation = AnnotationFactory(claim=claim, status="submitted", rating=rating(workspace))
+    annotation.approve(member(workspace, Role.REVIEWER))
+    return annotation, member(workspace, Role.EDITOR)
+
+
+def test_publishing_the_same_version_twice_makes_one_verdict(claim):
+    annotation, editor = _approved(claim)
+    first, made = Verdict.publish_once(annotation, editor)
+    again, made_again = Verdict.publish_once(annotation, editor, note="Once more.")
+    assert (made, made_again, again) == (True, False, first)
+    assert (first.annotation_version, Verdict.objects.count()) == (annotation.version, 1)
+
+
+def test_panel_publish_of_the_published_version_says_so(claim):
+    annotation, editor = _approved(claim)
+    client = _client(editor)
+    url = reverse("annotation_publish", args=[annotation.pk])
+    assert "Verdict published." in client.post(url, **HTMX).content.decode()
+    response = client.post(url, {"note": "Again."}, **HTMX)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This version of the annotation is already the published verdict." in page
+    assert Verdict.objects.count() == 1
 
 
 # --- error pages ---------------------------------------------------------------------------

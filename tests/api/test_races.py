@@ -12,7 +12,7 @@ from django.db import IntegrityError, OperationalError
 
 from annotations.api.views import AnnotationViewSet
 from annotations.errors import CONFLICT
-from annotations.models import Annotation, Claim, ModerationEvent
+from annotations.models import Annotation, Claim, ModerationEvent, Verdict
 from tests.api.conftest import client_for
 from tests.concurrency import THREADS, at_once, looked_too_early, skip_unless_postgres
 
@@ -35,6 +35,14 @@ def _client(user):
 def _clients(user):
     # Tokens are made before the threads start: each thread only sends its request.
     return [_client(user) for _ in range(THREADS)]
+
+
+def _revised(desk):
+    """The desk's published annotation, edited and approved again: a new version."""
+    annotation = desk.approved
+    annotation.edit(desk.colleague, summary="New figures came out in March.")
+    annotation.approve(desk.reviewer)
+    return annotation
 
 
 # --- deleting a draft -------------------------------------------------------------------
@@ -156,3 +164,50 @@ def test_ten_hides_of_one_comment_log_one_moderation_event(desk):
     assert all(r.json()["hidden"] for r in responses)
     events = ModerationEvent.objects.filter(comment=desk.comment)
     assert list(events.values_list("action", "note")) == [("hide", "Rude.")]
+
+
+# --- publishing a verdict -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_publishing_the_same_version_again_answers_with_the_verdict_it_made(desk):
+    annotation = _revised(desk)
+    client, body = _client(desk.editor), {"annotation": annotation.pk, "note": "New figures."}
+    first = client.post(f"{R}/verdicts/", body, format="json")
+    again = client.post(f"{R}/verdicts/", body, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert first.json()["annotation_version"] == annotation.version
+    assert Verdict.objects.filter(claim=desk.claim).count() == 2  # the fixture's and this
+    corrections = ModerationEvent.objects.filter(action=ModerationEvent.Action.CORRECT)
+    assert corrections.count() == 1
+
+
+@pytest.mark.django_db
+def test_publishing_again_a_version_whose_verdict_was_retracted_is_409(desk):
+    client = _client(desk.editor)
+    desk.verdict.retract(desk.editor, "Misquoted.")
+    body = {"annotation": desk.approved.pk, "note": "Once more."}
+    response = client.post(f"{R}/verdicts/", body, format="json")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "This version of the annotation was published before and that verdict was "
+        "retracted; its author has to revise it before it is published again.",
+        "code": "duplicate",
+        "errors": {},
+    }
+    assert Verdict.objects.filter(claim=desk.claim).count() == 1
+
+
+@threads_on_postgres
+def test_ten_identical_corrections_at_once_publish_one_verdict(desk):
+    skip_unless_postgres()
+    annotation = _revised(desk)
+    clients = _clients(desk.editor)
+    body = {"annotation": annotation.pk, "note": "New figures."}
+    responses = at_once(lambda i: clients[i].post(f"{R}/verdicts/", body, format="json"))
+    assert sorted(r.status_code for r in responses) == [200] * (THREADS - 1) + [201]
+    (correction,) = Verdict.objects.filter(claim=desk.claim, is_current=True)
+    assert {r.json()["id"] for r in responses} == {correction.pk}
+    assert Verdict.objects.filter(claim=desk.claim).count() == 2
+    assert ModerationEvent.objects.filter(action=ModerationEvent.Action.CORRECT).count() == 1
