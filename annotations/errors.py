@@ -3,7 +3,7 @@
 import sys
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import DatabaseError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import server_error as default_server_error
@@ -14,6 +14,10 @@ UNAVAILABLE = (
     "The workbench cannot reach its database right now. Nothing you saved is lost; "
     "try again in a minute."
 )
+CONFLICT = (
+    "The request clashed with a change saved at the same moment and was not applied; "
+    "reload and try again."
+)
 
 
 def bad_request(request, exception, *args, **kwargs):
@@ -23,10 +27,17 @@ def bad_request(request, exception, *args, **kwargs):
 
 
 def server_error(request, *args, **kwargs):
-    """500, or 503 when the cause is the database being unreachable."""
+    """500; 503 when the database is unreachable; 409 when a constraint refused a write
+    that raced another (an IntegrityError is a conflict, not an outage)."""
     _, exc, _ = sys.exc_info()
-    if isinstance(exc, DatabaseError):
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": UNAVAILABLE, "code": "unavailable"}, status=503)
-        return HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return _plain(request, UNAVAILABLE, "unavailable", 503)
+    if isinstance(exc, IntegrityError):
+        return _plain(request, CONFLICT, "conflict", 409)
     return default_server_error(request, *args, **kwargs)
+
+
+def _plain(request, message: str, code: str, status: int):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": code, "errors": {}}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

@@ -645,13 +645,21 @@ class Annotation(models.Model):
     def start(cls, claim, by, **fields) -> "Annotation":
         _require(by, "annotation.write", claim, "You cannot annotate in this workspace.")
         cls._validate_fields(claim, fields)
-        with transaction.atomic():
+        duplicate = Duplicate("You already have an annotation on this claim; edit it instead.")
+        if cls.objects.filter(claim=claim, author=by).exists():
+            raise duplicate
+        now = timezone.now()
+        try:
+            # A savepoint: a concurrent start by the same author loses on the unique
+            # constraint and the caller's transaction stays usable.
+            with transaction.atomic():
+                return cls.objects.create(
+                    claim=claim, author=by, created_at=now, updated_at=now, **fields
+                )
+        except IntegrityError:
             if cls.objects.filter(claim=claim, author=by).exists():
-                raise Duplicate("You already have an annotation on this claim; edit it instead.")
-            now = timezone.now()
-            return cls.objects.create(
-                claim=claim, author=by, created_at=now, updated_at=now, **fields
-            )
+                raise duplicate from None
+            raise
 
     @classmethod
     def _validate_fields(cls, claim, fields) -> None:
@@ -668,11 +676,15 @@ class Annotation(models.Model):
 
     def _locked(self, expected_version=None) -> "Annotation":
         """Lock this row for the rest of the transaction and check the version."""
-        locked = (
-            Annotation.objects.select_for_update(of=("self",))
-            .select_related("claim__document__workspace", "rating")
-            .get(pk=self.pk)
-        )
+        try:
+            locked = (
+                Annotation.objects.select_for_update(of=("self",))
+                .select_related("claim__document__workspace", "rating")
+                .get(pk=self.pk)
+            )
+        except Annotation.DoesNotExist:
+            # Deleted by a request that held the lock before us.
+            raise NotVisible() from None
         if expected_version is not None and locked.version != expected_version:
             raise VersionConflict(locked)
         return locked
@@ -949,10 +961,15 @@ class Comment(models.Model):
     def _set_hidden(self, by, hidden: bool, note: str) -> None:
         _require(by, "moderate", self, "Only editors can hide or unhide comments.")
         with transaction.atomic():
-            if self.hidden == hidden:
+            # Locked, so that a repeated hide sees the first one and logs nothing.
+            locked = Comment.objects.select_for_update().filter(pk=self.pk).first()
+            if locked is None:
+                raise NotVisible()
+            self.hidden = locked.hidden
+            if locked.hidden == hidden:
                 return
-            self.hidden = hidden
-            self.save(update_fields=["hidden"])
+            locked.hidden = self.hidden = hidden
+            locked.save(update_fields=["hidden"])
             ModerationEvent.objects.create(
                 workspace=self.annotation.claim.document.workspace,
                 actor=by,
@@ -969,6 +986,9 @@ class Verdict(models.Model):
     annotation = models.ForeignKey(
         Annotation, null=True, on_delete=models.SET_NULL, related_name="verdicts"
     )
+    # The annotation's version the snapshot was taken from: one verdict per version.
+    # Null when unknown (published before it was recorded, and no history tells it).
+    annotation_version = models.PositiveIntegerField(null=True, blank=True)
     rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
     summary = models.CharField(max_length=600)
     # The sources as they stood when published: a list of dicts.
@@ -1000,6 +1020,10 @@ class Verdict(models.Model):
             models.UniqueConstraint(
                 fields=["claim"], condition=Q(is_current=True), name="one_current_verdict_per_claim"
             ),
+            models.UniqueConstraint(
+                fields=["annotation", "annotation_version"],
+                name="one_verdict_per_annotation_version",
+            ),
             models.CheckConstraint(
                 condition=Q(retracted_at__isnull=True) | ~Q(retraction_note=""),
                 name="verdict_retraction_has_note",
@@ -1027,6 +1051,14 @@ class Verdict(models.Model):
     def publish(cls, annotation, by, note: str = "") -> "Verdict":
         """Snapshot an approved annotation as the claim's verdict. A verdict on a claim
         that already had one is a correction and needs a note."""
+        return cls.publish_once(annotation, by, note)[0]
+
+    @classmethod
+    def publish_once(cls, annotation, by, note: str = "") -> tuple["Verdict", bool]:
+        """publish(), and whether a verdict was made. A version of an annotation is
+        published once: asked again (a retry, a double click), the verdict it made is
+        returned while it is the claim's current one, and refused once it was corrected
+        or retracted."""
         note = (note or "").strip()
         with transaction.atomic():
             claim = Claim.objects.select_for_update().get(pk=annotation.claim_id)
@@ -1040,6 +1072,15 @@ class Verdict(models.Model):
                     raise WorkflowError("You cannot publish a verdict from your own annotation.")
                 raise WorkflowError(
                     "Only an approved annotation can be published.", code="invalid_transition"
+                )
+            same = cls.objects.filter(annotation=locked, annotation_version=locked.version).first()
+            if same is not None:
+                if same.is_current and same.retracted_at is None:
+                    return same, False
+                happened = "retracted" if same.retracted_at else "corrected"
+                raise Duplicate(
+                    f"This version of the annotation was published before and that verdict "
+                    f"was {happened}; its author has to revise it before it is published again."
                 )
             earlier = cls.objects.filter(claim=claim)
             if earlier.exists() and not note:
@@ -1057,6 +1098,7 @@ class Verdict(models.Model):
             verdict = cls.objects.create(
                 claim=claim,
                 annotation=locked,
+                annotation_version=locked.version,
                 rating=locked.rating,
                 summary=locked.summary,
                 sources=[source.snapshot() for source in locked.sources.all()],
@@ -1076,7 +1118,7 @@ class Verdict(models.Model):
             Notification.send(
                 [locked.author_id], Notification.Kind.VERDICT_PUBLISHED, actor=by, annotation=locked
             )
-            return verdict
+            return verdict, True
 
     def retract(self, by, note: str) -> None:
         note = (note or "").strip()

@@ -47,6 +47,7 @@ from annotations.models import (
     Claim,
     Comment,
     Document,
+    Duplicate,
     Flag,
     InvalidInput,
     Membership,
@@ -1076,7 +1077,11 @@ def _my_annotation_for_sources(request, claim):
     """My annotation on the claim, started as a draft if I have none yet."""
     mine = Annotation.objects.filter(claim=claim, author=request.user).first()
     if mine is None:
-        return Annotation.start(claim, request.user)
+        try:
+            return Annotation.start(claim, request.user)
+        except Duplicate:
+            # Started by my other request meanwhile: the source goes on that one.
+            return Annotation.objects.get(claim=claim, author=request.user)
     return mine
 
 
@@ -1243,10 +1248,14 @@ def comment_hide(request, pk):
 def annotation_publish(request, pk):
     annotation = _readable_annotation(request, pk)
     try:
-        verdict = Verdict.publish(annotation, request.user, request.POST.get("note", ""))
+        verdict, created = Verdict.publish_once(
+            annotation, request.user, request.POST.get("note", "")
+        )
     except WorkflowError as exc:
         return _panel(request, annotation.claim, error=exc)
     done = "Correction published." if verdict.is_correction else "Verdict published."
+    if not created:
+        done = "This version of the annotation is already the published verdict."
     return _panel(request, annotation.claim, message=done)
 
 

@@ -123,6 +123,10 @@ class VerdictFactory(factory.django.DjangoModelFactory):
         model = Verdict
 
     claim = factory.SubFactory(ClaimFactory)
+    annotation = None
+    annotation_version = factory.LazyAttribute(
+        lambda v: v.annotation.version if v.annotation else None
+    )
     rating = factory.LazyAttribute(lambda v: rating(v.claim.document.workspace))
     summary = "The official figure is different."
     published_by = factory.SubFactory(UserFactory)

@@ -411,8 +411,8 @@ def test_review_cycle_from_the_panel(client):
     client.force_login(editor)
     page = _post(client, "annotation_publish", annotation.pk, {})
     assert "Verdict published." in page and 'data-state="published"' in page
-    page = _post(client, "annotation_publish", annotation.pk, {}, 400)
-    assert "correction note" in page
+    page = _post(client, "annotation_publish", annotation.pk, {})
+    assert "This version of the annotation is already the published verdict." in page
     verdict = Verdict.objects.get()
     assert "Say why the verdict is retracted." in _post(
         client, "verdict_retract", verdict.pk, {"note": ""}, 400

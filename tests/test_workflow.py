@@ -225,6 +225,8 @@ def test_verdict_is_a_snapshot_that_survives_later_edits():
 def test_correction_needs_a_note_and_keeps_the_earlier_verdict():
     annotation, author, reviewer, editor = _approved_annotation()
     first = Verdict.publish(annotation, editor)
+    annotation.edit(author, summary="The figure was revised in March.")
+    annotation.approve(reviewer)
     with pytest.raises(InvalidInput, match="correction note"):
         Verdict.publish(annotation, editor)
     second = Verdict.publish(annotation, editor, note="The figure was revised.")

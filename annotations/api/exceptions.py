@@ -7,12 +7,14 @@ Workflow refusals from the model methods keep their status (403/404/400/412) and
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import ProtectedError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from annotations.errors import CONFLICT
 from annotations.importers import ImportRefused
 from annotations.models import VersionConflict, WorkflowError
 
@@ -107,6 +109,9 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, ProtectedError):
         exc = Conflict("It is still in use and cannot be deleted.")
+    elif isinstance(exc, IntegrityError):
+        # A constraint refused a write that raced another request: a conflict, not an outage.
+        exc = Conflict(CONFLICT)
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -1386,10 +1386,11 @@ class VerdictViewSet(
             serializer.validated_data["annotation"],
             request.user,
         )
-        verdict = Verdict.publish(
+        verdict, created = Verdict.publish_once(
             annotation, request.user, serializer.validated_data.get("note", "")
         )
-        return self._respond(verdict.pk, status.HTTP_201_CREATED)
+        # A repeated publication answers with the verdict the first one made.
+        return self._respond(verdict.pk, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
         summary="Retract the current verdict, with a note (editors)",

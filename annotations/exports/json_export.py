@@ -123,6 +123,7 @@ def verdict_data(verdict, shown_annotations) -> dict:
     return {
         "id": verdict.pk,
         "annotation": verdict.annotation_id if verdict.annotation_id in shown_annotations else None,
+        "annotation_version": verdict.annotation_version,
         "rating": verdict.rating.label,
         "summary": verdict.summary,
         "sources": verdict.sources,

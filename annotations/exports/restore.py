@@ -196,9 +196,11 @@ def _restore_claim(data, document, ratings, users) -> None:
         for f in a["flags"]:
             _restore_flag(f, users, annotation=annotation)
     for v in data["verdicts"]:
+        published_from = annotation_ids.get(v.get("annotation"))
         Verdict.objects.create(
             claim=claim,
-            annotation=annotation_ids.get(v.get("annotation")),
+            annotation=published_from,
+            annotation_version=v.get("annotation_version") if published_from else None,
             rating=ratings[v["rating"]],
             summary=v["summary"],
             sources=v.get("sources") or [],

@@ -14,7 +14,7 @@ def create_cache_tables(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0017_claim_document_indexes"),
+        ("annotations", "0018_verdict_once_per_version"),
     ]
 
     operations = [migrations.RunPython(create_cache_tables, migrations.RunPython.noop)]

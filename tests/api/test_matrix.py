@@ -34,6 +34,13 @@ def _annotators_job(desk, done=False):
     )
 
 
+def _revised(annotation, author, reviewer):
+    """The annotation edited by its author and approved again: a new version to publish."""
+    annotation.edit(author, summary="New figures came out in March.")
+    annotation.approve(reviewer)
+    return annotation.pk
+
+
 # (name, method, path(desk), body(desk) or None, headers(desk) or None,
 #  {role: status} for annotator, reviewer, editor, outsider, anonymous)
 CASES = [
@@ -447,9 +454,20 @@ CASES = [
         "verdict correct",
         "post",
         lambda d: f"{R}/verdicts/",
-        lambda d: {"annotation": d.approved.pk, "note": "New figures came out."},
+        lambda d: {
+            "annotation": _revised(d.approved, d.colleague, d.reviewer),
+            "note": "New figures came out.",
+        },
         None,
         (403, 403, 201, 404, 401),
+    ),
+    (
+        "verdict publish again",  # the same version: the verdict it made
+        "post",
+        lambda d: f"{R}/verdicts/",
+        lambda d: {"annotation": d.approved.pk, "note": "New figures came out."},
+        None,
+        (403, 403, 200, 404, 401),
     ),
     (
         "verdict retract",

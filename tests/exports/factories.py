@@ -124,9 +124,13 @@ def correct(desk, claim, *, label="Mostly false", summary="Corrected summary.", 
     old = Verdict.objects.get(claim=claim, is_current=True)
     old.is_current = False
     old.save()
+    annotation = old.annotation
+    if annotation is not None:  # revised since: a version is published once
+        annotation.version += 1
+        annotation.save(update_fields=["version"])
     return VerdictFactory(
         claim=claim,
-        annotation=old.annotation,
+        annotation=annotation,
         rating=rating(desk.workspace, label),
         summary=summary,
         sources=old.sources,

@@ -1,0 +1,112 @@
+"""Migrations that change data: they succeed on the data that databases out there hold."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from annotations.models import Annotation, Claim, ModerationEvent, Role, Verdict
+from tests.factories import AnnotationFactory, ClaimFactory, DocumentFactory, member, rating
+
+BEFORE_ONCE_PER_VERSION = ("annotations", "0017_claim_document_indexes")
+ONCE_PER_VERSION = ("annotations", "0018_verdict_once_per_version")
+
+
+def _migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verdicts_published_twice_from_one_version_are_folded_into_the_earliest(caplog):
+    document = DocumentFactory(text="Unemployment fell to 4% last year. Taxes rose by 3.5%.")
+    workspace = document.workspace
+    editor, reviewer = member(workspace, Role.EDITOR), member(workspace, Role.REVIEWER)
+    claim, other_claim = (
+        ClaimFactory(document=document, start=0, end=34),
+        ClaimFactory(document=document, start=35, end=54),
+    )
+    twice = AnnotationFactory(claim=claim, status="submitted", rating=rating(workspace))
+    twice.approve(reviewer)  # version 2, recorded in its history
+    author = member(workspace, Role.ANNOTATOR)
+    revised = AnnotationFactory(
+        claim=other_claim, author=author, status="approved", rating=rating(workspace)
+    )
+    revised.edit(author, summary="Revised.")  # version 2
+    now = timezone.now()
+    revised.history.filter(version=1).update(history_date=now - timedelta(days=2))
+    revised.history.filter(version=2).update(history_date=now - timedelta(days=1))
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("annotations")
+    try:
+        _migrate(BEFORE_ONCE_PER_VERSION)
+        old = MigrationExecutor(connection).loader.project_state([BEFORE_ONCE_PER_VERSION]).apps
+        OldVerdict = old.get_model("annotations", "Verdict")
+        OldEvent = old.get_model("annotations", "ModerationEvent")
+        OldClaim = old.get_model("annotations", "Claim")
+
+        def verdict(claim_id, annotation, minutes, **fields):
+            return OldVerdict.objects.create(
+                claim_id=claim_id,
+                annotation_id=annotation.pk if annotation else None,
+                rating_id=rating(workspace).pk,
+                summary="The official figure is different.",
+                published_by_id=editor.pk,
+                published_at=now + timedelta(minutes=minutes),
+                **{"is_current": False, **fields},
+            )
+
+        # Ten identical corrections in one burst, as before publishing was once per version.
+        earliest = verdict(claim.pk, twice, 1)
+        middle = verdict(claim.pk, twice, 2, correction_note="New figures.")
+        last = verdict(
+            claim.pk,
+            twice,
+            3,
+            correction_note="New figures.",
+            is_current=True,
+            retracted_at=now + timedelta(minutes=4),
+            retracted_by_id=editor.pk,
+            retraction_note="Misquoted.",
+        )
+        OldEvent.objects.create(
+            workspace_id=workspace.pk, actor_id=editor.pk, action="correct", verdict_id=last.pk
+        )
+        OldClaim.objects.filter(pk=other_claim.pk).update(prior_verdict_id=middle.pk)
+        # Two versions of one annotation, and a verdict whose annotation is gone: kept.
+        first_version = verdict(other_claim.pk, revised, -36 * 60)
+        second_version = verdict(other_claim.pk, revised, 0, correction_note="Revised.")
+        orphan = verdict(other_claim.pk, None, 1, is_current=True)
+
+        with caplog.at_level(logging.WARNING, logger="annotations.migrations"):
+            _migrate(ONCE_PER_VERSION)
+    finally:
+        _migrate(latest[0])
+
+    kept = Verdict.objects.get(claim=claim)
+    assert kept.pk == earliest.pk
+    assert (kept.annotation_id, kept.annotation_version, kept.correction_note) == (
+        twice.pk,
+        2,
+        "",
+    )
+    assert (kept.is_current, kept.retraction_note, kept.retracted_by) == (
+        True,
+        "Misquoted.",
+        editor,
+    )
+    assert list(ModerationEvent.objects.values_list("verdict", flat=True)) == [kept.pk]
+    assert Claim.objects.get(pk=other_claim.pk).prior_verdict_id == kept.pk
+    others = Verdict.objects.filter(claim=other_claim).order_by("published_at")
+    assert list(others.values_list("pk", "annotation_version", "is_current")) == [
+        (first_version.pk, 1, False),
+        (second_version.pk, 2, False),
+        (orphan.pk, None, True),
+    ]
+    assert [r.getMessage() for r in caplog.records if r.name == "annotations.migrations"] == [
+        f"Verdicts {middle.pk}, {last.pk} published version 2 of annotation {twice.pk} "
+        f"again; folded into verdict {kept.pk}."
+    ]
+    assert Annotation.objects.get(pk=twice.pk).version == 2
