@@ -37,6 +37,7 @@ from django.db.models.functions import NullIf, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from annotations import parsing
 from annotations.models import Annotation, Claim, Document, NotVisible, Rating, Verdict
 
 CONFIG = "english"
@@ -254,8 +255,8 @@ def _id(value, model, name: str):
     if isinstance(value, model):
         return value.pk
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return parsing.parse_id(value if isinstance(value, str) else str(value), name)
+    except parsing.InvalidValue:
         raise SearchError(f"“{value}” is not a valid {name}.") from None
 
 

@@ -32,7 +32,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from annotations import anchoring, checkworthiness, importers
+from annotations import anchoring, checkworthiness, importers, parsing
 from annotations.api import filters, serializers
 from annotations.api.exceptions import (
     PayloadTooLarge,
@@ -917,9 +917,10 @@ class ClaimViewSet(
 
         claim = self.get_object()
         try:
-            limit = min(max(int(request.query_params.get("limit", 10)), 1), 50)
-        except ValueError:
+            limit = parsing.parse_int(request.query_params.get("limit", "10"), "limit")
+        except parsing.InvalidValue:
             raise ValidationError({"limit": ["Give a whole number from 1 to 50."]}) from None
+        limit = min(max(limit, 1), 50)
         rows = similar_claims(claim, request.user, limit=limit)
         return Response(
             [
@@ -1593,9 +1594,10 @@ class SearchView(ApiView, APIView):
         else:
             raise ValidationError({"workspace": ["Say which workspace to search (its slug)."]})
         try:
-            limit = min(max(int(params.get("limit", 50)), 1), 100)
-        except ValueError:
+            limit = parsing.parse_int(params.get("limit", "50"), "limit")
+        except parsing.InvalidValue:
             raise ValidationError({"limit": ["Give a whole number from 1 to 100."]}) from None
+        limit = min(max(limit, 1), 100)
         try:
             hits = search(
                 request.user,

@@ -289,3 +289,47 @@ def test_whitespace_only_selection_is_refused(desk):
     )
     body = _assert_refused(response)
     assert "whitespace" in body["detail"]
+
+
+# --- numbers that are isdigit() but not ASCII -----------------------------------------
+
+ID_REASON = "Give a whole number from 1 to 9223372036854775807."
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "+3"])
+@pytest.mark.parametrize(
+    ("path", "field", "reason"),
+    [
+        ("claims/?assignee=", "assignee", 'Give a user id or "me".'),
+        ("annotations/?author=", "author", 'Give a user id or "me".'),
+        ("annotations/?claim=", "claim", ID_REASON),
+        ("claims/?document=", "document", ID_REASON),
+        ("flags/?annotation=", "annotation", ID_REASON),
+    ],
+)
+def test_list_filter_id_that_is_not_ascii_digits_is_400_with_field_named(
+    desk, path, field, reason, value
+):
+    response = desk.client("editor").get(f"{R}/{path}", {field: value})
+    body = _assert_refused(response)
+    assert body["errors"] == {field: [reason]}
+
+
+@pytest.mark.parametrize("value", ["²", "٣"])
+@pytest.mark.parametrize(("name", "high"), [("page", 0), ("page_size", 500)])
+def test_w3c_page_numbers_that_are_not_ascii_digits_are_400_with_field_named(
+    desk, name, high, value
+):
+    from tests.api.test_w3c import W3C
+
+    url = f"{R}/documents/{desk.document.pk}/annotations/"
+    response = desk.client("editor").get(url, {name: value}, HTTP_ACCEPT=W3C)
+    body = _assert_refused(response)
+    low = 0 if name == "page" else 1
+    assert body["errors"] == {name: [f"Give a whole number from {low} to {high}."]}
+
+
+def test_similar_claims_limit_that_is_not_ascii_digits_is_400(desk):
+    url = f"{R}/claims/{desk.claim.pk}/similar/"
+    body = _assert_refused(desk.client("annotator").get(url, {"limit": "٣"}))
+    assert body["errors"] == {"limit": ["Give a whole number from 1 to 50."]}
