@@ -333,3 +333,37 @@ def test_similar_claims_limit_that_is_not_ascii_digits_is_400(desk):
     url = f"{R}/claims/{desk.claim.pk}/similar/"
     body = _assert_refused(desk.client("annotator").get(url, {"limit": "٣"}))
     assert body["errors"] == {"limit": ["Give a whole number from 1 to 50."]}
+
+
+# --- NUL in the free-text fields of moderation and review ---------------------------------
+
+
+def _nul_cases(d):
+    ann, com = f"{R}/annotations/", f"{R}/comments/"
+    return [
+        ("editor", f"{ann}{d.submitted.pk}/approve/", {"body": "a\x00b"}, "body"),
+        ("editor", f"{ann}{d.submitted.pk}/request-changes/", {"body": "a\x00b"}, "body"),
+        ("editor", f"{ann}{d.approved.pk}/hide/", {"note": "a\x00b"}, "note"),
+        ("editor", f"{com}{d.comment.pk}/hide/", {"note": "a\x00b"}, "note"),
+        ("editor", f"{R}/verdicts/", {"annotation": d.approved.pk, "note": "a\x00b"}, "note"),
+        ("editor", f"{R}/verdicts/{d.verdict.pk}/retract/", {"note": "a\x00b"}, "note"),
+        ("editor", f"{R}/flags/{d.flag.pk}/resolve/", {"decision": "hide", "note": "\x00"}, "note"),
+        ("annotator", f"{R}/flags/", {"annotation": d.approved.pk, "reason": "\x00"}, "reason"),
+        ("annotator", f"{R}/claims/{d.claim.pk}/", {"restatement": "a\x00b"}, "restatement"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(9))
+def test_nul_in_a_free_text_field_is_400_with_field_named(desk, index):
+    from annotations.models import ModerationEvent, Verdict
+
+    role, url, data, field = _nul_cases(desk)[index]
+    desk.claim.restatement = "Unemployment fell."
+    desk.claim.save()
+    before = (_state(), list(Verdict.objects.values()), ModerationEvent.objects.count())
+    client = desk.client(role)
+    response = (client.patch if "/claims/" in url else client.post)(url, data, format="json")
+    body = _assert_refused(response)
+    assert body["errors"] == {field: ["Null characters are not allowed."]}
+    assert (_state(), list(Verdict.objects.values()), ModerationEvent.objects.count()) == before
+    assert Claim.objects.get(pk=desk.claim.pk).restatement == "Unemployment fell."
