@@ -24,7 +24,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -42,6 +42,7 @@ from annotations.api.exceptions import (
     exception_handler,
 )
 from annotations.api.pagination import IdCursorPagination
+from annotations.api.parsers import BoundedJSONParser
 from annotations.api.schema import ApiSchema
 from annotations.models import (
     Annotation,
@@ -108,7 +109,7 @@ class ApiView:
 
     schema = ApiSchema()
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     throttle_classes = [AnonThrottle, UserThrottle]
     extra_error_codes: dict = {}
 
@@ -260,7 +261,7 @@ class TokenView(ApiView, APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [TokenThrottle]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         operation_id="auth_token",
@@ -553,7 +554,7 @@ class DocumentViewSet(
     filterset_class = filters.DocumentFilter
     pagination_class = IdCursorPagination
     lookup_value_regex = ID_PATTERN
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     extra_error_codes = {"POST": ("413",)}
 
     def get_queryset(self):

@@ -335,6 +335,39 @@ def test_similar_claims_limit_that_is_not_ascii_digits_is_400(desk):
     assert body["errors"] == {"limit": ["Give a whole number from 1 to 50."]}
 
 
+# --- deeply nested JSON -------------------------------------------------------------------
+
+NESTED = "The JSON body is nested too deeply: more than 64 levels of arrays and objects."
+
+
+@pytest.mark.parametrize("raw", [b"[" * 50_000, b"[" * 65 + b"]" * 65, b'{"a":' * 50_000])
+def test_deeply_nested_json_body_is_400_saying_so(desk, raw):
+    before = _state()
+    response = desk.client("annotator").generic(
+        "POST", f"{R}/annotations/", raw, content_type="application/json"
+    )
+    body = _assert_refused(response)
+    assert (body["detail"], body["code"]) == (NESTED, "parse_error")
+    assert _state() == before
+
+
+def test_nested_json_on_a_multipart_endpoint_is_400_too(desk):
+    response = desk.client("editor").generic(
+        "POST", f"{R}/documents/", b"[" * 50_000, content_type="application/json"
+    )
+    assert _assert_refused(response)["detail"] == NESTED
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(desk):
+    response = desk.client("annotator").post(
+        f"{R}/annotations/",
+        {"claim": desk.spare_claim.pk, "summary": "[" * 500, "note": "{" * 5000},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["summary"] == "[" * 500
+
+
 # --- NUL in the free-text fields of moderation and review ---------------------------------
 
 
