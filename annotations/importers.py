@@ -66,12 +66,14 @@ class ImportRefused(ValueError):
 
     `code` names the reason for API clients: `empty`, `binary`, `encoding`, `unsupported`,
     `damaged`, `encrypted`, `no_text_layer`, `too_long` or `no_claims` (nothing in the text
-    to split into claims: only rules, bullets or punctuation).
+    to split into claims: only rules, bullets or punctuation). `field` names the form or
+    API field to blame when it is not the file or text itself (a metadata field).
     """
 
-    def __init__(self, message: str, code: str):
+    def __init__(self, message: str, code: str, field: str | None = None):
         super().__init__(message)
         self.code = code
+        self.field = field
 
 
 @dataclass(frozen=True)

@@ -696,7 +696,8 @@ def document_import(request, slug):
                         created_by=request.user,
                     )
                 except importers.ImportRefused as exc:
-                    form.add_error("file" if data.get("file") else "text", str(exc))
+                    field = exc.field or ("file" if data.get("file") else "text")
+                    form.add_error(field, str(exc))
                 else:
                     if result.created:
                         messages.success(request, f"Imported with {result.claims} claims.")

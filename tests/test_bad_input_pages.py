@@ -1,9 +1,10 @@
 """The pages refuse bad input with a 400 that names the field, and change nothing: ids
-that are not ASCII digits, NUL in free text."""
+that are not ASCII digits, NUL in free text, metadata longer than its column."""
 
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from annotations.models import (
@@ -275,3 +276,42 @@ def test_valid_restatement_is_saved(client, desk):
     assert response.status_code == 200
     assert "Claim details saved." in response.content.decode()
     assert Claim.objects.get(pk=desk.claim.pk).restatement == "Jobs rose."
+
+
+# --- import page --------------------------------------------------------------------------
+
+
+def _import(client, desk, upload):
+    client.force_login(desk.editor)
+    url = reverse("document_import", args=[desk.workspace.slug])
+    return client.post(url, {"file": upload, "language": "en", "import": "1"})
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "field", "message"),
+    [
+        (
+            "author: " + "A" * 250,
+            "speaker",
+            "The speaker has 250 characters; the limit is 200. Give a shorter speaker with "
+            "the import, or shorten the one in the document.",
+        ),
+        (
+            "url: https://example.org/" + "a" * 2080,
+            "source_url",
+            "The source URL has 2,100 characters; the limit is 2,000. Give a shorter source "
+            "URL with the import, or shorten the one in the document.",
+        ),
+    ],
+)
+def test_markdown_front_matter_longer_than_its_column_is_refused_at_the_field(
+    client, desk, front_matter, field, message
+):
+    markdown = f"---\n{front_matter}\n---\n\n# Budget\n\nPrices rose 9% in May.\n"
+    upload = SimpleUploadedFile("speech.md", markdown.encode(), content_type="text/markdown")
+    before = _state()
+    response = _import(client, desk, upload)
+    # The import page shows every refusal at its field, on the form (as for a bad file).
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [message]}
+    assert _state() == before

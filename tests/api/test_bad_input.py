@@ -368,6 +368,62 @@ def test_brackets_inside_strings_do_not_count_as_nesting(desk):
     assert response.json()["summary"] == "[" * 500
 
 
+# --- front matter longer than the columns -------------------------------------------------
+
+LONG_AUTHOR = "A" * 250
+LONG_URL = "https://example.org/" + "a" * 2080
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "field", "message"),
+    [
+        (
+            f"author: {LONG_AUTHOR}",
+            "speaker",
+            "The speaker has 250 characters; the limit is 200. Give a shorter speaker with "
+            "the import, or shorten the one in the document.",
+        ),
+        (
+            f"url: {LONG_URL}",
+            "source_url",
+            "The source URL has 2,100 characters; the limit is 2,000. Give a shorter source "
+            "URL with the import, or shorten the one in the document.",
+        ),
+    ],
+)
+@pytest.mark.parametrize("how", ["text", "file"])
+def test_front_matter_longer_than_its_column_is_400_with_field_named(
+    desk, front_matter, field, message, how
+):
+    markdown = f"---\n{front_matter}\n---\n\n# Budget\n\nPrices rose 9% in May.\n"
+    if how == "text":
+        body = {"workspace": "desk", "text": markdown, "markdown": True}
+        kind = "json"
+    else:
+        upload = SimpleUploadedFile("speech.md", markdown.encode(), content_type="text/markdown")
+        body, kind = {"workspace": "desk", "file": upload}, "multipart"
+    before = _state()
+    response = desk.client("editor").post(f"{R}/documents/", body, format=kind)
+    body = _assert_refused(response)
+    assert (body["detail"], body["code"], body["errors"]) == (
+        message,
+        "too_long",
+        {field: [message]},
+    )
+    assert _state() == before
+
+
+def test_a_given_speaker_replaces_a_long_front_matter_author(desk):
+    markdown = f"---\nauthor: {LONG_AUTHOR}\n---\n\nPrices rose 9% in May.\n"
+    response = desk.client("editor").post(
+        f"{R}/documents/",
+        {"workspace": "desk", "text": markdown, "markdown": True, "speaker": "Jane"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert Document.objects.get(pk=response.json()["id"]).speaker == "Jane"
+
+
 # --- NUL in the free-text fields of moderation and review ---------------------------------
 
 
