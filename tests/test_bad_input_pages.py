@@ -1,5 +1,5 @@
 """The pages refuse bad input with a 400 that names the field, and change nothing: ids
-that are not ASCII digits, NUL in free text, metadata longer than its column."""
+that are not ASCII digits, NUL in free text, metadata longer than its column, ZIP bombs."""
 
 from dataclasses import dataclass
 
@@ -29,6 +29,7 @@ from tests.factories import (
     member,
     rating,
 )
+from tests.zip_bombs import BOMB_MESSAGE, docx_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -314,4 +315,14 @@ def test_markdown_front_matter_longer_than_its_column_is_refused_at_the_field(
     # The import page shows every refusal at its field, on the form (as for a bad file).
     assert response.status_code == 200
     assert response.context["form"].errors == {field: [message]}
+    assert _state() == before
+
+
+@pytest.mark.parametrize("lying", [False, True], ids=["honest", "lying"])
+def test_docx_zip_bomb_is_refused_at_the_file_field(client, desk, lying):
+    upload = SimpleUploadedFile("speech.docx", docx_bomb(lying=lying))
+    before = _state()
+    response = _import(client, desk, upload)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"file": [BOMB_MESSAGE.format(name='"speech.docx"')]}
     assert _state() == before

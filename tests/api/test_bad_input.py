@@ -456,3 +456,25 @@ def test_nul_in_a_free_text_field_is_400_with_field_named(desk, index):
     assert body["errors"] == {field: ["Null characters are not allowed."]}
     assert (_state(), list(Verdict.objects.values()), ModerationEvent.objects.count()) == before
     assert Claim.objects.get(pk=desk.claim.pk).restatement == "Unemployment fell."
+
+
+# --- ZIP bombs --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lying", [False, True])
+def test_docx_zip_bomb_upload_is_400(desk, lying):
+    from tests.zip_bombs import BOMB_MESSAGE, docx_bomb
+
+    upload = SimpleUploadedFile(
+        "speech.docx", docx_bomb(lying=lying), content_type="application/octet-stream"
+    )
+    before = _state()
+    response = desk.client("editor").post(
+        f"{R}/documents/", {"workspace": "desk", "file": upload}, format="multipart"
+    )
+    body = _assert_refused(response)
+    assert (body["detail"], body["errors"]) == (
+        BOMB_MESSAGE.format(name='"speech.docx"'),
+        {"file": [BOMB_MESSAGE.format(name='"speech.docx"')]},
+    )
+    assert _state() == before
