@@ -1613,7 +1613,7 @@ class SearchView(ApiView, APIView):
                 limit=limit,
             )
         except SearchError as exc:
-            raise ValidationError({"q": [str(exc)]}) from None
+            raise ValidationError({exc.field: [str(exc)]}) from None
         return Response(
             {
                 "query": params.get("q", ""),
