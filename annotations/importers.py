@@ -37,8 +37,10 @@ import datetime
 import io
 import os
 import re
+import struct
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -66,12 +68,14 @@ class ImportRefused(ValueError):
 
     `code` names the reason for API clients: `empty`, `binary`, `encoding`, `unsupported`,
     `damaged`, `encrypted`, `no_text_layer`, `too_long` or `no_claims` (nothing in the text
-    to split into claims: only rules, bullets or punctuation).
+    to split into claims: only rules, bullets or punctuation). `field` names the form or
+    API field to blame when it is not the file or text itself (a metadata field).
     """
 
-    def __init__(self, message: str, code: str):
+    def __init__(self, message: str, code: str, field: str | None = None):
         super().__init__(message)
         self.code = code
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -606,8 +610,15 @@ def _xml_inline(element) -> str:
 
 # --- DOCX ------------------------------------------------------------------------------
 
-# A ZIP bomb guard: no real Word document unpacks to more than this.
-_MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
+# ZIP bomb guards, on the bytes really inflated (the sizes a ZIP declares can lie): no
+# real Word document unpacks to more than _MAX_UNZIPPED_BYTES, nor (past a few MB) to more
+# than _MAX_RATIO times its size; a Word document's XML deflates about tenfold, a bomb's
+# a thousandfold.
+_MAX_UNZIPPED_BYTES = 200 * 2**20
+_MAX_RATIO = 100
+_RATIO_FLOOR = 4 * 2**20
+_CHUNK = 64 * 1024
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name and extra lengths
 _HEADING_STYLE = re.compile(r"heading ([1-9])", re.I)
 
 
@@ -627,11 +638,8 @@ def _docx_text(data: bytes, name: str) -> tuple[str, dict[str, str]]:
                 "binary",
             )
         if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED_BYTES:
-            raise ImportRefused(
-                f"{name} unpacks to more than {_MAX_UNZIPPED_BYTES // 2**20} MB, which no "
-                "text document needs. Save it without embedded media and upload it again.",
-                "too_long",
-            )
+            raise _unzips_too_large(name)
+        _check_inflated_size(archive, data, name)
     document = docx.Document(io.BytesIO(data))
     blocks: list[_Block] = []
     _docx_blocks(document, blocks, set())
@@ -642,6 +650,60 @@ def _docx_text(data: bytes, name: str) -> tuple[str, dict[str, str]]:
         "language": properties.language or "",
     }
     return _join_blocks(blocks), meta
+
+
+def _unzips_too_large(name: str) -> ImportRefused:
+    return ImportRefused(
+        f"{name} unpacks to more than {_MAX_UNZIPPED_BYTES // 2**20} MB, which no "
+        "text document needs. Save it without embedded media and upload it again.",
+        "too_long",
+    )
+
+
+def _check_inflated_size(archive: zipfile.ZipFile, data: bytes, name: str) -> None:
+    """Inflate every member in chunks, keeping none, and stop as soon as the total passes
+    the limits: a bomb is refused after a few MB of work, whatever its headers say."""
+    ratio_limit = max(_RATIO_FLOOR, _MAX_RATIO * len(data))
+    total = 0
+    for info in archive.infolist():
+        for chunk in _inflated_chunks(archive, data, info):
+            total += len(chunk)
+            if total > _MAX_UNZIPPED_BYTES:
+                raise _unzips_too_large(name)
+            if total > ratio_limit:
+                raise ImportRefused(
+                    f"{name} unpacks to more than {_MAX_RATIO} times its own size, which no "
+                    "Word document does. Open it in a word processor, save a fresh copy and "
+                    "upload that.",
+                    "damaged",
+                )
+
+
+def _inflated_chunks(archive: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo):
+    """A member's content in chunks. Deflated members are inflated from their local
+    header until the stream ends, ignoring the declared sizes; zipfile reads any other
+    member, and it stops at the declared size."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                yield chunk
+        return
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, info.header_offset)
+    if signature != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"no local header for {info.filename}")
+    position = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    pending = b""
+    while not inflater.eof:
+        if not pending:
+            if position >= len(data):
+                break
+            pending = data[position : position + _CHUNK]
+            position += len(pending)
+        chunk = inflater.decompress(pending, _CHUNK)
+        pending = inflater.unconsumed_tail
+        if chunk:
+            yield chunk
 
 
 # Word has no list container: consecutive list paragraphs form one list.

@@ -37,6 +37,7 @@ from django.db.models.functions import NullIf, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from annotations import parsing
 from annotations.models import Annotation, Claim, Document, Rating, Verdict
 
 CONFIG = "english"
@@ -80,7 +81,12 @@ _PHRASE = re.compile(r"\"([^\"]*)\"")
 
 
 class SearchError(ValueError):
-    """The query cannot be searched; the message says why, for the user (400)."""
+    """The query cannot be searched; the message says why, for the user (400), and
+    `field` names the parameter at fault."""
+
+    def __init__(self, message: str, field: str = "q"):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -254,9 +260,9 @@ def _id(value, model, name: str):
     if isinstance(value, model):
         return value.pk
     try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise SearchError(f"“{value}” is not a valid {name}.") from None
+        return parsing.parse_id(value if isinstance(value, str) else str(value), name)
+    except parsing.InvalidValue:
+        raise SearchError(f"“{value}” is not a valid {name}.", field=name) from None
 
 
 def _date(value, name: str) -> date | None:
@@ -267,7 +273,7 @@ def _date(value, name: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise SearchError(f"Give {name} as a date, YYYY-MM-DD.") from None
+        raise SearchError(f"Give {name} as a date, YYYY-MM-DD.", field=name) from None
 
 
 def _claim_filter(prefix: str, *, document, speaker, state, user, date_from, date_to) -> Q:
@@ -329,7 +335,12 @@ def search(
     if unknown:
         raise SearchError(f"Unknown kinds: {', '.join(sorted(unknown))}.")
     if state and state not in Claim.State.values:
-        raise SearchError(f"Unknown state “{state}”; use one of {', '.join(Claim.State.values)}.")
+        raise SearchError(
+            f"Unknown state “{state}”; use one of {', '.join(Claim.State.values)}.", field="state"
+        )
+    if speaker and "\x00" in speaker:
+        # PostgreSQL takes no NUL, not even in a comparison.
+        raise SearchError("The speaker may not contain NUL characters.", field="speaker")
     try:
         limit = max(1, min(int(limit), MAX_LIMIT))
     except (TypeError, ValueError):

@@ -82,13 +82,15 @@ def import_document(
     if published is None and source.published:
         published = date.fromisoformat(source.published)
     title = (title or source.title or _first_line(text))[:300]
+    speaker = _fits("speaker", "speaker", speaker or source.author)
+    source_url = _fits("source_url", "source URL", source_url or source.source_url)
     try:
         with transaction.atomic():
             document = Document.objects.create(
                 workspace=workspace,
                 title=title,
-                speaker=speaker or source.author,
-                source_url=source_url or source.source_url,
+                speaker=speaker,
+                source_url=source_url,
                 published=published,
                 language=language[:10],
                 text=text,
@@ -102,6 +104,21 @@ def import_document(
             raise
         return ImportResult(existing, created=False, claims=existing.claims.count())
     return ImportResult(document, created=True, claims=count)
+
+
+def _fits(field: str, label: str, value: str) -> str:
+    """`value` when its column holds it. Callers check what they are given; metadata read
+    from the document (a front matter's author or url) can be longer, and is refused
+    naming the field rather than failing in the database."""
+    limit = Document._meta.get_field(field).max_length
+    if len(value) > limit:
+        raise importers.ImportRefused(
+            f"The {label} has {len(value):,} characters; the limit is {limit:,}. Give a "
+            f"shorter {label} with the import, or shorten the one in the document.",
+            "too_long",
+            field=field,
+        )
+    return value
 
 
 def _store_claims(document: Document, language: str) -> int:

@@ -29,7 +29,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annotations import importers
+from annotations import importers, parsing
 from annotations.forms import (
     AddMemberForm,
     AnnotationForm,
@@ -264,9 +264,12 @@ def document_detail(request, pk):
         "is_reviewer": role in (REVIEWER, EDITOR),
         "export_formats": export_formats,
     }
-    open_id = request.GET.get("claim", "")
-    if open_id.isdigit():
-        claim = Claim.objects.filter(document=document, pk=int(open_id)).first()
+    try:
+        open_id = parsing.parse_id(request.GET.get("claim"), "claim", optional=True)
+    except parsing.InvalidValue as exc:
+        return _refused(exc)
+    if open_id is not None:
+        claim = Claim.objects.filter(document=document, pk=open_id).first()
         if claim is not None:
             context.update(_panel_context(request, claim), panel=True)
     return render(request, "annotations/document.html", context)
@@ -449,16 +452,14 @@ def flag_queue(request):
     """Open flags in the workspaces this user edits."""
     editable = workspace_ids_with(request.user, Action.MODERATE, staff=False)
     if request.method == "POST":
-        flag = get_object_or_404(
-            Flag.objects.select_related("annotation", "comment"),
-            pk=request.POST.get("flag"),
-        )
         try:
-            flag.resolve(
-                request.user,
-                hide=request.POST.get("decision") == "hide",
-                note=request.POST.get("note", "").strip(),
-            )
+            pk = _posted(request, "flag", parsing.parse_id)
+            note = _posted(request, "note").strip()
+        except InvalidInput as exc:
+            return _refused(exc)
+        flag = get_object_or_404(Flag.objects.select_related("annotation", "comment"), pk=pk)
+        try:
+            flag.resolve(request.user, hide=request.POST.get("decision") == "hide", note=note)
         except WorkflowError as exc:
             if exc.status_code == 404:
                 raise Http404 from None
@@ -578,7 +579,11 @@ def workspace_settings(request, slug):
 
 
 def _change_member(request, workspace):
-    membership = get_object_or_404(workspace.memberships, pk=request.POST.get("membership"))
+    try:
+        pk = _posted(request, "membership", parsing.parse_id)
+    except InvalidInput as exc:
+        return _refused(exc)
+    membership = get_object_or_404(workspace.memberships, pk=pk)
     try:
         if request.POST.get("remove"):
             membership.remove(request.user)
@@ -599,10 +604,14 @@ def _change_member(request, workspace):
 @require_POST
 def claim_assign(request, pk):
     claim = _readable_claim(request, pk)
+    try:
+        assignee_id = _posted(request, "assignee", parsing.parse_id, optional=True)
+    except InvalidInput as exc:
+        return _refused(exc)
     assignee = None
     try:
-        if request.POST.get("assignee"):
-            assignee = get_user_model().objects.filter(pk=request.POST["assignee"]).first()
+        if assignee_id is not None:
+            assignee = get_user_model().objects.filter(pk=assignee_id).first()
             if assignee is None:
                 require(request.user, Action.MODERATE, claim, "Only editors can assign claims.")
                 raise InvalidInput(NO_SUCH_MEMBER, field="assignee")
@@ -695,7 +704,8 @@ def document_import(request, slug):
                         created_by=request.user,
                     )
                 except importers.ImportRefused as exc:
-                    form.add_error("file" if data.get("file") else "text", str(exc))
+                    field = exc.field or ("file" if data.get("file") else "text")
+                    form.add_error(field, str(exc))
                 else:
                     if result.created:
                         messages.success(request, f"Imported with {result.claims} claims.")
@@ -937,6 +947,21 @@ def _panel(request, claim, *, status=200, message="", error=None, **extra):
     return render(request, "annotations/claim_panel.html", context, status=status)
 
 
+def _posted(request, name, parse=parsing.plain_text, **options):
+    """request.POST[name] through a strict parser of annotations.parsing (by default:
+    text without NUL); InvalidInput naming the field otherwise."""
+    try:
+        return parse(request.POST.get(name), name, **options)
+    except parsing.InvalidValue as exc:
+        raise InvalidInput(exc.message, field=name) from None
+
+
+def _refused(exc) -> HttpResponse:
+    """400 naming the field, for a value no form of ours sends (an id from a hidden
+    field or a select, tampered with)."""
+    return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+
+
 @login_required
 @require_GET
 def claim_panel(request, pk):
@@ -987,9 +1012,13 @@ def claim_reuse(request, pk):
     from annotations.matching import reuse_verdict
 
     claim = _readable_claim(request, pk)
+    try:
+        verdict_id = _posted(request, "verdict", parsing.parse_id)
+    except InvalidInput as exc:
+        return _refused(exc)
     verdict = (
         Verdict.objects.select_related("claim__document__workspace", "rating")
-        .filter(pk=request.POST.get("verdict") or 0)
+        .filter(pk=verdict_id)
         .first()
     )
     if verdict is None:
@@ -1008,12 +1037,15 @@ def claim_reuse(request, pk):
 def claim_details(request, pk):
     claim = _readable_claim(request, pk)
     form = ClaimDetailsForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # An invalid field keeps what is stored: nothing is saved.
+        field, errors = next(iter(form.errors.items()))
+        return _panel(request, claim, error=InvalidInput(f"{field}: {errors[0]}", field=field))
     try:
         claim.update_details(
             request.user,
-            restatement=form.cleaned_data.get("restatement", "").strip(),
-            not_checkable=form.cleaned_data.get("not_checkable", False),
+            restatement=form.cleaned_data["restatement"].strip(),
+            not_checkable=form.cleaned_data["not_checkable"],
         )
     except WorkflowError as exc:
         return _panel(request, claim, error=exc)
@@ -1151,10 +1183,12 @@ def source_edit(request, pk):
 @require_POST
 def annotation_review(request, pk):
     annotation = _readable_annotation(request, pk)
-    body = request.POST.get("body", "")
-    version = request.POST.get("version")
-    version = int(version) if version and version.isdigit() else None
     try:
+        version = _posted(request, "version", parsing.parse_id, optional=True)
+    except InvalidInput as exc:
+        return _refused(exc)
+    try:
+        body = _posted(request, "body")
         if request.POST.get("decision") == "approve":
             annotation.approve(request.user, body, expected_version=version)
             done = "Approved."
@@ -1170,11 +1204,15 @@ def annotation_review(request, pk):
 @require_POST
 def annotation_comment(request, pk):
     annotation = _readable_annotation(request, pk)
-    parent = None
-    if request.POST.get("parent", "").isdigit():
-        parent = Comment.objects.filter(pk=request.POST["parent"], annotation=annotation).first()
     try:
-        Comment.post(annotation, request.user, request.POST.get("body", ""), parent=parent)
+        parent_id = _posted(request, "parent", parsing.parse_id, optional=True)
+    except InvalidInput as exc:
+        return _refused(exc)
+    parent = None
+    if parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id, annotation=annotation).first()
+    try:
+        Comment.post(annotation, request.user, _posted(request, "body"), parent=parent)
     except WorkflowError as exc:
         return _panel(request, annotation.claim, error=exc)
     return _panel(request, annotation.claim, message="Comment posted.")
@@ -1196,7 +1234,7 @@ def comment_resolve(request, pk):
 def annotation_flag(request, pk):
     annotation = _readable_annotation(request, pk)
     try:
-        Flag.raise_on(annotation, request.user, request.POST.get("reason", ""))
+        Flag.raise_on(annotation, request.user, _posted(request, "reason"))
     except WorkflowError as exc:
         return _panel(request, annotation.claim, error=exc)
     return _panel(request, annotation.claim, message="Flagged; an editor will look at it.")
@@ -1207,7 +1245,7 @@ def annotation_flag(request, pk):
 def comment_flag(request, pk):
     comment = _readable_comment(request, pk)
     try:
-        Flag.raise_on(comment, request.user, request.POST.get("reason", ""))
+        Flag.raise_on(comment, request.user, _posted(request, "reason"))
     except WorkflowError as exc:
         return _panel(request, comment.annotation.claim, error=exc)
     return _panel(request, comment.annotation.claim, message="Flagged; an editor will look at it.")
@@ -1220,9 +1258,9 @@ def annotation_hide(request, pk):
     hide = request.POST.get("hidden") == "1"
     try:
         if hide:
-            annotation.hide(request.user, request.POST.get("note", ""))
+            annotation.hide(request.user, _posted(request, "note"))
         else:
-            annotation.unhide(request.user, request.POST.get("note", ""))
+            annotation.unhide(request.user, _posted(request, "note"))
     except WorkflowError as exc:
         return _panel(request, annotation.claim, error=exc)
     return _panel(request, annotation.claim, message="Hidden." if hide else "Shown again.")
@@ -1235,9 +1273,9 @@ def comment_hide(request, pk):
     hide = request.POST.get("hidden") == "1"
     try:
         if hide:
-            comment.hide(request.user, request.POST.get("note", ""))
+            comment.hide(request.user, _posted(request, "note"))
         else:
-            comment.unhide(request.user, request.POST.get("note", ""))
+            comment.unhide(request.user, _posted(request, "note"))
     except WorkflowError as exc:
         return _panel(request, comment.annotation.claim, error=exc)
     return _panel(request, comment.annotation.claim, message="Hidden." if hide else "Shown again.")
@@ -1248,9 +1286,7 @@ def comment_hide(request, pk):
 def annotation_publish(request, pk):
     annotation = _readable_annotation(request, pk)
     try:
-        verdict, created = Verdict.publish_once(
-            annotation, request.user, request.POST.get("note", "")
-        )
+        verdict, created = Verdict.publish_once(annotation, request.user, _posted(request, "note"))
     except WorkflowError as exc:
         return _panel(request, annotation.claim, error=exc)
     done = "Correction published." if verdict.is_correction else "Verdict published."
@@ -1266,7 +1302,7 @@ def verdict_retract(request, pk):
     if not can(request.user, "document.read", verdict):
         raise Http404("No such verdict.")
     try:
-        verdict.retract(request.user, request.POST.get("note", ""))
+        verdict.retract(request.user, _posted(request, "note"))
     except WorkflowError as exc:
         return _panel(request, verdict.claim, error=exc)
     return _panel(request, verdict.claim, message="Verdict retracted.")
@@ -1296,8 +1332,10 @@ def claim_create(request, pk):
     except WorkflowError as exc:
         return JsonResponse({"error": exc.message}, status=exc.status_code)
     try:
-        start, end = int(request.POST.get("start", "")), int(request.POST.get("end", ""))
-    except ValueError:
+        # Negative offsets parse, so that check_span says what is wrong with them.
+        start = parsing.parse_int(request.POST.get("start"), "start", low=-parsing.MAX_ID)
+        end = parsing.parse_int(request.POST.get("end"), "end", low=-parsing.MAX_ID)
+    except parsing.InvalidValue:
         return JsonResponse({"error": "Select some words of the text first."}, status=400)
     try:
         claim, created = Claim.from_selection(document, start, end, request.user)

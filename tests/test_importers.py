@@ -701,6 +701,40 @@ def test_damaged_docx_is_refused():
     )
 
 
+@pytest.mark.parametrize("lying", [False, True], ids=["honest", "lying"])
+def test_docx_zip_bomb_is_refused_whatever_its_headers_say(lying):
+    from tests.zip_bombs import BOMB_MESSAGE, docx_bomb
+
+    data = docx_bomb(20 * 2**20, lying=lying)
+    assert len(data) < 100_000
+    error = refused(data, "bomb.docx")
+    assert (error.code, str(error)) == ("damaged", BOMB_MESSAGE.format(name='"bomb.docx"'))
+
+
+def test_docx_inflating_past_the_limit_is_refused_whatever_its_headers_say(monkeypatch):
+    from annotations import importers
+    from tests.zip_bombs import docx_bomb
+
+    monkeypatch.setattr(importers, "_MAX_UNZIPPED_BYTES", 2**20)
+    monkeypatch.setattr(importers, "_MAX_RATIO", 10**6)
+    error = refused(docx_bomb(2 * 2**20, lying=True), "big.docx")
+    assert (error.code, str(error)) == (
+        "too_long",
+        '"big.docx" unpacks to more than 1 MB, which no text document needs. Save it '
+        "without embedded media and upload it again.",
+    )
+
+
+def test_docx_with_stored_members_is_imported():
+    data = make_docx(lambda document: document.add_paragraph("Prices rose 9% in May."))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    stored = io.BytesIO()
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, source.read(info.filename))
+    assert import_file(stored.getvalue(), "stored.docx").text == "Prices rose 9% in May."
+
+
 # --- PDF -------------------------------------------------------------------------------
 
 

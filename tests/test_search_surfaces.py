@@ -86,6 +86,38 @@ def test_bad_queries_answer_empty_or_400_never_500(desk, q):
         assert response.json()["errors"]["q"]
 
 
+@pytest.mark.parametrize(
+    ("param", "value", "message"),
+    [
+        ("speaker", "A\x00B", "The speaker may not contain NUL characters."),
+        ("document", "²", "“²” is not a valid document."),
+        ("document", "٣", "“٣” is not a valid document."),
+        ("rating", "a\x00", "“a\x00” is not a valid rating."),
+        (
+            "state",
+            "done",
+            "Unknown state “done”; use one of unchecked, in_progress, approved, published.",
+        ),
+        ("date_from", "soon", "Give date_from as a date, YYYY-MM-DD."),
+    ],
+)
+def test_bad_search_filter_is_400_with_the_filter_named(desk, param, value, message):
+    response = _api(desk["annotator"]).get(
+        "/api/v1/search/", {"q": "countries", "workspace": "desk", param: value}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {param: [message]}
+
+
+def test_search_page_with_nul_in_the_speaker_says_so(client, desk):
+    client.force_login(desk["annotator"])
+    response = client.get(
+        reverse("workspace_search", args=["desk"]), {"q": "countries", "speaker": "A\x00B"}
+    )
+    assert response.status_code == 200
+    assert response.context["error"] == "The speaker may not contain NUL characters."
+
+
 def test_search_in_a_foreign_workspace_is_404(desk):
     other = member(WorkspaceFactory(slug="other"), Role.EDITOR)
     response = _api(other).get("/api/v1/search/", {"q": "countries", "workspace": "desk"})

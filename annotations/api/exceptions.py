@@ -98,7 +98,9 @@ def exception_handler(exc, context):
         errors = {field: [exc.message]} if field else {}
         return Response(error_body(exc.message, exc.code, errors), status=exc.status_code)
     if isinstance(exc, ImportRefused):
-        field = "file" if context.get("request") and context["request"].FILES else "text"
+        field = exc.field or (
+            "file" if context.get("request") and context["request"].FILES else "text"
+        )
         return Response(error_body(str(exc), exc.code, {field: [str(exc)]}), status=400)
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge(str(exc))

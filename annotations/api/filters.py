@@ -2,26 +2,38 @@
 
 Filters narrow a queryset the view has already limited to what the user may see; none
 of them widens it. Ids are plain numbers, not model choices, so a filter costs no query
-of its own and a foreign id simply matches nothing.
+of its own and a foreign id simply matches nothing. Ids are parsed by
+annotations.parsing: ASCII digits only, so "²" or "٣" is a 400 naming the filter.
 """
 
 import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from annotations import permissions
+from annotations import parsing, permissions
 from annotations.models import Annotation, Claim, ClaimKind, Comment, Flag, Source, Verdict
 
-MAX_ID = 2**31 - 1
+
+class IdField(forms.Field):
+    def to_python(self, value):
+        try:
+            return parsing.parse_id(value, "id", optional=True)
+        except parsing.InvalidValue as exc:
+            raise forms.ValidationError(exc.reason, code="invalid") from None
 
 
-class IdFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.Filter):
+    field_class = IdField
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
+
+def _user_id(value: str, name: str) -> int:
+    try:
+        return parsing.parse_id(value, name)
+    except parsing.InvalidValue:
+        raise forms.ValidationError({name: 'Give a user id or "me".'}) from None
 
 
 class DocumentFilter(filters.FilterSet):
@@ -74,9 +86,7 @@ class ClaimFilter(filters.FilterSet):
     def filter_assignee(self, queryset, name, value):
         if value == "me":
             return queryset.filter(assignee=self.request.user)
-        if not value.isdigit() or int(value) > MAX_ID:
-            raise forms.ValidationError({"assignee": 'Give a user id or "me".'})
-        return queryset.filter(assignee_id=int(value))
+        return queryset.filter(assignee_id=_user_id(value, "assignee"))
 
 
 class AnnotationFilter(filters.FilterSet):
@@ -94,9 +104,7 @@ class AnnotationFilter(filters.FilterSet):
     def filter_author(self, queryset, name, value):
         if value == "me":
             return queryset.filter(author=self.request.user)
-        if not value.isdigit() or int(value) > MAX_ID:
-            raise forms.ValidationError({"author": 'Give a user id or "me".'})
-        return queryset.filter(author_id=int(value))
+        return queryset.filter(author_id=_user_id(value, "author"))
 
 
 class SourceFilter(filters.FilterSet):

@@ -24,13 +24,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import importers
+from annotations import importers, parsing
 from annotations.api import filters, serializers
 from annotations.api.exceptions import (
     PayloadTooLarge,
@@ -40,6 +40,7 @@ from annotations.api.exceptions import (
     exception_handler,
 )
 from annotations.api.pagination import IdCursorPagination
+from annotations.api.parsers import BoundedJSONParser
 from annotations.api.schema import ApiSchema
 from annotations.api.serializers import JobSerializer
 from annotations.api.throttling import AnonThrottle, TokenThrottle, UserThrottle
@@ -88,7 +89,7 @@ class ApiView:
 
     schema = ApiSchema()
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     throttle_classes = [AnonThrottle, UserThrottle]
     extra_error_codes: dict = {}
 
@@ -203,7 +204,7 @@ class TokenView(ApiView, APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [TokenThrottle]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         operation_id="auth_token",
@@ -479,7 +480,7 @@ class DocumentViewSet(
     filterset_class = filters.DocumentFilter
     pagination_class = IdCursorPagination
     lookup_value_regex = ID_PATTERN
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     extra_error_codes = {"POST": ("413",)}
 
     def get_queryset(self):
@@ -855,9 +856,10 @@ class ClaimViewSet(
 
         claim = self.get_object()
         try:
-            limit = min(max(int(request.query_params.get("limit", 10)), 1), 50)
-        except ValueError:
+            limit = parsing.parse_int(request.query_params.get("limit", "10"), "limit")
+        except parsing.InvalidValue:
             raise ValidationError({"limit": ["Give a whole number from 1 to 50."]}) from None
+        limit = min(max(limit, 1), 50)
         rows = similar_claims(claim, request.user, limit=limit)
         return Response(
             [
@@ -1522,9 +1524,10 @@ class SearchView(ApiView, APIView):
         else:
             raise ValidationError({"workspace": ["Say which workspace to search (its slug)."]})
         try:
-            limit = min(max(int(params.get("limit", 50)), 1), 100)
-        except ValueError:
+            limit = parsing.parse_int(params.get("limit", "50"), "limit")
+        except parsing.InvalidValue:
             raise ValidationError({"limit": ["Give a whole number from 1 to 100."]}) from None
+        limit = min(max(limit, 1), 100)
         try:
             hits = search(
                 request.user,
@@ -1539,7 +1542,7 @@ class SearchView(ApiView, APIView):
                 limit=limit,
             )
         except SearchError as exc:
-            raise ValidationError({"q": [str(exc)]}) from None
+            raise ValidationError({exc.field: [str(exc)]}) from None
         return Response(
             {
                 "query": params.get("q", ""),

@@ -5,6 +5,7 @@ from django.conf import settings
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from annotations import parsing
 from annotations.exports import w3c
 from annotations.permissions import counted_annotations
 
@@ -26,9 +27,10 @@ def _int_param(request, name, default, low, high) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ValidationError({name: [f"Give a whole number from {low} to {high}."]})
-    return int(raw)
+    try:
+        return parsing.parse_int(raw, name, low=low, high=high)
+    except parsing.InvalidValue as exc:
+        raise ValidationError({name: [exc.reason]}) from None
 
 
 def collection_response(request, document, queryset) -> Response:

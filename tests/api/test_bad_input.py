@@ -296,3 +296,192 @@ def test_whitespace_only_selection_is_refused(desk):
     )
     body = _assert_refused(response)
     assert "whitespace" in body["detail"]
+
+
+# --- numbers that are isdigit() but not ASCII -----------------------------------------
+
+ID_REASON = "Give a whole number from 1 to 9223372036854775807."
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "+3"])
+@pytest.mark.parametrize(
+    ("path", "field", "reason"),
+    [
+        ("claims/?assignee=", "assignee", 'Give a user id or "me".'),
+        ("annotations/?author=", "author", 'Give a user id or "me".'),
+        ("annotations/?claim=", "claim", ID_REASON),
+        ("claims/?document=", "document", ID_REASON),
+        ("flags/?annotation=", "annotation", ID_REASON),
+    ],
+)
+def test_list_filter_id_that_is_not_ascii_digits_is_400_with_field_named(
+    desk, path, field, reason, value
+):
+    response = desk.client("editor").get(f"{R}/{path}", {field: value})
+    body = _assert_refused(response)
+    assert body["errors"] == {field: [reason]}
+
+
+@pytest.mark.parametrize("value", ["²", "٣"])
+@pytest.mark.parametrize(("name", "high"), [("page", 0), ("page_size", 500)])
+def test_w3c_page_numbers_that_are_not_ascii_digits_are_400_with_field_named(
+    desk, name, high, value
+):
+    from tests.api.test_w3c import W3C
+
+    url = f"{R}/documents/{desk.document.pk}/annotations/"
+    response = desk.client("editor").get(url, {name: value}, HTTP_ACCEPT=W3C)
+    body = _assert_refused(response)
+    low = 0 if name == "page" else 1
+    assert body["errors"] == {name: [f"Give a whole number from {low} to {high}."]}
+
+
+def test_similar_claims_limit_that_is_not_ascii_digits_is_400(desk):
+    url = f"{R}/claims/{desk.claim.pk}/similar/"
+    body = _assert_refused(desk.client("annotator").get(url, {"limit": "٣"}))
+    assert body["errors"] == {"limit": ["Give a whole number from 1 to 50."]}
+
+
+# --- deeply nested JSON -------------------------------------------------------------------
+
+NESTED = "The JSON body is nested too deeply: more than 64 levels of arrays and objects."
+
+
+@pytest.mark.parametrize("raw", [b"[" * 50_000, b"[" * 65 + b"]" * 65, b'{"a":' * 50_000])
+def test_deeply_nested_json_body_is_400_saying_so(desk, raw):
+    before = _state()
+    response = desk.client("annotator").generic(
+        "POST", f"{R}/annotations/", raw, content_type="application/json"
+    )
+    body = _assert_refused(response)
+    assert (body["detail"], body["code"]) == (NESTED, "parse_error")
+    assert _state() == before
+
+
+def test_nested_json_on_a_multipart_endpoint_is_400_too(desk):
+    response = desk.client("editor").generic(
+        "POST", f"{R}/documents/", b"[" * 50_000, content_type="application/json"
+    )
+    assert _assert_refused(response)["detail"] == NESTED
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(desk):
+    response = desk.client("annotator").post(
+        f"{R}/annotations/",
+        {"claim": desk.spare_claim.pk, "summary": "[" * 500, "note": "{" * 5000},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["summary"] == "[" * 500
+
+
+# --- front matter longer than the columns -------------------------------------------------
+
+LONG_AUTHOR = "A" * 250
+LONG_URL = "https://example.org/" + "a" * 2080
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "field", "message"),
+    [
+        (
+            f"author: {LONG_AUTHOR}",
+            "speaker",
+            "The speaker has 250 characters; the limit is 200. Give a shorter speaker with "
+            "the import, or shorten the one in the document.",
+        ),
+        (
+            f"url: {LONG_URL}",
+            "source_url",
+            "The source URL has 2,100 characters; the limit is 2,000. Give a shorter source "
+            "URL with the import, or shorten the one in the document.",
+        ),
+    ],
+)
+@pytest.mark.parametrize("how", ["text", "file"])
+def test_front_matter_longer_than_its_column_is_400_with_field_named(
+    desk, front_matter, field, message, how
+):
+    markdown = f"---\n{front_matter}\n---\n\n# Budget\n\nPrices rose 9% in May.\n"
+    if how == "text":
+        body = {"workspace": "desk", "text": markdown, "markdown": True}
+        kind = "json"
+    else:
+        upload = SimpleUploadedFile("speech.md", markdown.encode(), content_type="text/markdown")
+        body, kind = {"workspace": "desk", "file": upload}, "multipart"
+    before = _state()
+    response = desk.client("editor").post(f"{R}/documents/", body, format=kind)
+    body = _assert_refused(response)
+    assert (body["detail"], body["code"], body["errors"]) == (
+        message,
+        "too_long",
+        {field: [message]},
+    )
+    assert _state() == before
+
+
+def test_a_given_speaker_replaces_a_long_front_matter_author(desk):
+    markdown = f"---\nauthor: {LONG_AUTHOR}\n---\n\nPrices rose 9% in May.\n"
+    response = desk.client("editor").post(
+        f"{R}/documents/",
+        {"workspace": "desk", "text": markdown, "markdown": True, "speaker": "Jane"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert Document.objects.get(pk=response.json()["id"]).speaker == "Jane"
+
+
+# --- NUL in the free-text fields of moderation and review ---------------------------------
+
+
+def _nul_cases(d):
+    ann, com = f"{R}/annotations/", f"{R}/comments/"
+    return [
+        ("editor", f"{ann}{d.submitted.pk}/approve/", {"body": "a\x00b"}, "body"),
+        ("editor", f"{ann}{d.submitted.pk}/request-changes/", {"body": "a\x00b"}, "body"),
+        ("editor", f"{ann}{d.approved.pk}/hide/", {"note": "a\x00b"}, "note"),
+        ("editor", f"{com}{d.comment.pk}/hide/", {"note": "a\x00b"}, "note"),
+        ("editor", f"{R}/verdicts/", {"annotation": d.approved.pk, "note": "a\x00b"}, "note"),
+        ("editor", f"{R}/verdicts/{d.verdict.pk}/retract/", {"note": "a\x00b"}, "note"),
+        ("editor", f"{R}/flags/{d.flag.pk}/resolve/", {"decision": "hide", "note": "\x00"}, "note"),
+        ("annotator", f"{R}/flags/", {"annotation": d.approved.pk, "reason": "\x00"}, "reason"),
+        ("annotator", f"{R}/claims/{d.claim.pk}/", {"restatement": "a\x00b"}, "restatement"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(9))
+def test_nul_in_a_free_text_field_is_400_with_field_named(desk, index):
+    from annotations.models import ModerationEvent, Verdict
+
+    role, url, data, field = _nul_cases(desk)[index]
+    desk.claim.restatement = "Unemployment fell."
+    desk.claim.save()
+    before = (_state(), list(Verdict.objects.values()), ModerationEvent.objects.count())
+    client = desk.client(role)
+    response = (client.patch if "/claims/" in url else client.post)(url, data, format="json")
+    body = _assert_refused(response)
+    assert body["errors"] == {field: ["Null characters are not allowed."]}
+    assert (_state(), list(Verdict.objects.values()), ModerationEvent.objects.count()) == before
+    assert Claim.objects.get(pk=desk.claim.pk).restatement == "Unemployment fell."
+
+
+# --- ZIP bombs --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lying", [False, True])
+def test_docx_zip_bomb_upload_is_400(desk, lying):
+    from tests.zip_bombs import BOMB_MESSAGE, docx_bomb
+
+    upload = SimpleUploadedFile(
+        "speech.docx", docx_bomb(lying=lying), content_type="application/octet-stream"
+    )
+    before = _state()
+    response = desk.client("editor").post(
+        f"{R}/documents/", {"workspace": "desk", "file": upload}, format="multipart"
+    )
+    body = _assert_refused(response)
+    assert (body["detail"], body["errors"]) == (
+        BOMB_MESSAGE.format(name='"speech.docx"'),
+        {"file": [BOMB_MESSAGE.format(name='"speech.docx"')]},
+    )
+    assert _state() == before
