@@ -1,9 +1,9 @@
-"""Anchoring claims in a document's text: offset checks, W3C selectors, UTF-16 offsets.
+"""Anchoring claims in a document's text: offset checks and W3C selectors.
 
 Offsets in the database and the API are Python code points. Browsers count UTF-16 code
 units, in which a character outside the Basic Multilingual Plane ("𝒳", most emoji) takes
-two. The browser script converts in JavaScript; these functions serve the API, exports
-and tests. This module imports no Django.
+two; the browser script converts before it sends a selection. This module imports no
+Django.
 
 Re-anchoring is exact: locate_quote() finds the quoted text or gives up. It never moves
 an annotation to look-alike text.
@@ -11,74 +11,13 @@ an annotation to look-alike text.
 
 from __future__ import annotations
 
-import functools
 import operator
-import re
-from bisect import bisect_left
 
 DEFAULT_CONTEXT = 32  # code points of prefix and suffix in a TextQuoteSelector
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class SpanError(ValueError):
     """A span that cannot be a claim: out of the text, empty or only whitespace."""
-
-
-# --- UTF-16 <-> code points -----------------------------------------------------------
-
-
-def utf16_to_codepoints(text: str, offset: int) -> int:
-    """The code-point offset of a UTF-16 offset into `text`.
-
-    Raises ValueError when the offset is outside [0, UTF-16 length] or falls between the
-    two halves of a surrogate pair.
-    """
-    offset = operator.index(offset)
-    astral_units = _astral_positions(text)[1]
-    length = len(text) + len(astral_units)
-    if not 0 <= offset <= length:
-        raise ValueError(f"UTF-16 offset {offset} is outside the text (0 to {length})")
-    # Each astral character that starts before the offset adds one unit to UTF-16.
-    before = bisect_left(astral_units, offset)
-    if before and astral_units[before - 1] + 1 == offset:
-        raise ValueError(f"UTF-16 offset {offset} splits a surrogate pair")
-    codepoints = offset - before
-    _refuse_split_pair(text, codepoints, f"UTF-16 offset {offset}")
-    return codepoints
-
-
-def codepoints_to_utf16(text: str, offset: int) -> int:
-    """The UTF-16 offset of a code-point offset into `text`.
-
-    Raises ValueError when the offset is outside [0, len(text)] or splits a surrogate pair
-    (possible only when `text` holds raw surrogates, as decoded from some JSON).
-    """
-    offset = operator.index(offset)
-    if not 0 <= offset <= len(text):
-        raise ValueError(f"offset {offset} is outside the text (0 to {len(text)})")
-    _refuse_split_pair(text, offset, f"offset {offset}")
-    return offset + bisect_left(_astral_positions(text)[0], offset)
-
-
-@functools.lru_cache(maxsize=16)
-def _astral_positions(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Where the characters outside the BMP start: in code points, and in UTF-16 units."""
-    # Cached: a document is converted claim after claim, always the same long text.
-    if text.isascii():
-        return (), ()
-    codepoints = tuple(m.start() for m in _ASTRAL.finditer(text))
-    return codepoints, tuple(p + i for i, p in enumerate(codepoints))
-
-
-def _refuse_split_pair(text: str, codepoints: int, what: str) -> None:
-    # A str may hold a high and a low surrogate as two code points; UTF-16 sees one pair.
-    if (
-        0 < codepoints < len(text)
-        and "\ud800" <= text[codepoints - 1] <= "\udbff"
-        and "\udc00" <= text[codepoints] <= "\udfff"
-    ):
-        raise ValueError(f"{what} splits a surrogate pair")
 
 
 # --- Spans ----------------------------------------------------------------------------

@@ -1,17 +1,13 @@
 """annotations.text.anchoring: offsets, W3C selectors and exact re-anchoring (no Django)."""
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from annotations.text.anchoring import (
     SpanError,
     check_span,
-    codepoints_to_utf16,
     locate_quote,
     position_selector,
     quote_selector,
-    utf16_to_codepoints,
 )
 
 THUMB = "👍🏽"  # two code points, both outside the BMP: four UTF-16 units
@@ -22,92 +18,6 @@ RTL = "قال الرئيس إن 316 مليون يورو"  # Arabic, right to lef
 
 def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-# --- UTF-16 <-> code points -----------------------------------------------------------
-
-
-def test_ascii_offsets_are_the_same_in_both_units():
-    assert utf16_to_codepoints("NATO", 3) == 3
-    assert codepoints_to_utf16("NATO", 3) == 3
-
-
-def test_emoji_with_skin_tone_counts_four_utf16_units():
-    text = f"a{THUMB}b"
-    assert [codepoints_to_utf16(text, i) for i in range(len(text) + 1)] == [0, 1, 3, 5, 6]
-    assert [utf16_to_codepoints(text, u) for u in (0, 1, 3, 5, 6)] == [0, 1, 2, 3, 4]
-
-
-@pytest.mark.parametrize("offset", [2, 4])
-def test_utf16_offset_inside_an_emoji_splits_a_surrogate_pair(offset):
-    with pytest.raises(ValueError, match=f"UTF-16 offset {offset} splits a surrogate pair"):
-        utf16_to_codepoints(f"a{THUMB}b", offset)
-
-
-def test_character_outside_the_bmp():
-    text = f"x = {SCRIPT_X} + 1"
-    assert codepoints_to_utf16(text, 5) == 6
-    assert codepoints_to_utf16(text, len(text)) == len(text) + 1
-    assert utf16_to_codepoints(text, 6) == 5
-    with pytest.raises(ValueError, match="splits a surrogate pair"):
-        utf16_to_codepoints(text, 5)
-
-
-def test_combining_marks_are_one_unit_each():
-    text = f"caf{E_DECOMPOSED} Br{E_DECOMPOSED}l"
-    assert len(text) == 11
-    assert [codepoints_to_utf16(text, i) for i in range(len(text) + 1)] == list(range(12))
-    assert utf16_to_codepoints(text, 4) == 4  # between "e" and its accent: allowed, as in JS
-
-
-def test_right_to_left_text_converts_by_logical_order():
-    assert [codepoints_to_utf16(RTL, i) for i in range(len(RTL) + 1)] == list(range(len(RTL) + 1))
-    text = f"{RTL} {THUMB}"
-    assert codepoints_to_utf16(text, len(text)) == len(RTL) + 5
-
-
-def test_raw_surrogate_code_points_count_as_utf16_units():
-    text = "a\ud83d\ude00b"  # a pair kept as two code points, as some JSON decoders do
-    assert codepoints_to_utf16(text, 3) == 3
-    assert utf16_to_codepoints(text, 3) == 3
-    with pytest.raises(ValueError, match="offset 2 splits a surrogate pair"):
-        codepoints_to_utf16(text, 2)
-    with pytest.raises(ValueError, match="UTF-16 offset 2 splits a surrogate pair"):
-        utf16_to_codepoints(text, 2)
-
-
-@pytest.mark.parametrize("offset", [-1, 7])
-def test_utf16_offset_out_of_range_is_refused(offset):
-    with pytest.raises(ValueError, match=rf"UTF-16 offset {offset} is outside the text \(0 to 6\)"):
-        utf16_to_codepoints(f"a{THUMB}b", offset)
-
-
-@pytest.mark.parametrize("offset", [-1, 5])
-def test_code_point_offset_out_of_range_is_refused(offset):
-    with pytest.raises(ValueError, match=rf"offset {offset} is outside the text \(0 to 4\)"):
-        codepoints_to_utf16(f"a{THUMB}b", offset)
-
-
-@given(text=st.text(), data=st.data())
-def test_code_points_round_trip_through_utf16(text, data):
-    offset = data.draw(st.integers(0, len(text)))
-    units = codepoints_to_utf16(text, offset)
-    assert units == utf16_length(text[:offset])
-    assert utf16_to_codepoints(text, units) == offset
-
-
-@given(text=st.text(), data=st.data())
-def test_utf16_offsets_round_trip_or_are_refused_inside_a_pair(text, data):
-    units = data.draw(st.integers(0, utf16_length(text)))
-    prefix = text.encode("utf-16-le", "surrogatepass")[: 2 * units]
-    splits_pair = units > 0 and 0xD800 <= int.from_bytes(prefix[-2:], "little") <= 0xDBFF
-    if splits_pair:
-        with pytest.raises(ValueError, match="splits a surrogate pair"):
-            utf16_to_codepoints(text, units)
-    else:
-        offset = utf16_to_codepoints(text, units)
-        assert utf16_length(text[:offset]) == units
-        assert codepoints_to_utf16(text, offset) == units
 
 
 # --- check_span -----------------------------------------------------------------------
