@@ -95,7 +95,7 @@ class Command(BaseCommand):
     def _restore(self, path: Path, workspace):
         import json as jsonlib
 
-        from annotations.exports.restore import RestoreError, restore_document
+        from annotations.services.restore import RestoreError, restore_document
 
         try:
             data = jsonlib.loads(path.read_text(encoding="utf-8"))

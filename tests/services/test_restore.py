@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from annotations.exports import FORMATS
-from annotations.exports.restore import RestoreError, restore_document
+from annotations.services.restore import RestoreError, restore_document
 from annotations.models import Annotation, Claim, Rating, Verdict
 from tests.exports.factories import correct, make_desk
 from tests.factories import CommentFactory, FlagFactory, WorkspaceFactory
