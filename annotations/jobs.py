@@ -23,6 +23,7 @@ from django_tasks import task
 from annotations import importers
 from annotations.models import Job, NotVisible
 from annotations.permissions import Action, require
+from annotations.text.dates import iso_date, parse_date
 
 log = logging.getLogger(__name__)
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
@@ -77,7 +78,7 @@ def start_import(
             "title": title,
             "speaker": speaker,
             "source_url": source_url,
-            "published": published.isoformat() if published else None,
+            "published": iso_date(published),
             "language": language,
         },
     )
@@ -188,7 +189,7 @@ def _run_import(job: Job) -> None:
             title=params.get("title", ""),
             speaker=params.get("speaker", ""),
             source_url=params.get("source_url", ""),
-            published=_date(published),
+            published=parse_date(published),
             language=params.get("language", ""),
             created_by=job.created_by,
         )
@@ -228,9 +229,3 @@ def _run_export(job: Job) -> None:
         message="Ready to download.",
         finished_at=timezone.now(),
     )
-
-
-def _date(value):
-    from datetime import date
-
-    return date.fromisoformat(value) if value else None

@@ -11,7 +11,6 @@ true only for an editor's export: restore.py refuses nothing else, but a member'
 restores only what that member saw.
 """
 
-import datetime
 import json
 from collections.abc import Iterator
 
@@ -19,17 +18,10 @@ from django.utils import timezone
 
 from annotations.exports.loading import member_claims, ratings_of
 from annotations.permissions import viewer_for
+from annotations.text.dates import iso_date, iso_datetime
 
 FORMAT = "factcheck-document"
 VERSION = 1
-
-
-def _time(value):
-    return value.astimezone(datetime.UTC).isoformat() if value else None
-
-
-def _date(value):
-    return value.isoformat() if value else None
 
 
 def _user(user):
@@ -42,14 +34,14 @@ def document_data(document) -> dict:
         "title": document.title,
         "speaker": document.speaker,
         "source_url": document.source_url,
-        "published": _date(document.published),
+        "published": iso_date(document.published),
         "language": document.language,
         "text": document.text,
         "text_sha256": document.text_sha256,
         "created_by": _user(document.created_by),
-        "created_at": _time(document.created_at),
+        "created_at": iso_datetime(document.created_at),
         "report_slug": document.report_slug,
-        "report_published_at": _time(document.report_published_at),
+        "report_published_at": iso_datetime(document.report_published_at),
         "report_include_approved": document.report_include_approved,
     }
 
@@ -61,9 +53,9 @@ def flag_data(flag) -> dict:
         "reason": flag.reason,
         "status": flag.status,
         "resolved_by": _user(flag.resolved_by),
-        "resolved_at": _time(flag.resolved_at),
+        "resolved_at": iso_datetime(flag.resolved_at),
         "resolution_note": flag.resolution_note,
-        "created_at": _time(flag.created_at),
+        "created_at": iso_datetime(flag.created_at),
     }
 
 
@@ -72,7 +64,7 @@ def source_data(source) -> dict:
         "url": source.url,
         "title": source.title,
         "publisher": source.publisher,
-        "published": _date(source.published),
+        "published": iso_date(source.published),
         "excerpt": source.excerpt,
         "stance": source.stance,
         "archive_url": source.archive_url,
@@ -89,7 +81,7 @@ def comment_data(comment, viewer) -> dict:
         "decision": comment.decision,
         "hidden": comment.hidden,
         "resolved": comment.resolved,
-        "created_at": _time(comment.created_at),
+        "created_at": iso_datetime(comment.created_at),
         "flags": [flag_data(f) for f in comment.flag_list if viewer.sees_flag(f)],
     }
 
@@ -106,9 +98,9 @@ def annotation_data(annotation, viewer) -> dict:
         "status": annotation.status,
         "version": annotation.version,
         "hidden": annotation.hidden,
-        "created_at": _time(annotation.created_at),
-        "updated_at": _time(annotation.updated_at),
-        "submitted_at": _time(annotation.submitted_at),
+        "created_at": iso_datetime(annotation.created_at),
+        "updated_at": iso_datetime(annotation.updated_at),
+        "submitted_at": iso_datetime(annotation.submitted_at),
         "sources": [source_data(s) for s in annotation.source_list],
         # A reply to a hidden comment keeps its place in the thread without naming it.
         "comments": [
@@ -130,10 +122,10 @@ def verdict_data(verdict, shown_annotations) -> dict:
         "checked_by": _user(verdict.checked_by),
         "reviewed_by": _user(verdict.reviewed_by),
         "published_by": _user(verdict.published_by),
-        "published_at": _time(verdict.published_at),
+        "published_at": iso_datetime(verdict.published_at),
         "correction_note": verdict.correction_note,
         "is_current": verdict.is_current,
-        "retracted_at": _time(verdict.retracted_at),
+        "retracted_at": iso_datetime(verdict.retracted_at),
         "retracted_by": _user(verdict.retracted_by),
         "retraction_note": verdict.retraction_note,
     }
@@ -153,7 +145,7 @@ def claim_data(claim, viewer) -> dict:
         "not_checkable": claim.not_checkable,
         "assignee": _user(claim.assignee),
         "created_by": _user(claim.created_by),
-        "created_at": _time(claim.created_at),
+        "created_at": iso_datetime(claim.created_at),
         "annotations": [annotation_data(a, viewer) for a in annotations],
         "verdicts": [verdict_data(v, shown) for v in claim.verdict_list],
     }
@@ -164,7 +156,7 @@ def header(document, viewer) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": _time(timezone.now()),
+        "exported_at": iso_datetime(timezone.now()),
         "exported_by": viewer.username,
         "complete": viewer.is_editor,
         "workspace": {"slug": workspace.slug, "name": workspace.name},

@@ -13,6 +13,7 @@ Inside code spans the escapes show as backslashes; that is the price of being sa
 import re
 
 from annotations.exports.report import Report, ReportSource, build_report, display_name
+from annotations.text.dates import long_date
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&#|~!(){}])")
 _LINE_START_NUMBER = re.compile(r"^(\d+)([.)])")
@@ -63,10 +64,6 @@ def safe_markdown(text: str) -> str:
     return text.replace("&", "\\&").replace("<", "\\<")
 
 
-def _date(value) -> str:
-    return value.strftime("%-d %B %Y") if value else ""
-
-
 def _sources(sources: list[ReportSource]) -> list[str]:
     lines = ["", "**Sources**", ""]
     for s in sources:
@@ -93,7 +90,7 @@ def render(report: Report) -> str:
     if document.speaker:
         out.append(f"- **Speaker:** {escape_markdown(document.speaker)}")
     if document.published:
-        out.append(f"- **Published:** {_date(document.published)}")
+        out.append(f"- **Published:** {long_date(document.published)}")
     if document.source_url:
         out.append(f"- **Source:** [{escape_markdown(document.source_url)}]"
                    f"({markdown_url(document.source_url)})")  # fmt: skip
@@ -143,11 +140,11 @@ def _entry(report: Report, entry) -> list[str]:
         if entry.published:
             out.append(f"**Verdict: {rating}.** {summary}")
             if verdict.correction_note:
-                out += ["", f"*Correction ({_date(verdict.published_at)}):* "
+                out += ["", f"*Correction ({long_date(verdict.published_at)}):* "
                         f"{escape_markdown(verdict.correction_note)}"]  # fmt: skip
         else:
             out.append(
-                f"**Verdict retracted** on {_date(verdict.retracted_at)}: "
+                f"**Verdict retracted** on {long_date(verdict.retracted_at)}: "
                 f"{escape_markdown(verdict.retraction_note)} (was: {rating}. ~~{summary}~~)"
             )
         if entry.note:
@@ -159,7 +156,7 @@ def _entry(report: Report, entry) -> list[str]:
             people.append(f"Checked by {escape_markdown(display_name(verdict.checked_by))}.")
         if verdict.reviewed_by:
             people.append(f"Reviewed by {escape_markdown(display_name(verdict.reviewed_by))}.")
-        people.append(f"Published on {_date(verdict.published_at)}.")
+        people.append(f"Published on {long_date(verdict.published_at)}.")
         out += ["", " ".join(people)]
     for work in entry.approved:
         out += [
@@ -178,14 +175,14 @@ def _entry(report: Report, entry) -> list[str]:
         out += ["", "**Earlier verdicts**", ""]
         for old in entry.history:
             line = (
-                f"- {_date(old.published_at)}: {escape_markdown(old.rating.label)} — "
+                f"- {long_date(old.published_at)}: {escape_markdown(old.rating.label)} — "
                 f"{escape_markdown(old.summary)}"
             )
             if old.correction_note:
                 line += f" (correction: {escape_markdown(old.correction_note)})"
             if old.retracted_at:
                 line += (
-                    f" (retracted {_date(old.retracted_at)}: "
+                    f" (retracted {long_date(old.retracted_at)}: "
                     f"{escape_markdown(old.retraction_note)})"
                 )
             out.append(line)

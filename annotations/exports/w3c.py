@@ -12,7 +12,6 @@ one embedded page (`first`, also `last`); the API may page with `annotation_page
 Who sees what follows the member formats: permissions.Viewer, hidden work never.
 """
 
-import datetime
 import json
 
 from django.conf import settings
@@ -21,13 +20,10 @@ from django.urls import reverse
 from annotations.exports.loading import member_claims
 from annotations.permissions import viewer_for
 from annotations.text.anchoring import position_selector, quote_selector
+from annotations.text.dates import iso_datetime
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32
-
-
-def _time(value) -> str:
-    return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
 def document_url(document_id: int) -> str:
@@ -85,8 +81,8 @@ def annotation_to_w3c(annotation, document_text: str) -> dict:
             "nickname": author.get_username(),
             "name": author.get_full_name() or author.get_username(),
         },
-        "created": _time(annotation.created_at),
-        "modified": _time(annotation.updated_at),
+        "created": iso_datetime(annotation.created_at, zulu=True),
+        "modified": iso_datetime(annotation.updated_at, zulu=True),
         "target": {
             "type": "SpecificResource",
             "source": document_url(claim.document_id),

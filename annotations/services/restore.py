@@ -12,8 +12,6 @@ document starts unpublished.
 Rows are saved one by one (not bulk_create) so that django-simple-history records them.
 """
 
-from datetime import date, datetime
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -30,20 +28,13 @@ from annotations.models import (
     Source,
     Verdict,
 )
+from annotations.text.dates import parse_date, parse_datetime
 
 MALFORMED = (KeyError, TypeError, ValueError, AttributeError, ValidationError, IntegrityError)
 
 
 class RestoreError(ValueError):
     """The data cannot be restored; the message says why, for the user."""
-
-
-def _datetime(value):
-    return datetime.fromisoformat(value) if value else None
-
-
-def _date(value):
-    return date.fromisoformat(value) if value else None
 
 
 class _Users:
@@ -119,13 +110,15 @@ def _restore(data, workspace) -> Document:
             title=doc["title"],
             speaker=doc.get("speaker", ""),
             source_url=doc.get("source_url", ""),
-            published=_date(doc.get("published")),
+            published=parse_date(doc.get("published")),
             language=doc.get("language") or "en",
             text=text,
             created_by=users(doc.get("created_by")),
-            created_at=_datetime(doc.get("created_at")) or timezone.now(),
+            created_at=parse_datetime(doc.get("created_at")) or timezone.now(),
             report_slug=slug if keep_report else None,
-            report_published_at=_datetime(doc.get("report_published_at")) if keep_report else None,
+            report_published_at=parse_datetime(doc.get("report_published_at"))
+            if keep_report
+            else None,
             report_include_approved=doc.get("report_include_approved", False),
         )
         for claim_data in data["claims"]:
@@ -148,7 +141,7 @@ def _restore_claim(data, document, ratings, users) -> None:
         not_checkable=data.get("not_checkable", False),
         assignee=users(data.get("assignee")),
         created_by=users(data.get("created_by")),
-        created_at=_datetime(data["created_at"]),
+        created_at=parse_datetime(data["created_at"]),
     )
     annotation_ids = {}
     for a in data["annotations"]:
@@ -161,9 +154,9 @@ def _restore_claim(data, document, ratings, users) -> None:
             status=a["status"],
             version=a["version"],
             hidden=a["hidden"],
-            created_at=_datetime(a["created_at"]),
-            updated_at=_datetime(a["updated_at"]),
-            submitted_at=_datetime(a.get("submitted_at")),
+            created_at=parse_datetime(a["created_at"]),
+            updated_at=parse_datetime(a["updated_at"]),
+            submitted_at=parse_datetime(a.get("submitted_at")),
         )
         annotation_ids[a["id"]] = annotation
         for s in a["sources"]:
@@ -172,7 +165,7 @@ def _restore_claim(data, document, ratings, users) -> None:
                 url=s["url"],
                 title=s.get("title", ""),
                 publisher=s.get("publisher", ""),
-                published=_date(s.get("published")),
+                published=parse_date(s.get("published")),
                 excerpt=s.get("excerpt", ""),
                 stance=s.get("stance", Source.Stance.CONTEXT),
                 archive_url=s.get("archive_url", ""),
@@ -188,7 +181,7 @@ def _restore_claim(data, document, ratings, users) -> None:
                 decision=c["decision"],
                 hidden=c["hidden"],
                 resolved=c["resolved"],
-                created_at=_datetime(c["created_at"]),
+                created_at=parse_datetime(c["created_at"]),
             )
             comment_ids[c["id"]] = comment
             for f in c["flags"]:
@@ -207,10 +200,10 @@ def _restore_claim(data, document, ratings, users) -> None:
             checked_by=users(v.get("checked_by")),
             reviewed_by=users(v.get("reviewed_by")),
             published_by=users(v["published_by"]),
-            published_at=_datetime(v["published_at"]),
+            published_at=parse_datetime(v["published_at"]),
             correction_note=v.get("correction_note", ""),
             is_current=v["is_current"],
-            retracted_at=_datetime(v.get("retracted_at")),
+            retracted_at=parse_datetime(v.get("retracted_at")),
             retracted_by=users(v.get("retracted_by")),
             retraction_note=v.get("retraction_note", ""),
         )
@@ -223,7 +216,7 @@ def _restore_flag(data, users, **target) -> None:
         reason=data["reason"],
         status=data["status"],
         resolved_by=users(data.get("resolved_by")),
-        resolved_at=_datetime(data.get("resolved_at")),
+        resolved_at=parse_datetime(data.get("resolved_at")),
         resolution_note=data.get("resolution_note", ""),
-        created_at=_datetime(data["created_at"]),
+        created_at=parse_datetime(data["created_at"]),
     )

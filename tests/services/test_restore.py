@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from annotations.exports import FORMATS
-from annotations.services.restore import RestoreError, restore_document
 from annotations.models import Annotation, Claim, Rating, Verdict
+from annotations.services.restore import RestoreError, restore_document
 from tests.exports.factories import correct, make_desk
 from tests.factories import CommentFactory, FlagFactory, WorkspaceFactory
 

@@ -20,6 +20,7 @@ def test_the_text_package_has_the_pure_modules():
         "agreement",
         "anchoring",
         "checkworthiness",
+        "dates",
         "layout",
         "markdown",
         "segmentation",
