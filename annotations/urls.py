@@ -1,39 +1,87 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+"""Every page route of the app (the API's are in annotations/api/urls.py)."""
 
-from annotations import views
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from annotations.web import (
+    accounts,
+    documents,
+    exports,
+    health,
+    imports,
+    jobs,
+    panel,
+    queues,
+    workspace_settings,
+)
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", documents.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("healthz", views.healthz, name="healthz"),
-    path("review/", views.review_queue, name="review_queue"),
-    path("flags/", views.flag_queue, name="flag_queue"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("assigned/", views.assigned_to_me, name="assigned"),
-    path("w/<slug:slug>/", views.workspace_detail, name="workspace"),
-    path("w/<slug:slug>/settings/", views.workspace_settings, name="workspace_settings"),
-    path("w/<slug:slug>/import/", views.document_import, name="document_import"),
-    path("w/<slug:slug>/search/", views.workspace_search, name="workspace_search"),
-    path("documents/<int:pk>/", views.document_detail, name="document"),
-    path("documents/<int:pk>/agreement/", views.document_agreement, name="document_agreement"),
-    path("documents/<int:pk>/claims/", views.claim_create, name="claim_create"),
-    path("claims/<int:pk>/reuse/", views.claim_reuse, name="claim_reuse"),
-    path("claims/<int:pk>/assign/", views.claim_assign, name="claim_assign"),
-    path("claims/<int:pk>/panel/", views.claim_panel, name="claim_panel"),
-    path("claims/<int:pk>/details/", views.claim_details, name="claim_details"),
-    path("claims/<int:pk>/annotation/", views.claim_annotation, name="claim_annotation"),
-    path("claims/<int:pk>/sources/", views.source_add, name="source_add"),
-    path("sources/<int:pk>/", views.source_edit, name="source_edit"),
-    path("annotations/<int:pk>/review/", views.annotation_review, name="annotation_review"),
-    path("annotations/<int:pk>/comments/", views.annotation_comment, name="annotation_comment"),
-    path("annotations/<int:pk>/flag/", views.annotation_flag, name="annotation_flag"),
-    path("annotations/<int:pk>/hide/", views.annotation_hide, name="annotation_hide"),
-    path("annotations/<int:pk>/publish/", views.annotation_publish, name="annotation_publish"),
-    path("comments/<int:pk>/resolve/", views.comment_resolve, name="comment_resolve"),
-    path("comments/<int:pk>/flag/", views.comment_flag, name="comment_flag"),
-    path("comments/<int:pk>/hide/", views.comment_hide, name="comment_hide"),
-    path("verdicts/<int:pk>/retract/", views.verdict_retract, name="verdict_retract"),
-    path("notes/preview/", views.note_preview, name="note_preview"),
+    path("healthz", health.healthz, name="healthz"),
+    path("review/", queues.review_queue, name="review_queue"),
+    path("flags/", queues.flag_queue, name="flag_queue"),
+    path("notifications/", queues.notifications, name="notifications"),
+    path("assigned/", queues.assigned_to_me, name="assigned"),
+    path("w/<slug:slug>/", documents.workspace_detail, name="workspace"),
+    path(
+        "w/<slug:slug>/settings/",
+        workspace_settings.workspace_settings,
+        name="workspace_settings",
+    ),
+    path("w/<slug:slug>/import/", imports.document_import, name="document_import"),
+    path("w/<slug:slug>/search/", documents.workspace_search, name="workspace_search"),
+    path("documents/<int:pk>/", documents.document_detail, name="document"),
+    path("documents/<int:pk>/agreement/", documents.document_agreement, name="document_agreement"),
+    path("documents/<int:pk>/claims/", documents.claim_create, name="claim_create"),
+    path("claims/<int:pk>/reuse/", panel.claim_reuse, name="claim_reuse"),
+    path("claims/<int:pk>/assign/", documents.claim_assign, name="claim_assign"),
+    path("claims/<int:pk>/panel/", panel.claim_panel, name="claim_panel"),
+    path("claims/<int:pk>/details/", documents.claim_details, name="claim_details"),
+    path("claims/<int:pk>/annotation/", panel.claim_annotation, name="claim_annotation"),
+    path("claims/<int:pk>/sources/", panel.source_add, name="source_add"),
+    path("sources/<int:pk>/", panel.source_edit, name="source_edit"),
+    path("annotations/<int:pk>/review/", panel.annotation_review, name="annotation_review"),
+    path("annotations/<int:pk>/comments/", panel.annotation_comment, name="annotation_comment"),
+    path("annotations/<int:pk>/flag/", panel.annotation_flag, name="annotation_flag"),
+    path("annotations/<int:pk>/hide/", panel.annotation_hide, name="annotation_hide"),
+    path("annotations/<int:pk>/publish/", panel.annotation_publish, name="annotation_publish"),
+    path("comments/<int:pk>/resolve/", panel.comment_resolve, name="comment_resolve"),
+    path("comments/<int:pk>/flag/", panel.comment_flag, name="comment_flag"),
+    path("comments/<int:pk>/hide/", panel.comment_hide, name="comment_hide"),
+    path("verdicts/<int:pk>/retract/", panel.verdict_retract, name="verdict_retract"),
+    path("notes/preview/", panel.note_preview, name="note_preview"),
+    # Accounts: notification preferences, and Django's password reset.
+    path("account/preferences/", accounts.preferences, name="preferences"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # Background jobs.
+    path("jobs/<int:pk>/", jobs.job_detail, name="job"),
+    path("jobs/<int:pk>/download/", jobs.job_download, name="job_download"),
+    path("jobs/<int:pk>/retry/", jobs.job_retry, name="job_retry"),
+    # Exports and the public report.
+    path("reports/<slug:slug>/", exports.public_report, name="report"),
+    path("documents/<int:pk>/export/<str:format>/", exports.download, name="document_export"),
+    path("documents/<int:pk>/report/", exports.report_publication, name="report_publication"),
 ]

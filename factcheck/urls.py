@@ -8,9 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("annotations.api.urls")),
     path("", include("annotations.urls")),
-    path("", include("annotations.account_views")),
-    path("", include("annotations.job_views")),
-    path("", include("annotations.exports.urls")),
 ]
 
 handler400 = "annotations.errors.bad_request"

@@ -724,12 +724,12 @@ def test_marked_text_is_cached_compressed(client):
     import zlib
     from unittest import mock
 
-    from annotations import views
+    from annotations.web import documents
 
     document, _ = _speech()
     client.force_login(member(document.workspace))
-    views.cache.clear()
-    with mock.patch.object(views.cache, "set", wraps=views.cache.set) as cache_set:
+    documents.cache.clear()
+    with mock.patch.object(documents.cache, "set", wraps=documents.cache.set) as cache_set:
         page = _page(client, document)
     (key, (packed, count), _seconds), _ = cache_set.call_args
     assert key.startswith("marked-text:") and count == 6

@@ -1,10 +1,9 @@
-"""Account pages: password reset (Django's views) and notification preferences."""
+"""The account page of our own: notification preferences (password reset is Django's views,
+routed in annotations/urls.py)."""
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import path, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from annotations.models import Membership
@@ -29,30 +28,3 @@ def preferences(request):
         "registration/preferences.html",
         {"memberships": memberships, "has_email": bool(request.user.email)},
     )
-
-
-urlpatterns = [
-    path("account/preferences/", preferences, name="preferences"),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
-        name="password_reset",
-    ),
-    path(
-        "password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("password_reset_complete")
-        ),
-        name="password_reset_confirm",
-    ),
-    path(
-        "password-reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
-]

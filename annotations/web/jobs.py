@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -47,10 +46,3 @@ def job_retry(request, pk):
     except ValueError as exc:
         messages.error(request, str(exc))
     return redirect("job", pk=job.pk)
-
-
-urlpatterns = [
-    path("jobs/<int:pk>/", job_detail, name="job"),
-    path("jobs/<int:pk>/download/", job_download, name="job_download"),
-    path("jobs/<int:pk>/retry/", job_retry, name="job_retry"),
-]

@@ -1,4 +1,5 @@
-"""The public report page and the members' download of any export format."""
+"""The public report page, its publication, and the members' download of any export format
+(PDF through a background job)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from annotations import jobs
 from annotations.exports import FORMATS
 from annotations.exports.claimreview import claim_reviews
 from annotations.exports.html import render
@@ -60,8 +62,6 @@ def download(request, pk, format):
 def _pdf_job(request, document, include_approved):
     """PDF takes seconds to render: it is made by a background job (inline when
     TASK_BACKEND=immediate) whose page offers the file when it is ready."""
-    from annotations import jobs
-
     job = jobs.start_export(document, request.user, include_approved=include_approved)
     return redirect("job", pk=job.pk)
 

@@ -1,0 +1,1 @@
+"""Page views, one module per area; annotations/urls.py routes them."""

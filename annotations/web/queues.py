@@ -1,0 +1,111 @@
+"""Work lists across workspaces: the review queue, open flags, notifications and the
+claims assigned to the user."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from annotations import parsing
+from annotations.models import Annotation, Claim, Flag, InvalidInput, WorkflowError
+from annotations.permissions import (
+    Action,
+    claims_with_state,
+    counted_annotations,
+    notifications_for,
+    readable_workspace_ids,
+    workspace_ids_with,
+)
+from annotations.web.common import _posted, _refused
+
+
+@login_required
+def review_queue(request):
+    """Submitted work waiting for this user's review, across workspaces, oldest first."""
+    reviewable = workspace_ids_with(request.user, Action.ANNOTATION_REVIEW, staff=False)
+    # Queries: session, user, roles, then the annotations with their claims and documents.
+    pending = (
+        counted_annotations(request.user)
+        .filter(claim__document__workspace_id__in=reviewable, status=Annotation.Status.SUBMITTED)
+        .exclude(author=request.user)
+        .select_related("author", "rating", "claim__document__workspace")
+        .defer("claim__document__text")
+        .order_by("submitted_at", "id")[:500]
+    )
+    return render(request, "annotations/review_queue.html", {"annotations": pending})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag_queue(request):
+    """Open flags in the workspaces this user edits."""
+    editable = workspace_ids_with(request.user, Action.MODERATE, staff=False)
+    if request.method == "POST":
+        try:
+            pk = _posted(request, "flag", parsing.parse_id)
+            note = _posted(request, "note").strip()
+        except InvalidInput as exc:
+            return _refused(exc)
+        flag = get_object_or_404(Flag.objects.select_related("annotation", "comment"), pk=pk)
+        try:
+            flag.resolve(request.user, hide=request.POST.get("decision") == "hide", note=note)
+        except WorkflowError as exc:
+            if exc.status_code == 404:
+                raise Http404 from None
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Flag resolved.")
+        return redirect("flag_queue")
+    flags = (
+        Flag.objects.filter(status=Flag.Status.OPEN)
+        .filter(
+            models_q_annotation_or_comment_in(editable),
+        )
+        .select_related(
+            "reporter",
+            "annotation__author",
+            "annotation__claim__document",
+            "comment__author",
+            "comment__annotation__claim__document",
+        )
+        .defer("annotation__claim__document__text", "comment__annotation__claim__document__text")
+        .order_by("created_at", "id")[:500]
+    )
+    return render(
+        request, "annotations/flag_queue.html", {"flags": flags, "editor": bool(editable)}
+    )
+
+
+def models_q_annotation_or_comment_in(workspace_ids):
+    return Q(annotation__claim__document__workspace_id__in=workspace_ids) | Q(
+        comment__annotation__claim__document__workspace_id__in=workspace_ids
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    # Only about what the user may still read: nothing of a desk they have left.
+    mine = notifications_for(request.user)
+    if request.method == "POST":
+        mine.filter(read_at=None).update(read_at=timezone.now())
+        return redirect("notifications")
+    items = mine.select_related("actor", "claim__document").defer("claim__document__text")[:100]
+    return render(request, "annotations/notifications.html", {"items": items})
+
+
+@login_required
+def assigned_to_me(request):
+    mine = Claim.objects.filter(
+        assignee=request.user, document__workspace_id__in=readable_workspace_ids(request.user)
+    )
+    claims = (
+        claims_with_state(request.user, mine)
+        .select_related("document")
+        .defer("document__text")
+        .order_by("document", "start")[:500]
+    )
+    return render(request, "annotations/assigned.html", {"claims": claims})

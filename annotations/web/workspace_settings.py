@@ -1,0 +1,108 @@
+"""The workspace settings page: settings, members and accounts, the rating scale."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from annotations import parsing
+from annotations.forms import AddMemberForm, CreateAccountForm, RatingFormSet, WorkspaceSettingsForm
+from annotations.models import InvalidInput, Membership, NotVisible, Role
+from annotations.web.common import _posted, _refused, _workspace_for
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workspace_settings(request, slug):
+    workspace = _workspace_for(request, slug, "workspace.manage")
+    scale = workspace.rating_scale
+    settings_form = WorkspaceSettingsForm(instance=workspace)
+    add_form = AddMemberForm(workspace=workspace)
+    create_form = CreateAccountForm()
+    ratings = RatingFormSet(instance=scale, prefix="ratings")
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if which == "settings":
+            settings_form = WorkspaceSettingsForm(request.POST, instance=workspace)
+            if settings_form.is_valid():
+                settings_form.save()
+                messages.success(request, "Settings saved.")
+                return redirect("workspace_settings", slug=workspace.slug)
+        elif which == "add_member":
+            add_form = AddMemberForm(request.POST, workspace=workspace)
+            if add_form.is_valid():
+                Membership.objects.create(
+                    workspace=workspace, user=add_form.user, role=add_form.cleaned_data["role"]
+                )
+                messages.success(request, f"Added {add_form.user.username}.")
+                return redirect("workspace_settings", slug=workspace.slug)
+        elif which == "create_account":
+            create_form = CreateAccountForm(request.POST)
+            if create_form.is_valid():
+                data = create_form.cleaned_data
+                with transaction.atomic():
+                    user = get_user_model().objects.create_user(
+                        data["username"], data.get("email", ""), data["password"]
+                    )
+                    Membership.objects.create(workspace=workspace, user=user, role=data["role"])
+                messages.success(request, f"Created the account {user.username}.")
+                return redirect("workspace_settings", slug=workspace.slug)
+        elif which == "member":
+            return _change_member(request, workspace)
+        elif which == "ratings":
+            ratings = RatingFormSet(request.POST, instance=scale, prefix="ratings")
+            if ratings.is_valid():
+                try:
+                    with transaction.atomic():
+                        ratings.save()
+                except ProtectedError:
+                    messages.error(
+                        request, "A rating that annotations or verdicts use cannot be deleted."
+                    )
+                except IntegrityError:
+                    messages.error(request, "Labels and positions must each be unique.")
+                else:
+                    messages.success(request, "Rating scale saved.")
+                    return redirect("workspace_settings", slug=workspace.slug)
+        else:
+            return HttpResponse("Unknown form.", status=400, content_type="text/plain")
+    members = workspace.memberships.select_related("user").order_by("user__username")
+    return render(
+        request,
+        "annotations/workspace_settings.html",
+        {
+            "workspace": workspace,
+            "settings_form": settings_form,
+            "add_form": add_form,
+            "create_form": create_form,
+            "ratings": ratings,
+            "members": members,
+            "roles": Role.choices,
+        },
+    )
+
+
+def _change_member(request, workspace):
+    try:
+        pk = _posted(request, "membership", parsing.parse_id)
+    except InvalidInput as exc:
+        return _refused(exc)
+    membership = get_object_or_404(workspace.memberships, pk=pk)
+    try:
+        if request.POST.get("remove"):
+            membership.remove(request.user)
+            messages.success(request, f"Removed {membership.user.username}.")
+        else:
+            membership.change_role(request.POST.get("role"), request.user)
+            messages.success(request, f"{membership.user.username} is now {membership.role}.")
+    except InvalidInput as exc:
+        if exc.field == "role" and request.POST.get("role") not in Role.values:
+            return HttpResponse(exc.message, status=400, content_type="text/plain")
+        messages.error(request, exc.message)
+    except NotVisible:
+        raise Http404("No such member.") from None
+    return redirect("workspace_settings", slug=workspace.slug)

@@ -1,0 +1,1 @@
+"""Tests of the page views, one module per area of annotations/web/."""
