@@ -18,6 +18,10 @@ Module names avoid shadowing the standard library (`csv_export`, `json_export`).
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+
 from annotations.exports import claimreview, csv_export, html, json_export, md, pdf, w3c
 
 
@@ -29,6 +33,26 @@ class Exporter:
     export: Callable[..., bytes | Iterable[bytes]]
     public: bool  # True: the published report's content; False: the member's view
     streams: bool  # True: export() returns an iterator of bytes chunks
+    label: str  # what the pages call it
+
+    @property
+    def background(self) -> bool:
+        """Made by a background job: rendering takes seconds for a long document."""
+        return self.name == "pdf"
+
+    def response(self, document, user, *, include_approved=False) -> HttpResponse:
+        """The export as a download, for the pages and the API alike: streamed when the
+        format streams, never cached for anyone else (member formats carry what this user
+        may see)."""
+        result = self.export(document, user, include_approved=include_approved)
+        if isinstance(result, bytes):
+            response = HttpResponse(result, content_type=self.content_type)
+        else:
+            response = StreamingHttpResponse(result, content_type=self.content_type)
+        name = f"{slugify(document.title)[:60] or 'document'}-{document.pk}.{self.extension}"
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def render(self, document, user, *, include_approved=False) -> bytes:
         """The whole export as bytes (joins the chunks of a streaming format)."""
@@ -39,12 +63,25 @@ class Exporter:
 FORMATS: dict[str, Exporter] = {
     exporter.name: exporter
     for exporter in [
-        Exporter("html", "text/html; charset=utf-8", "html", html.export, True, False),
-        Exporter("pdf", "application/pdf", "pdf", pdf.export, True, False),
-        Exporter("md", "text/markdown; charset=utf-8", "md", md.export, True, False),
-        Exporter("csv", "text/csv; charset=utf-8", "csv", csv_export.export, False, True),
-        Exporter("json", "application/json", "json", json_export.export, False, True),
-        Exporter("claimreview", "application/ld+json", "jsonld", claimreview.export, True, False),
-        Exporter("w3c", "application/ld+json", "jsonld", w3c.export, False, False),
+        Exporter("html", "text/html; charset=utf-8", "html", html.export, True, False, "HTML"),
+        Exporter("pdf", "application/pdf", "pdf", pdf.export, True, False, "PDF"),
+        Exporter("md", "text/markdown; charset=utf-8", "md", md.export, True, False, "Markdown"),
+        Exporter("csv", "text/csv; charset=utf-8", "csv", csv_export.export, False, True, "CSV"),
+        Exporter("json", "application/json", "json", json_export.export, False, True, "JSON"),
+        Exporter(
+            "claimreview",
+            "application/ld+json",
+            "jsonld",
+            claimreview.export,
+            True,
+            False,
+            "ClaimReview",
+        ),
+        Exporter(
+            "w3c", "application/ld+json", "jsonld", w3c.export, False, False, "W3C annotations"
+        ),
     ]
 }
+
+# How a query string asks for approved work in the public formats.
+TRUE_VALUES = frozenset({"1", "true", "True", "on"})

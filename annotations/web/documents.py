@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import parsing
+from annotations.exports import FORMATS
 from annotations.forms import ClaimDetailsForm, ClaimFilterForm
 from annotations.models import (
     NO_SUCH_MEMBER,
@@ -205,15 +206,7 @@ def document_detail(request, pk):
     text_html, shown_count = _marked_text(
         document, rows, verdict_ratings, ratings, shown, escape(base_query.urlencode())
     )
-    export_formats = [
-        ("html", "HTML"),
-        ("pdf", "PDF"),
-        ("md", "Markdown"),
-        ("csv", "CSV"),
-        ("json", "JSON"),
-        ("claimreview", "ClaimReview"),
-        ("w3c", "W3C annotations"),
-    ]
+    export_formats = [(name, exporter.label) for name, exporter in FORMATS.items()]
     context = {
         "document": document,
         "workspace": workspace,

@@ -3,14 +3,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import jobs
-from annotations.exports import FORMATS
+from annotations.exports import FORMATS, TRUE_VALUES
 from annotations.exports.claimreview import claim_reviews
 from annotations.exports.html import render
 from annotations.exports.report import build_report
@@ -44,19 +42,10 @@ def download(request, pk, format):
     document = get_object_or_404(Document.objects.select_related("workspace"), pk=pk)
     if not can(request.user, "document.read", document):
         raise Http404("No such document.")
-    include_approved = request.GET.get("include_approved") in ("1", "true", "on")
-    if format == "pdf":
+    include_approved = request.GET.get("include_approved") in TRUE_VALUES
+    if exporter.background:
         return _pdf_job(request, document, include_approved)
-    result = exporter.export(document, request.user, include_approved=include_approved)
-    if isinstance(result, bytes):
-        response = HttpResponse(result, content_type=exporter.content_type)
-    else:
-        response = StreamingHttpResponse(result, content_type=exporter.content_type)
-    name = f"{slugify(document.title)[:60] or 'document'}-{document.pk}.{exporter.extension}"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    # Member exports carry what this user may see: never cache them for anyone else.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return exporter.response(document, request.user, include_approved=include_approved)
 
 
 def _pdf_job(request, document, include_approved):
