@@ -1,6 +1,6 @@
 """One error body for the whole API: {"detail": …, "code": …, "errors": {field: [...]}}.
 
-`exception_handler` is set on every API view (annotations.api.views.ApiView), so the
+`exception_handler` is set on every API view (annotations.api.base.ApiView), so the
 shape holds without a settings change; REST_FRAMEWORK["EXCEPTION_HANDLER"] may name it too.
 Workflow refusals from the model methods keep their status (403/404/400/412) and message.
 """
