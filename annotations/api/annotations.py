@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.serializers import IntegerField
 
 from annotations.api import filters, serializers
 from annotations.api.base import (
@@ -301,7 +302,7 @@ def add_source(request, annotation):
 
 
 class SourceCreateSerializer(serializers.SourceSerializer):
-    annotation = serializers.serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    annotation = IntegerField(min_value=1, max_value=2**31 - 1)
 
 
 @extend_schema_view(
