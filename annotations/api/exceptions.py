@@ -1,6 +1,6 @@
 """One error body for the whole API: {"detail": …, "code": …, "errors": {field: [...]}}.
 
-`exception_handler` is set on every API view (annotations.api.views.ApiView), so the
+`exception_handler` is set on every API view (annotations.api.base.ApiView), so the
 shape holds without a settings change; REST_FRAMEWORK["EXCEPTION_HANDLER"] may name it too.
 Workflow refusals from the model methods keep their status (403/404/400/412) and message.
 """
@@ -14,6 +14,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from annotations.api.serializers import AnnotationSerializer
 from annotations.errors import CONFLICT
 from annotations.importers import ImportRefused
 from annotations.models import VersionConflict, WorkflowError
@@ -87,8 +88,6 @@ def error_body(detail: str, code: str, errors: dict | None = None) -> dict:
 
 def exception_handler(exc, context):
     if isinstance(exc, VersionConflict):
-        from annotations.api.serializers import AnnotationSerializer
-
         current = exc.current
         body = error_body(exc.message, exc.code)
         body["current"] = AnnotationSerializer(current, context=context).data

@@ -15,9 +15,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.api.base import AnyContentNegotiation, ApiView, get_by_id
 from annotations.api.exceptions import Conflict
 from annotations.api.serializers import JobSerializer
-from annotations.api.views import AnyContentNegotiation, ApiView, get_by_id
 from annotations.models import Job
 from annotations.permissions import owns_job
 

@@ -4,49 +4,61 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from annotations.api import jobs, views
+from annotations.api import (
+    annotations,
+    auth,
+    claims,
+    comments,
+    documents,
+    flags,
+    jobs,
+    search,
+    verdicts,
+    workspaces,
+)
+from annotations.api.base import endpoint_not_found
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.include_format_suffixes = False
-router.register("workspaces", views.WorkspaceViewSet, basename="workspace")
+router.register("workspaces", workspaces.WorkspaceViewSet, basename="workspace")
 router.register(
     r"workspaces/(?P<workspace_slug>[-a-zA-Z0-9_]{1,50})/members",
-    views.MembershipViewSet,
+    workspaces.MembershipViewSet,
     basename="membership",
 )
 router.register(
     r"workspaces/(?P<workspace_slug>[-a-zA-Z0-9_]{1,50})/ratings",
-    views.RatingViewSet,
+    workspaces.RatingViewSet,
     basename="rating",
 )
-router.register("documents", views.DocumentViewSet, basename="document")
-router.register("claims", views.ClaimViewSet, basename="claim")
-router.register("annotations", views.AnnotationViewSet, basename="annotation")
-router.register("sources", views.SourceViewSet, basename="source")
-router.register("comments", views.CommentViewSet, basename="comment")
-router.register("verdicts", views.VerdictViewSet, basename="verdict")
-router.register("flags", views.FlagViewSet, basename="flag")
+router.register("documents", documents.DocumentViewSet, basename="document")
+router.register("claims", claims.ClaimViewSet, basename="claim")
+router.register("annotations", annotations.AnnotationViewSet, basename="annotation")
+router.register("sources", annotations.SourceViewSet, basename="source")
+router.register("comments", comments.CommentViewSet, basename="comment")
+router.register("verdicts", verdicts.VerdictViewSet, basename="verdict")
+router.register("flags", flags.FlagViewSet, basename="flag")
 
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/token/", auth.TokenView.as_view(), name="api-token"),
     path(
         "workspaces/<slug:workspace_slug>/rating-scale/",
-        views.RatingScaleView.as_view(),
+        workspaces.RatingScaleView.as_view(),
         name="api-rating-scale",
     ),
     path(
         "documents/<int:pk>/export/<str:format>/",
-        views.DocumentExportView.as_view(),
+        documents.DocumentExportView.as_view(),
         name="api-document-export",
     ),
     path("jobs/<int:pk>/", jobs.JobView.as_view(), name="api-job"),
     path("jobs/<int:pk>/download/", jobs.JobDownloadView.as_view(), name="api-job-download"),
-    path("search/", views.SearchView.as_view(), name="api-search"),
+    path("search/", search.SearchView.as_view(), name="api-search"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script for the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
     # Anything else under /api/v1/ gets a JSON 404, not the site's HTML page.
-    re_path(r"^", views.endpoint_not_found),
+    re_path(r"^", endpoint_not_found),
 ]

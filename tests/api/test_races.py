@@ -11,7 +11,7 @@ import pytest
 from django.db import IntegrityError, OperationalError
 from django.db.models import QuerySet
 
-from annotations.api.views import AnnotationViewSet
+from annotations.api.annotations import AnnotationViewSet
 from annotations.errors import CONFLICT
 from annotations.models import Annotation, Claim, ModerationEvent, Verdict
 from tests.api.conftest import client_for

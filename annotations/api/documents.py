@@ -1,0 +1,239 @@
+"""Documents: import, read, their annotations and their exports."""
+
+from django.conf import settings
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations import importers, jobs
+from annotations.api import filters, serializers
+from annotations.api.annotations import annotation_list_queryset
+from annotations.api.base import (
+    W3C_MEDIA_TYPE,
+    AnyContentNegotiation,
+    ApiView,
+    ResourceViewSet,
+    W3CRenderer,
+    get_readable,
+)
+from annotations.api.exceptions import PayloadTooLarge
+from annotations.api.jobs import accepted
+from annotations.api.pagination import IdCursorPagination
+from annotations.api.parsers import BoundedJSONParser
+from annotations.api.serializers import JobSerializer
+from annotations.api.w3c import collection_response
+from annotations.exports import FORMATS
+from annotations.models import Document, Workspace
+from annotations.permissions import readable_workspace_ids, require
+from annotations.services import import_document
+
+DOCUMENT_ANNOTATIONS_PAGE = 100
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Documents (without their text)"),
+    retrieve=extend_schema(summary="One document with its text"),
+    create=extend_schema(
+        summary="Import a document (editors)",
+        description="JSON with `text`, or multipart with `file` (.txt, .md, .html, .docx, "
+        ".pdf). The text is split into claims. The same text twice in a workspace returns "
+        "the existing document (200, `created: false`). A file larger than the server's "
+        "BACKGROUND_IMPORT_BYTES is imported by a background job: 202 with the job and "
+        "`Location: /api/v1/jobs/{id}/`, whose `document` is set once it has succeeded.",
+        request={
+            "application/json": serializers.DocumentCreateSerializer,
+            "multipart/form-data": serializers.DocumentCreateSerializer,
+        },
+        responses={
+            201: serializers.DocumentCreatedSerializer,
+            200: serializers.DocumentCreatedSerializer,
+            202: JobSerializer,
+        },
+    ),
+)
+class DocumentViewSet(
+    ResourceViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = serializers.DocumentSerializer
+    model = Document
+    filterset_class = filters.DocumentFilter
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
+    extra_error_codes = {"POST": ("413",)}
+
+    def rows(self):
+        queryset = Document.objects.filter(
+            workspace_id__in=readable_workspace_ids(self.request.user)
+        ).select_related("workspace", "created_by")
+        if self.action == "list":
+            queryset = queryset.defer("text")
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.DocumentDetailSerializer
+        if self.action == "create":
+            return serializers.DocumentCreateSerializer
+        return serializers.DocumentSerializer
+
+    def get_object(self):
+        document = super().get_object()
+        document.claim_count = document.claims.count()
+        return document
+
+    def create(self, request, *args, **kwargs):
+        serializer = serializers.DocumentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        workspace = Workspace.objects.filter(
+            slug=data["workspace"], pk__in=readable_workspace_ids(request.user)
+        ).first()
+        if workspace is None:
+            raise NotFound("No such workspace.")
+        require(request.user, "document.import", workspace, "Only editors can import documents.")
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > settings.MAX_UPLOAD_BYTES:
+                raise PayloadTooLarge(
+                    f"The file has {upload.size:,} bytes; the limit is "
+                    f"{settings.MAX_UPLOAD_BYTES:,}. Split it or import it with the command line."
+                )
+            if upload.size > settings.BACKGROUND_IMPORT_BYTES:
+                job = jobs.start_import(
+                    workspace,
+                    request.user,
+                    upload.read(),
+                    filename=upload.name,
+                    content_type=upload.content_type,
+                    title=data.get("title", ""),
+                    speaker=data.get("speaker", ""),
+                    source_url=data.get("source_url", ""),
+                    published=data.get("published"),
+                    language=data.get("language", ""),
+                )
+                return accepted(job)
+            imported = importers.import_file(
+                upload.read(),
+                filename=upload.name,
+                content_type=upload.content_type,
+                max_chars=settings.MAX_DOCUMENT_CHARS,
+            )
+        else:
+            imported = importers.import_text(
+                data["text"], as_markdown=data["markdown"], max_chars=settings.MAX_DOCUMENT_CHARS
+            )
+        result = import_document(
+            workspace,
+            imported,
+            title=data.get("title", ""),
+            speaker=data.get("speaker", ""),
+            source_url=data.get("source_url", ""),
+            published=data.get("published"),
+            language=data.get("language", ""),
+            created_by=request.user,
+        )
+        document = result.document
+        document.claim_count = result.claims
+        document.created = result.created
+        body = serializers.DocumentCreatedSerializer(document).data
+        return Response(body, status=status.HTTP_201_CREATED if result.created else 200)
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "annotations":
+            return [JSONRenderer(), W3CRenderer()]
+        return super().get_renderers()
+
+    @extend_schema(
+        summary="The annotations of a document",
+        description="JSON: a cursor-paginated list, as /annotations/?document={id}. With "
+        f"`Accept: {W3C_MEDIA_TYPE}`: a W3C AnnotationCollection (first page embedded); "
+        "`?page=N` returns that AnnotationPage.",
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT, description="W3C only: a page number."),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="1–500."),
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="JSON only."),
+        ],
+        responses={
+            (200, "application/json"): serializers.AnnotationSerializer(many=True),
+            (200, W3C_MEDIA_TYPE): serializers.W3CCollectionSerializer,
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=IdCursorPagination)
+    def annotations(self, request, pk=None):
+        document = get_readable(
+            Document.objects.select_related("workspace").defer("text"), pk, request.user
+        )
+        queryset = annotation_list_queryset(request.user).filter(claim__document=document)
+        if request.accepted_renderer.format == "w3c":
+            return collection_response(request, document, queryset)
+        paginator = IdCursorPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        data = serializers.AnnotationSerializer(page, many=True).data
+        return paginator.get_paginated_response(data)
+
+
+class DocumentExportView(ApiView, APIView):
+    content_negotiation_class = AnyContentNegotiation
+
+    def get_format_suffix(self, **kwargs):
+        return None  # `format` here names the export format, not DRF's suffix
+
+    @extend_schema(
+        operation_id="documents_export",
+        summary="Export a document",
+        description="Formats: html, pdf, md, csv, json, claimreview, w3c. Member formats "
+        "(csv, json, w3c) hold what you may read; the others the published report. "
+        "`?include_approved=1` adds approved work to the public formats. The PDF takes "
+        "seconds to render: it is made by a background job, answered 202 with the job and "
+        "`Location: /api/v1/jobs/{id}/`, whose `download` link gives the file once done.",
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=["html", "pdf", "md", "csv", "json", "claimreview", "w3c"],
+            ),
+            OpenApiParameter("include_approved", OpenApiTypes.BOOL),
+        ],
+        responses={
+            (200, "text/html"): OpenApiTypes.STR,
+            (202, "application/json"): JobSerializer,
+            (200, "text/markdown"): OpenApiTypes.STR,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/json"): OpenApiTypes.ANY,
+            (200, "application/ld+json"): OpenApiTypes.ANY,
+        },
+        tags=["documents"],
+    )
+    def get(self, request, pk, format):
+        exporter = FORMATS.get(format)
+        if exporter is None:
+            raise NotFound("No such export format.")
+        document = get_readable(Document.objects.select_related("workspace"), pk, request.user)
+        include_approved = request.query_params.get("include_approved") in ("1", "true", "True")
+        if format == "pdf":
+            job = jobs.start_export(document, request.user, include_approved=include_approved)
+            return accepted(job)
+        result = exporter.export(document, request.user, include_approved=include_approved)
+        if isinstance(result, bytes):
+            response = HttpResponse(result, content_type=exporter.content_type)
+        else:
+            response = StreamingHttpResponse(result, content_type=exporter.content_type)
+        name = f"{slugify(document.title)[:60] or 'document'}-{document.pk}.{exporter.extension}"
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,0 +1,83 @@
+"""Bodies of claims."""
+
+from rest_framework import serializers
+
+from annotations.api.serializers.common import MAX_INT, RESTATEMENT_MAX, UserSerializer, _dt, _user
+from annotations.models import Claim
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    assignee = UserSerializer(read_only=True, allow_null=True)
+    state = serializers.ChoiceField(
+        choices=Claim.State.choices, read_only=True, help_text="Derived, never stored."
+    )
+    verdict_rating = serializers.CharField(
+        read_only=True, allow_null=True, help_text="The rating of the current verdict, if any."
+    )
+    restatement = serializers.CharField(
+        max_length=RESTATEMENT_MAX, required=False, allow_blank=True
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "document",
+            "start",
+            "end",
+            "kind",
+            "text",
+            "checkworthiness",
+            "restatement",
+            "not_checkable",
+            "assignee",
+            "state",
+            "verdict_rating",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "document",
+            "start",
+            "end",
+            "kind",
+            "text",
+            "checkworthiness",
+            "created_at",
+        ]
+
+    def to_representation(self, claim):
+        return {
+            "id": claim.pk,
+            "document": claim.document_id,
+            "start": claim.start,
+            "end": claim.end,
+            "kind": claim.kind,
+            "text": claim.text,
+            "checkworthiness": claim.checkworthiness,
+            "restatement": claim.restatement,
+            "not_checkable": claim.not_checkable,
+            "assignee": _user(claim.assignee) if claim.assignee_id else None,
+            "state": claim.state,
+            "verdict_rating": getattr(claim, "verdict_rating", None),
+            "created_at": _dt(claim.created_at),
+        }
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    document = serializers.IntegerField(min_value=1, max_value=MAX_INT)
+    start = serializers.IntegerField(
+        min_value=0, max_value=MAX_INT, help_text="In code points, inclusive."
+    )
+    end = serializers.IntegerField(
+        min_value=0, max_value=MAX_INT, help_text="In code points, exclusive."
+    )
+    restatement = serializers.CharField(
+        max_length=RESTATEMENT_MAX, required=False, allow_blank=True
+    )
+
+
+class ClaimAssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(
+        min_value=1, max_value=MAX_INT, allow_null=True, help_text="A member's user id, or null."
+    )

@@ -1,0 +1,73 @@
+"""Fields, limits and formatting shared by the API's bodies; the error and token bodies.
+
+Reads of the rows that lists return by the hundred (claims, annotations, sources) build
+their dicts by hand in `to_representation`: DRF's per-field machinery costs several times
+more, and the declared fields still describe the bodies in the OpenAPI schema. Nothing
+here queries per row; the views' querysets select and prefetch what is read.
+"""
+
+import datetime
+
+from django.core.validators import URLValidator
+from django.utils import timezone
+from rest_framework import serializers
+
+from annotations.models import http_url_validator
+
+# Limits for text fields that the database would take at any length: a request carrying
+# megabytes in a note is refused with a message, not stored.
+NOTE_MAX = 50_000
+COMMENT_MAX = 10_000
+REASON_MAX = 5_000
+RESTATEMENT_MAX = 2_000
+EXCERPT_MAX = 10_000
+MAX_INT = 2**31 - 1
+
+
+def _dt(value: datetime.datetime | None) -> str | None:
+    if value is None:
+        return None
+    value = timezone.localtime(value)
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def http_url(**kwargs) -> serializers.Field:
+    """An http(s) URL. Optional ones are strings in the schema: "" is no URI."""
+    if kwargs.get("allow_blank"):
+        validators = [URLValidator(schemes=["http", "https"]), http_url_validator]
+        return serializers.CharField(validators=validators, **kwargs)
+    return serializers.URLField(validators=[http_url_validator], **kwargs)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every 4xx body."""
+
+    detail = serializers.CharField(help_text="What went wrong, for a person.")
+    code = serializers.CharField(help_text="What went wrong, for a program.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per request field; non_field_errors for the request as a whole.",
+    )
+
+
+class UserSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+
+
+def _user(user) -> dict | None:
+    return None if user is None else {"id": user.pk, "username": user.get_username()}
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)

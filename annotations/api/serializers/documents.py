@@ -1,0 +1,76 @@
+"""Bodies of documents: listed, read, imported."""
+
+from rest_framework import serializers
+
+from annotations.api.serializers.common import UserSerializer, http_url
+from annotations.models import Document
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    """A document in lists: everything but its text."""
+
+    workspace = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    created_by = UserSerializer(read_only=True, allow_null=True)
+    source_url = http_url(max_length=2000, read_only=True, allow_blank=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "workspace",
+            "title",
+            "speaker",
+            "source_url",
+            "published",
+            "language",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    claims = serializers.IntegerField(
+        read_only=True, source="claim_count", help_text="How many claims it holds."
+    )
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "text", "text_sha256", "claims"]
+        read_only_fields = fields
+
+
+class DocumentCreateSerializer(serializers.Serializer):
+    """Either `text` (JSON or form) or `file` (multipart upload)."""
+
+    workspace = serializers.SlugField(max_length=50, help_text="The workspace's slug.")
+    text = serializers.CharField(
+        required=False, trim_whitespace=False, help_text="The document's text."
+    )
+    file = serializers.FileField(
+        required=False, help_text="A .txt, .md, .html, .docx or .pdf file (multipart)."
+    )
+    markdown = serializers.BooleanField(
+        default=False, help_text="Read `text` as Markdown (headings and lists become claims)."
+    )
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    speaker = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    source_url = http_url(max_length=2000, required=False, allow_blank=True)
+    published = serializers.DateField(required=False, allow_null=True)
+    language = serializers.RegexField(
+        r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", max_length=10, required=False, allow_blank=True
+    )
+
+    def validate(self, attrs):
+        if bool(attrs.get("text")) == bool(attrs.get("file")):
+            raise serializers.ValidationError("Send either the text or a file, not both.")
+        return attrs
+
+
+class DocumentCreatedSerializer(DocumentDetailSerializer):
+    created = serializers.BooleanField(
+        read_only=True, help_text="False when the same text was imported before."
+    )
+
+    class Meta(DocumentDetailSerializer.Meta):
+        fields = [*DocumentDetailSerializer.Meta.fields, "created"]
+        read_only_fields = fields
