@@ -1,9 +1,6 @@
 """Documents: import, read, their annotations and their exports."""
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -31,7 +28,7 @@ from annotations.api.pagination import IdCursorPagination
 from annotations.api.parsers import BoundedJSONParser
 from annotations.api.serializers import JobSerializer
 from annotations.api.w3c import collection_response
-from annotations.exports import FORMATS
+from annotations.exports import FORMATS, TRUE_VALUES
 from annotations.models import Document, Workspace
 from annotations.permissions import readable_workspace_ids, require
 from annotations.services import import_document
@@ -194,7 +191,7 @@ class DocumentExportView(ApiView, APIView):
     @extend_schema(
         operation_id="documents_export",
         summary="Export a document",
-        description="Formats: html, pdf, md, csv, json, claimreview, w3c. Member formats "
+        description=f"Formats: {', '.join(FORMATS)}. Member formats "
         "(csv, json, w3c) hold what you may read; the others the published report. "
         "`?include_approved=1` adds approved work to the public formats. The PDF takes "
         "seconds to render: it is made by a background job, answered 202 with the job and "
@@ -205,7 +202,7 @@ class DocumentExportView(ApiView, APIView):
                 "format",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                enum=["html", "pdf", "md", "csv", "json", "claimreview", "w3c"],
+                enum=list(FORMATS),
             ),
             OpenApiParameter("include_approved", OpenApiTypes.BOOL),
         ],
@@ -224,16 +221,8 @@ class DocumentExportView(ApiView, APIView):
         if exporter is None:
             raise NotFound("No such export format.")
         document = get_readable(Document.objects.select_related("workspace"), pk, request.user)
-        include_approved = request.query_params.get("include_approved") in ("1", "true", "True")
-        if format == "pdf":
+        include_approved = request.query_params.get("include_approved") in TRUE_VALUES
+        if exporter.background:
             job = jobs.start_export(document, request.user, include_approved=include_approved)
             return accepted(job)
-        result = exporter.export(document, request.user, include_approved=include_approved)
-        if isinstance(result, bytes):
-            response = HttpResponse(result, content_type=exporter.content_type)
-        else:
-            response = StreamingHttpResponse(result, content_type=exporter.content_type)
-        name = f"{slugify(document.title)[:60] or 'document'}-{document.pk}.{exporter.extension}"
-        response["Content-Disposition"] = content_disposition_header(True, name)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return exporter.response(document, request.user, include_approved=include_approved)
