@@ -200,3 +200,19 @@ def test_claim_state_is_derived():
     assert claim.state == "approved"
     VerdictFactory(claim=claim)
     assert claims_with_state(None, Claim.objects.all()).get(pk=claim.pk).state == "published"
+
+
+@pytest.mark.parametrize("colour", ["red", "#12345", "#12345g", "#123456\n", ""])
+def test_rating_colour_other_than_hex_is_refused_by_the_database(colour):
+    rating = Rating.objects.filter(scale__workspace=WorkspaceFactory()).first()
+    rating.colour = colour
+    with violates("rating_colour_hex"), transaction.atomic():
+        rating.save()
+
+
+def test_rating_colour_in_hex_of_either_case_is_stored():
+    rating = Rating.objects.filter(scale__workspace=WorkspaceFactory()).first()
+    rating.colour = "#AbCdEf"
+    rating.save()
+    rating.refresh_from_db()
+    assert rating.colour == "#AbCdEf"

@@ -23,6 +23,9 @@ DEFAULT_RATINGS = [
 ]
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb.")
+# The same rule for the database's check. \A and \Z mean the ends of the text on both
+# SQLite (Python's re) and PostgreSQL, where `$` in Python would also allow a final "\n".
+HEX_COLOUR_REGEX = r"\A#[0-9a-fA-F]{6}\Z"
 
 
 class Role(models.TextChoices):
@@ -157,6 +160,10 @@ class Rating(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scale", "label"], name="rating_label_unique"),
             models.UniqueConstraint(fields=["scale", "position"], name="rating_position_unique"),
+            # Colours go into style attributes of pages and exports: only #rrggbb is stored.
+            models.CheckConstraint(
+                condition=Q(colour__regex=HEX_COLOUR_REGEX), name="rating_colour_hex"
+            ),
         ]
 
     def __str__(self):
