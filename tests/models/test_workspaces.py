@@ -40,7 +40,7 @@ def test_one_membership_per_user_and_workspace():
         MembershipFactory(workspace=membership.workspace, user=membership.user, role=Role.EDITOR)
 
 
-@pytest.mark.parametrize("colour", ["red", "#12345", "#12345g", "#123456\n", ""])
+@pytest.mark.parametrize("colour", ["red", "#12345", "#12345g", "#12345\n", ""])
 def test_rating_colour_other_than_hex_is_refused_by_the_database(colour):
     rating = Rating.objects.filter(scale__workspace=WorkspaceFactory()).first()
     rating.colour = colour
