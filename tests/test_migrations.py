@@ -8,11 +8,20 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from annotations.models import Annotation, Claim, ModerationEvent, Role, Verdict
-from tests.factories import AnnotationFactory, ClaimFactory, DocumentFactory, member, rating
+from annotations.models import Annotation, Claim, ModerationEvent, Rating, Role, Verdict
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    DocumentFactory,
+    WorkspaceFactory,
+    member,
+    rating,
+)
 
 BEFORE_ONCE_PER_VERSION = ("annotations", "0017_claim_document_indexes")
 ONCE_PER_VERSION = ("annotations", "0018_verdict_once_per_version")
+BEFORE_COLOUR_CHECK = ("annotations", "0020_rebuild_stale_match_keys")
+COLOUR_CHECK = ("annotations", "0021_rating_colour_constraint")
 
 
 def _migrate(target):
@@ -110,3 +119,26 @@ def test_verdicts_published_twice_from_one_version_are_folded_into_the_earliest(
         f"again; folded into verdict {kept.pk}."
     ]
     assert Annotation.objects.get(pk=twice.pk).version == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_colour_check_migration_sets_refused_colours_to_grey_and_keeps_the_others():
+    workspace = WorkspaceFactory()
+    kept = rating(workspace, "True")
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("annotations")
+    try:
+        _migrate(BEFORE_COLOUR_CHECK)
+        old = MigrationExecutor(connection).loader.project_state([BEFORE_COLOUR_CHECK]).apps
+        OldRating = old.get_model("annotations", "Rating")
+        bad = {"False": "red;x:y", "Opinion": "#12345", "Half true": ""}
+        for label, colour in bad.items():
+            OldRating.objects.filter(scale__workspace_id=workspace.pk, label=label).update(
+                colour=colour
+            )
+        _migrate(COLOUR_CHECK)
+    finally:
+        _migrate(latest[0])
+
+    colours = dict(Rating.objects.filter(scale__workspace=workspace).values_list("label", "colour"))
+    assert {label: colours[label] for label in bad} == dict.fromkeys(bad, "#6e7781")
+    assert colours["True"] == kept.colour == "#1a7f37"

@@ -1,0 +1,72 @@
+"""The domain of the workbench: workspaces, documents, claims and the work done on them.
+
+Invariants live in the database (check and unique constraints); transitions of the
+review workflow live in model methods, which views, the API and the admin all call.
+
+One module per aggregate, each importing only those below it:
+exceptions, validators -> workspaces -> moderation -> documents -> review -> annotations
+-> jobs. Every public name is re-exported here: import from `annotations.models`.
+"""
+
+from annotations.models.annotations import Annotation, Source
+from annotations.models.documents import (
+    Claim,
+    ClaimKind,
+    ClaimMatchKey,
+    ClaimQuerySet,
+    Document,
+    progress_level,
+)
+from annotations.models.exceptions import (
+    NO_SUCH_MEMBER,
+    Duplicate,
+    InvalidInput,
+    NotVisible,
+    VersionConflict,
+    WorkflowError,
+)
+from annotations.models.jobs import Job
+from annotations.models.moderation import Flag, ModerationEvent, Notification
+from annotations.models.review import Comment, Verdict
+from annotations.models.validators import HTTP_URL, http_url_validator
+from annotations.models.workspaces import (
+    DEFAULT_RATINGS,
+    Membership,
+    Rating,
+    RatingScale,
+    Role,
+    Workspace,
+    hex_colour,
+)
+
+__all__ = [
+    "DEFAULT_RATINGS",
+    "HTTP_URL",
+    "NO_SUCH_MEMBER",
+    "Annotation",
+    "Claim",
+    "ClaimKind",
+    "ClaimMatchKey",
+    "ClaimQuerySet",
+    "Comment",
+    "Document",
+    "Duplicate",
+    "Flag",
+    "InvalidInput",
+    "Job",
+    "Membership",
+    "ModerationEvent",
+    "NotVisible",
+    "Notification",
+    "Rating",
+    "RatingScale",
+    "Role",
+    "Source",
+    "Verdict",
+    "VersionConflict",
+    "WorkflowError",
+    "Workspace",
+    "hex_colour",
+    "http_url_validator",
+    "progress_level",
+]

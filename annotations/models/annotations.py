@@ -1,0 +1,338 @@
+"""Annotations, one member's assessment of one claim, with their review workflow, and
+the sources they cite."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from annotations.models._indexing import indexed_save
+from annotations.models._rules import can as _can
+from annotations.models._rules import require as _require
+from annotations.models.documents import Claim
+from annotations.models.exceptions import (
+    Duplicate,
+    InvalidInput,
+    NotVisible,
+    VersionConflict,
+    WorkflowError,
+)
+from annotations.models.moderation import ModerationEvent, Notification
+from annotations.models.review import Comment
+from annotations.models.validators import HTTP_URL, http_url_validator
+from annotations.models.workspaces import Membership, Rating, Role
+
+
+class Annotation(models.Model):
+    """One member's assessment of one claim."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
+    rating = models.ForeignKey(
+        Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="annotations"
+    )
+    summary = models.CharField(
+        max_length=600, blank=True, help_text="One or two plain sentences for readers."
+    )
+    note = models.TextField(blank=True, help_text="Markdown: the reasoning.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the annotation started from an earlier verdict on a similar claim.
+    reused_from = models.ForeignKey(
+        "Verdict", null=True, blank=True, on_delete=models.SET_NULL, related_name="reuses"
+    )
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "author"], name="one_annotation_per_author"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "changes_requested", "approved"]),
+                name="annotation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(rating__isnull=False),
+                name="annotation_rated_unless_draft",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="annotation_version_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.author} on claim {self.claim_id} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        with indexed_save(self, kwargs):  # search_vector, same write
+            super().save(*args, **kwargs)
+
+    @property
+    def workspace(self):
+        return self.claim.document.workspace
+
+    @property
+    def etag(self) -> str:
+        return f'"annotation-{self.pk}-v{self.version}"'
+
+    def clean(self):
+        if self.rating_id and self.claim_id:
+            if self.rating.scale.workspace_id != self.claim.document.workspace_id:
+                raise ValidationError({"rating": "This rating belongs to another workspace."})
+
+    # The review workflow. Every transition is one of these methods; views, the API and
+    # the admin call them, so who may do what and what gets recorded lives here only.
+
+    EDITABLE_FIELDS = ("rating", "summary", "note")
+
+    @classmethod
+    def start(cls, claim, by, **fields) -> "Annotation":
+        _require(by, "annotation.write", claim, "You cannot annotate in this workspace.")
+        cls._validate_fields(claim, fields)
+        duplicate = Duplicate("You already have an annotation on this claim; edit it instead.")
+        if cls.objects.filter(claim=claim, author=by).exists():
+            raise duplicate
+        now = timezone.now()
+        try:
+            # A savepoint: a concurrent start by the same author loses on the unique
+            # constraint and the caller's transaction stays usable.
+            with transaction.atomic():
+                return cls.objects.create(
+                    claim=claim, author=by, created_at=now, updated_at=now, **fields
+                )
+        except IntegrityError:
+            if cls.objects.filter(claim=claim, author=by).exists():
+                raise duplicate from None
+            raise
+
+    @classmethod
+    def _validate_fields(cls, claim, fields) -> None:
+        unknown = set(fields) - set(cls.EDITABLE_FIELDS)
+        if unknown:
+            raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        rating = fields.get("rating")
+        if rating is not None and rating.scale.workspace_id != claim.document.workspace_id:
+            raise InvalidInput("This rating is not on this workspace's scale.", field="rating")
+        for name in ("summary", "note"):
+            value = fields.get(name)
+            if value is not None and "\x00" in value:
+                raise InvalidInput("Text may not contain NUL characters.", field=name)
+
+    def _locked(self, expected_version=None) -> "Annotation":
+        """Lock this row for the rest of the transaction and check the version."""
+        try:
+            locked = (
+                Annotation.objects.select_for_update(of=("self",))
+                .select_related("claim__document__workspace", "rating")
+                .get(pk=self.pk)
+            )
+        except Annotation.DoesNotExist:
+            # Deleted by a request that held the lock before us.
+            raise NotVisible() from None
+        if expected_version is not None and locked.version != expected_version:
+            raise VersionConflict(locked)
+        return locked
+
+    def _saved(self, locked: "Annotation") -> "Annotation":
+        locked.version += 1
+        locked.updated_at = timezone.now()
+        locked.save()
+        self.refresh_from_db()
+        return self
+
+    def edit(self, by, *, expected_version=None, **fields) -> "Annotation":
+        """The author edits; an approved annotation goes back to submitted."""
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            _require(by, "annotation.write", locked, "Only its author can edit an annotation.")
+            self._validate_fields(locked.claim, fields)
+            for name, value in fields.items():
+                setattr(locked, name, value)
+            if locked.status != self.Status.DRAFT and locked.rating_id is None:
+                raise InvalidInput("A submitted annotation needs a rating.", field="rating")
+            locked._clear_approval()
+            return self._saved(locked)
+
+    def touch(self, by, *, expected_version=None) -> "Annotation":
+        """Record a change to the annotation's sources as an edit of the annotation."""
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            _require(by, "annotation.write", locked, "Only its author can edit an annotation.")
+            locked._clear_approval()
+            return self._saved(locked)
+
+    def _clear_approval(self) -> None:
+        if self.status == self.Status.APPROVED:
+            self.status = self.Status.SUBMITTED
+            self.submitted_at = timezone.now()
+
+    def submit(self, by, *, expected_version=None) -> "Annotation":
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            _require(by, "annotation.write", locked, "Only its author can submit an annotation.")
+            if locked.status not in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED):
+                raise WorkflowError(
+                    f"This annotation is already {locked.get_status_display().lower()}.",
+                    code="invalid_transition",
+                )
+            if locked.rating_id is None:
+                raise InvalidInput("Choose a rating before submitting.", field="rating")
+            if not locked.summary.strip():
+                raise InvalidInput("Write a summary before submitting.", field="summary")
+            locked.status = self.Status.SUBMITTED
+            locked.submitted_at = timezone.now()
+            self._saved(locked)
+            Notification.send(
+                Membership.objects.filter(
+                    workspace=locked.claim.document.workspace,
+                    role__in=[Role.REVIEWER, Role.EDITOR],
+                ).values_list("user_id", flat=True),
+                Notification.Kind.REVIEW_REQUESTED,
+                actor=by,
+                annotation=self,
+            )
+            return self
+
+    def approve(self, by, body: str = "", *, expected_version=None) -> "Comment":
+        return self._review(by, Comment.Decision.APPROVE, body, expected_version)
+
+    def request_changes(self, by, body: str, *, expected_version=None) -> "Comment":
+        if not (body or "").strip():
+            raise InvalidInput("Say what should change.", field="body")
+        return self._review(by, Comment.Decision.REQUEST_CHANGES, body, expected_version)
+
+    def _review(self, by, decision, body, expected_version) -> "Comment":
+        with transaction.atomic():
+            locked = self._locked(expected_version)
+            if not _can(by, "annotation.review", locked):
+                if not _can(by, "document.read", locked):
+                    raise NotVisible()
+                if locked.author_id == by.pk:
+                    raise WorkflowError("You cannot review your own annotation.")
+                if locked.status != self.Status.SUBMITTED:
+                    raise WorkflowError(
+                        "Only submitted annotations can be reviewed; this one is "
+                        f"{locked.get_status_display().lower()}.",
+                        code="invalid_transition",
+                    )
+                raise WorkflowError("Only reviewers and editors can review annotations.")
+            approve = decision == Comment.Decision.APPROVE
+            locked.status = self.Status.APPROVED if approve else self.Status.CHANGES_REQUESTED
+            self._saved(locked)
+            comment = Comment.objects.create(
+                annotation=self, author=by, body=(body or "").strip(), decision=decision
+            )
+            Notification.send(
+                [self.author_id],
+                Notification.Kind.APPROVED if approve else Notification.Kind.CHANGES_REQUESTED,
+                actor=by,
+                annotation=self,
+            )
+            return comment
+
+    def delete_draft(self, by) -> None:
+        with transaction.atomic():
+            locked = self._locked()
+            _require(by, "annotation.write", locked, "Only its author can delete an annotation.")
+            if locked.status != self.Status.DRAFT:
+                raise WorkflowError(
+                    "Only drafts can be deleted; an editor can hide this annotation instead.",
+                    code="invalid_transition",
+                )
+            locked.delete()
+
+    def hide(self, by, note: str = "") -> None:
+        self._set_hidden(by, True, note)
+
+    def unhide(self, by, note: str = "") -> None:
+        self._set_hidden(by, False, note)
+
+    def _set_hidden(self, by, hidden: bool, note: str) -> None:
+        with transaction.atomic():
+            locked = self._locked()
+            _require(by, "moderate", locked, "Only editors can hide or unhide annotations.")
+            if locked.hidden == hidden:
+                return
+            locked.hidden = hidden
+            self._saved(locked)
+            ModerationEvent.objects.create(
+                workspace=locked.claim.document.workspace,
+                actor=by,
+                action=ModerationEvent.Action.HIDE if hidden else ModerationEvent.Action.UNHIDE,
+                annotation=self,
+                note=note,
+            )
+
+    def add_source(self, by, **fields) -> "Source":
+        with transaction.atomic():
+            self.touch(by)
+            source = Source(annotation=self, **fields)
+            source.full_clean()
+            source.save()
+            return source
+
+
+class Source(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        REFUTES = "refutes", "Refutes"
+        CONTEXT = "context", "Context"
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=2000, validators=[http_url_validator])
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published = models.DateField(null=True, blank=True)
+    excerpt = models.TextField(blank=True)
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.CONTEXT)
+    archive_url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["annotation", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=HTTP_URL, name="source_url_http"),
+            models.CheckConstraint(
+                condition=Q(archive_url="")
+                | Q(archive_url__startswith="http://")
+                | Q(archive_url__startswith="https://"),
+                name="source_archive_url_http",
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=["supports", "refutes", "context"]),
+                name="source_stance_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.url
+
+    def snapshot(self) -> dict:
+        """The source as a verdict keeps it."""
+        return {
+            "url": self.url,
+            "title": self.title,
+            "publisher": self.publisher,
+            "published": self.published.isoformat() if self.published else None,
+            "excerpt": self.excerpt,
+            "stance": self.stance,
+            "archive_url": self.archive_url,
+        }

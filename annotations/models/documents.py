@@ -1,0 +1,315 @@
+"""Documents and the claims split from them, with the keys that find similar claims."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, F, IntegerField, Max, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from annotations.models._indexing import indexed_save
+from annotations.models._rules import claims_with_state
+from annotations.models._rules import require as _require
+from annotations.models.exceptions import NO_SUCH_MEMBER, InvalidInput
+from annotations.models.moderation import ModerationEvent, Notification
+from annotations.models.validators import http_url_validator
+from annotations.models.workspaces import Workspace
+from annotations.text import anchoring, checkworthiness
+
+
+class Document(models.Model):
+    """Imported text. The text is immutable once split: claims point into it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=300)
+    speaker = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    published = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    text = models.TextField()
+    text_sha256 = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # The public report page (/reports/<slug>/), when an editor has published it.
+    report_slug = models.SlugField(max_length=120, unique=True, null=True, blank=True)
+    report_published_at = models.DateTimeField(null=True, blank=True)
+    report_include_approved = models.BooleanField(
+        default=False, help_text="Also show approved work that has no published verdict yet."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "text_sha256"], name="one_document_per_text"
+            ),
+            models.CheckConstraint(
+                condition=Q(source_url="")
+                | Q(source_url__startswith="http://")
+                | Q(source_url__startswith="https://"),
+                name="document_source_url_http",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        digest = self.hash_text(self.text)
+        changed = not self._state.adding and digest != self.text_sha256
+        if changed and self.claims.exists():
+            raise ValidationError("The text of a split document cannot change.")
+        self.text_sha256 = digest
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def hash_text(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def publish_report(self, by, *, slug: str = "", include_approved: bool = False) -> None:
+        """Put the report at /reports/<slug>/ for anyone to read; the slug stays stable
+        across withdrawals and republications."""
+        _require(by, "verdict.publish", self, "Only editors can publish a report.")
+        slug = slugify(slug or self.report_slug or f"{self.title[:80]}-{self.pk}")[:120]
+        if not slug:
+            raise InvalidInput("Choose an address for the report.", field="slug")
+        if Document.objects.filter(report_slug=slug).exclude(pk=self.pk).exists():
+            raise InvalidInput("Another report already uses this address.", field="slug")
+        self.report_slug = slug
+        self.report_include_approved = include_approved
+        self.report_published_at = timezone.now()
+        self.save(update_fields=["report_slug", "report_include_approved", "report_published_at"])
+        ModerationEvent.objects.create(
+            workspace=self.workspace,
+            actor=by,
+            action=ModerationEvent.Action.PUBLISH_REPORT,
+            note=f"/reports/{slug}/",
+        )
+
+    def withdraw_report(self, by) -> None:
+        _require(by, "verdict.publish", self, "Only editors can withdraw a report.")
+        if self.report_published_at is None:
+            return
+        self.report_published_at = None
+        self.save(update_fields=["report_published_at"])
+        ModerationEvent.objects.create(
+            workspace=self.workspace,
+            actor=by,
+            action=ModerationEvent.Action.WITHDRAW_REPORT,
+            note=f"/reports/{self.report_slug}/",
+        )
+
+
+class ClaimKind(models.TextChoices):
+    HEADING = "heading", "Heading"
+    SENTENCE = "sentence", "Sentence"
+    LIST_ITEM = "list_item", "List item"
+    METADATA = "metadata", "Metadata"
+    SELECTION = "selection", "Selection"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def check_worthy(self):
+        return self.filter(checkworthiness__gte=F("document__workspace__checkworthiness_threshold"))
+
+
+def progress_level(annotations):
+    """2 if one of `annotations` (rows of one claim) is approved, 1 if there are any, 0."""
+    # The Annotation model from the queryset: its module imports this one.
+    approved = annotations.model.Status.APPROVED
+    level = (
+        annotations.order_by()
+        .values("claim")
+        .annotate(level=Max(Case(When(status=approved, then=Value(2)), default=Value(1))))
+        .values("level")
+    )
+    return Coalesce(Subquery(level, output_field=IntegerField()), 0)
+
+
+class Claim(models.Model):
+    """A span [start, end) of a document's text, in code points."""
+
+    class State(models.TextChoices):
+        UNCHECKED = "unchecked", "Unchecked"
+        IN_PROGRESS = "in_progress", "In progress"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+
+    # No index of its own: the unique (document, start, end) and (document, id) start with it.
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="claims", db_index=False
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=ClaimKind.choices, default=ClaimKind.SENTENCE)
+    # A copy of document.text[start:end], kept for search and similarity.
+    text = models.TextField()
+    checkworthiness = models.FloatField(
+        default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    restatement = models.TextField(blank=True)
+    not_checkable = models.BooleanField(default=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # For matching: the text folded (case, punctuation, numbers in words) so that the
+    # same claim worded a little differently compares close (trigram index on PostgreSQL).
+    match_text = models.TextField(blank=True, default="")
+    # Full-text search on PostgreSQL; unused (NULL) on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    # Set on import when the claim matches an earlier published verdict.
+    prior_verdict = models.ForeignKey(
+        "Verdict", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    prior_similarity = models.FloatField(null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_vector", "match_text"])
+
+    class Meta:
+        ordering = ["document", "start", "end"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="claim_start_not_negative"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_start_before_end"),
+            models.CheckConstraint(
+                condition=Q(checkworthiness__gte=0) & Q(checkworthiness__lte=1),
+                name="claim_checkworthiness_in_unit_interval",
+            ),
+            models.UniqueConstraint(fields=["document", "start", "end"], name="one_claim_per_span"),
+        ]
+        # A document's claims in reading order come from the unique (document, start, end).
+        indexes = [
+            # The API's claim list: one document's claims in id order, a page at a time.
+            models.Index(fields=["document", "id"], name="claim_document_id_order"),
+        ]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
+        return text
+
+    def save(self, *args, **kwargs):
+        if self.document_id and not self.text and self.start is not None and self.end is not None:
+            self.text = self.document.text[self.start : self.end]
+        with indexed_save(self, kwargs):  # match_text and search_vector, same write
+            super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.document_id and self.end is not None and self.start is not None:
+            if self.end > len(self.document.text):
+                raise ValidationError({"end": "The claim ends beyond the document's text."})
+
+    @property
+    def state(self) -> str:
+        """Derived, never stored. Uses the annotations of permissions.claims_with_state
+        when present (what one user may see); without them, as the system sees it."""
+        if hasattr(self, "has_verdict"):
+            return self.derive_state(self.has_verdict, self.has_approved, self.has_annotation)
+        row = claims_with_state(None, Claim.objects.filter(pk=self.pk)).values_list(
+            "has_verdict", "has_approved", "has_annotation"
+        )[0]
+        has_verdict, has_approved, has_annotation = row
+        return self.derive_state(has_verdict, has_approved, has_annotation)
+
+    @classmethod
+    def from_selection(cls, document, start: int, end: int, by, *, restatement: str = ""):
+        """A `selection` claim of a reader's span, checked and trimmed by
+        anchoring.check_span (SpanError when it is no span of the text). Returns
+        (claim, created): the claim already at that span, also one made concurrently,
+        instead of a duplicate."""
+        if by is not None:
+            _require(by, "claim.create", document, "You cannot add claims here.")
+        start, end = anchoring.check_span(document.text, start, end)
+        text = document.text[start:end]
+        defaults = {
+            "kind": ClaimKind.SELECTION,
+            "text": text,
+            "restatement": restatement,
+            "checkworthiness": checkworthiness.score(
+                text, ClaimKind.SELECTION, document.language or checkworthiness.DEFAULT_LANGUAGE
+            ),
+            "created_by": by,
+        }
+        try:
+            with transaction.atomic():
+                return cls.objects.get_or_create(
+                    document=document, start=start, end=end, defaults=defaults
+                )
+        except IntegrityError:  # the same span, made by someone else in between
+            return cls.objects.get(document=document, start=start, end=end), False
+
+    @classmethod
+    def derive_state(cls, has_verdict: bool, has_approved: bool, has_annotation: bool) -> str:
+        if has_verdict:
+            return cls.State.PUBLISHED
+        if has_approved:
+            return cls.State.APPROVED
+        if has_annotation:
+            return cls.State.IN_PROGRESS
+        return cls.State.UNCHECKED
+
+    def assign(self, to, by) -> None:
+        """An editor assigns the claim to a member (or to nobody, with None)."""
+        _require(by, "moderate", self, "Only editors can assign claims.")
+        workspace = self.document.workspace
+        if to is not None and not workspace.memberships.filter(user=to).exists():
+            raise InvalidInput(NO_SUCH_MEMBER, field="assignee")
+        self.assignee = to
+        self.save(update_fields=["assignee"])
+        if to is not None:
+            Notification.send([to.pk], Notification.Kind.ASSIGNED, actor=by, claim=self)
+
+    def update_details(self, by, **fields) -> None:
+        """Restatement and the not-checkable switch, for any member."""
+        _require(by, "claim.create", self, "You cannot change claims here.")
+        unknown = set(fields) - {"restatement", "not_checkable"}
+        if unknown:
+            raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=list(fields))
+
+
+class ClaimMatchKey(models.Model):
+    """MinHash band keys of a claim's folded text: claims that share a key are candidates
+    for similarity, so a lookup reads a few index entries instead of scanning trigrams."""
+
+    # An import writes ~28 keys a claim, so each key costs as little as it can. No
+    # database foreign keys: checking each reference at commit doubled the import's time
+    # (Django still cascades deletes). No surrogate id: the primary key is (claim, key),
+    # which also serves deletes by claim, so a key row has two index entries, this and
+    # the lookup (workspace, key, claim), an index-only scan on PostgreSQL.
+    pk = models.CompositePrimaryKey("claim", "key")
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.CASCADE,
+        related_name="match_keys",
+        db_constraint=False,
+        db_index=False,
+    )
+    # Copied from the claim's document so the lookup stays inside one workspace by index.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "key", "claim"], name="claimmatchkey_lookup")]
+
+    def __str__(self):
+        return f"{self.key} → claim {self.claim_id}"
