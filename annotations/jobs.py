@@ -21,8 +21,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from annotations import importers
+from annotations.exports import FORMATS
 from annotations.models import Job, NotVisible
 from annotations.permissions import Action, require
+from annotations.services import import_document
 from annotations.text.dates import iso_date, parse_date
 
 log = logging.getLogger(__name__)
@@ -170,8 +172,6 @@ def run_job(job_id: int) -> None:
 
 
 def _run_import(job: Job) -> None:
-    from annotations.services import import_document
-
     params = job.params
     _progress(job, 10, "Reading the file.")
     imported = importers.import_file(
@@ -209,8 +209,6 @@ def _run_import(job: Job) -> None:
 
 
 def _run_export(job: Job) -> None:
-    from annotations.exports import FORMATS
-
     fmt = FORMATS[job.params["format"]]
     # The export is built as its creator sees the desk now, not as when they asked; a job
     # without a creator is the system's (a command), which sees what an editor sees.

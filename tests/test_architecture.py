@@ -44,6 +44,9 @@ LOCAL_IMPORTS = {
     ("annotations.models", "annotations.permissions"): (
         "permissions is built on the models; the workflow methods ask it at call time"
     ),
+    ("annotations.apps", "annotations"): (
+        "AppConfig.ready(): the app's modules may be imported only once the registry is ready"
+    ),
 }
 
 MAX_MODULE_LINES = 600

@@ -12,7 +12,6 @@ annotation only while that annotation is visible and approved: a note edited aft
 publication (back to `submitted`) is not yet reviewed and stays out until approved again.
 """
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,21 +29,11 @@ from annotations.exports.loading import VERDICT_PEOPLE, ratings_of
 from annotations.models import Annotation, Claim, Comment, Rating, Source, Verdict
 from annotations.permissions import public_annotations, public_approvals, visible_annotations
 
-HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-FALLBACK_COLOUR = "#6e7781"
-
 
 def display_name(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
-
-
-def _safe_colour(rating) -> None:
-    """Colours go into style and fill attributes, where escaping does not stop CSS such
-    as url(...): the form validates them, the database does not, so check again."""
-    if rating is not None and not HEX_COLOUR.fullmatch(rating.colour or ""):
-        rating.colour = FALLBACK_COLOUR
 
 
 def is_http_url(url) -> bool:
@@ -223,65 +212,17 @@ def build_report(document, *, include_approved=False, user=None) -> Report:
             )
         ).only("id", "note")
     }
-    approved, sources, approvals = [], {}, {}
-    if include_approved:
-        approved = list(approved_qs.order_by("created_at", "id"))
-        ids = [a.pk for a in approved]
-        for source in Source.objects.filter(annotation_id__in=ids).order_by("position", "id"):
-            sources.setdefault(source.annotation_id, []).append(source)
-        for comment in public_approvals(Comment.objects.filter(annotation_id__in=ids)).order_by(
-            "created_at", "id"
-        ):
-            approvals[comment.annotation_id] = comment.author_id  # the latest wins
-    user_ids = {getattr(v, f"{n}_id") for v in verdicts for n in VERDICT_PEOPLE}
-    user_ids |= {a.author_id for a in approved} | set(approvals.values())
-    users = {
-        u.pk: u
-        for u in get_user_model()
-        ._default_manager.filter(pk__in=user_ids - {None})
-        .only("id", "username", "first_name", "last_name")
-    }
+    work = _ApprovedWork.load(approved_qs) if include_approved else _ApprovedWork()
+    users = _people(verdicts, work)
     for verdict in verdicts:
         verdict.rating = rating_by_id[verdict.rating_id]
         for name in VERDICT_PEOPLE:
             user_id = getattr(verdict, f"{name}_id")
             setattr(verdict, name, users.get(user_id) if user_id else None)
-    verdicts_of, approved_of = defaultdict(list), defaultdict(list)
-    for verdict in verdicts:
-        verdicts_of[verdict.claim_id].append(verdict)
-    for annotation in approved:
+    for annotation in work.annotations:
         annotation.author = users[annotation.author_id]
         annotation.rating = rating_by_id[annotation.rating_id]
-        approved_of[annotation.claim_id].append(annotation)
-
-    entries = []
-    for claim in claims:
-        entry = Entry(number=len(entries) + 1, claim=claim)
-        claim_verdicts = verdicts_of.get(claim.pk, [])
-        current = next((v for v in claim_verdicts if v.is_current), None)
-        entry.history = [v for v in claim_verdicts if v is not current]
-        if current is not None:
-            entry.verdict = current
-            entry.sources = report_sources(current.sources or [])
-            entry.note = notes.get(current.annotation_id, "")
-        if include_approved and not entry.published:
-            entry.approved = [
-                ApprovedWork(
-                    annotation=a,
-                    reviewed_by=users.get(approvals.get(a.pk)),
-                    sources=report_sources(sources.get(a.pk, [])),
-                )
-                for a in approved_of.get(claim.pk, [])
-            ]
-        if entry.verdict is not None or entry.history or entry.approved:
-            entries.append(entry)
-    for rating in ratings:
-        _safe_colour(rating)
-    for entry in entries:
-        for verdict in [entry.verdict, *entry.history]:
-            _safe_colour(verdict.rating if verdict else None)
-        for work in entry.approved:
-            _safe_colour(work.rating)
+    entries = _entries(claims, verdicts, notes, work, users, include_approved)
     counts = Counter(e.verdict.rating_id for e in entries if e.published)
     top = max(counts.values(), default=0)
     rating_counts = [
@@ -297,6 +238,68 @@ def build_report(document, *, include_approved=False, user=None) -> Report:
         rating_counts=rating_counts,
         ordinal_ratings=[r for r in ratings if r.ordinal],
     )
+
+
+@dataclass
+class _ApprovedWork:
+    """Approved annotations without a verdict, with their sources and who approved them."""
+
+    annotations: list = field(default_factory=list)
+    sources: dict = field(default_factory=dict)  # annotation id -> [Source]
+    approvals: dict = field(default_factory=dict)  # annotation id -> approver's user id
+
+    @classmethod
+    def load(cls, approved_qs) -> "_ApprovedWork":
+        work = cls(annotations=list(approved_qs.order_by("created_at", "id")))
+        ids = [a.pk for a in work.annotations]
+        for source in Source.objects.filter(annotation_id__in=ids).order_by("position", "id"):
+            work.sources.setdefault(source.annotation_id, []).append(source)
+        approvals = public_approvals(Comment.objects.filter(annotation_id__in=ids))
+        for comment in approvals.order_by("created_at", "id"):
+            work.approvals[comment.annotation_id] = comment.author_id  # the latest wins
+        return work
+
+
+def _people(verdicts, work) -> dict:
+    """The users the report names, by id, in one query."""
+    user_ids = {getattr(v, f"{n}_id") for v in verdicts for n in VERDICT_PEOPLE}
+    user_ids |= {a.author_id for a in work.annotations} | set(work.approvals.values())
+    return {
+        u.pk: u
+        for u in get_user_model()
+        ._default_manager.filter(pk__in=user_ids - {None})
+        .only("id", "username", "first_name", "last_name")
+    }
+
+
+def _entries(claims, verdicts, notes, work, users, include_approved) -> list[Entry]:
+    verdicts_of, approved_of = defaultdict(list), defaultdict(list)
+    for verdict in verdicts:
+        verdicts_of[verdict.claim_id].append(verdict)
+    for annotation in work.annotations:
+        approved_of[annotation.claim_id].append(annotation)
+    entries = []
+    for claim in claims:
+        entry = Entry(number=len(entries) + 1, claim=claim)
+        claim_verdicts = verdicts_of.get(claim.pk, [])
+        current = next((v for v in claim_verdicts if v.is_current), None)
+        entry.history = [v for v in claim_verdicts if v is not current]
+        if current is not None:
+            entry.verdict = current
+            entry.sources = report_sources(current.sources or [])
+            entry.note = notes.get(current.annotation_id, "")
+        if include_approved and not entry.published:
+            entry.approved = [
+                ApprovedWork(
+                    annotation=a,
+                    reviewed_by=users.get(work.approvals.get(a.pk)),
+                    sources=report_sources(work.sources.get(a.pk, [])),
+                )
+                for a in approved_of.get(claim.pk, [])
+            ]
+        if entry.verdict is not None or entry.history or entry.approved:
+            entries.append(entry)
+    return entries
 
 
 def highlight(text: str, entries: list[Entry]) -> SafeString:

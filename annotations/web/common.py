@@ -1,8 +1,6 @@
 """What the page views share: the workspace and objects a request may read, the
 strict reading of posted values, the rating scale and the claim states' marks."""
 
-import re
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -49,14 +47,12 @@ STATE_ICONS = {
 STATE_LABELS = {state: state.label.lower() for state in Claim.State}
 
 
-_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
 def _scale(workspace) -> list[Rating]:
-    """The workspace's ratings in order, each with a colour safe to put in a style."""
+    """The workspace's ratings in order. Their colours go into style attributes as they
+    are: the database holds only #rrggbb (rating_colour_hex)."""
     ratings = list(Rating.objects.filter(scale__workspace=workspace))
     for rating in ratings:
-        rating.swatch = rating.colour if _HEX_COLOUR.match(rating.colour) else "#6e7781"
+        rating.swatch = rating.colour
     return ratings
 
 

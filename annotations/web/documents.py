@@ -47,7 +47,6 @@ from annotations.search import SearchError, search
 from annotations.text import anchoring, layout
 from annotations.text.agreement import summarise
 from annotations.web.common import (
-    _HEX_COLOUR,
     STATE_ICONS,
     STATE_LABELS,
     _claims_with_state,
@@ -142,8 +141,7 @@ def rating_bar(ratings, counts: dict[int, int]):
         if not n:
             continue
         width = BAR_WIDTH * n / total
-        colour = r.colour if _HEX_COLOUR.match(r.colour) else "#6e7781"
-        parts.append((f"{x:.2f}", f"{width:.2f}", colour, f"{r.label}: {n}"))
+        parts.append((f"{x:.2f}", f"{width:.2f}", r.colour, f"{r.label}: {n}"))
         x += width
     rects = format_html_join(
         "",
@@ -316,8 +314,7 @@ def _marked(number, row, rating, query) -> layout.MarkedClaim:
     if rating is not None:
         label += f", rated {rating.label}"
         attrs += f' data-rating="{rating.pk}"'
-        if _HEX_COLOUR.match(rating.colour):
-            attrs += f' style="--rating: {rating.colour}"'
+        attrs += f' style="--rating: {rating.colour}"'
         rating_html = f'<span class="claim-rating">{escape(rating.label)}</span>'
     if not_checkable:
         label += ", not checkable"

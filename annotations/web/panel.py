@@ -40,7 +40,6 @@ from annotations.permissions import Viewer, can
 from annotations.text import checkworthiness
 from annotations.text.markdown import render_markdown
 from annotations.web.common import (
-    _HEX_COLOUR,
     STATE_ICONS,
     _claims_with_state,
     _posted,
@@ -99,7 +98,7 @@ def _panel_context(request, claim, **extra) -> dict:
         "state_label": Claim.State(claim.state).label,
         "field_errors": {},
     }
-    if current is not None and _HEX_COLOUR.match(current.rating.colour):
+    if current is not None:
         context["state_colour"] = current.rating.colour
     context.update(extra)
     return context

@@ -16,6 +16,7 @@ from tqdm import tqdm
 from annotations import importers
 from annotations.models import Workspace
 from annotations.services import import_document
+from annotations.services.restore import RestoreError, restore_document
 
 
 class Command(BaseCommand):
@@ -94,8 +95,6 @@ class Command(BaseCommand):
 
     def _restore(self, path: Path, workspace):
         import json as jsonlib
-
-        from annotations.services.restore import RestoreError, restore_document
 
         try:
             data = jsonlib.loads(path.read_text(encoding="utf-8"))
