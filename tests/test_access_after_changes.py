@@ -362,7 +362,10 @@ def test_two_editors_demoting_each_other_at_once_leave_one_editor():
     for thread in threads:
         thread.join()
     assert Membership.objects.filter(workspace=workspace, role=Role.EDITOR).count() == 1
-    assert sorted(outcomes) == ["A workspace keeps at least one editor.", "demoted"]
+    # The loser is refused either for the last editor or, when the winner committed
+    # before it even asked, because it is no longer an editor itself.
+    refusals = {"A workspace keeps at least one editor.", "Only editors can change roles."}
+    assert sorted(outcomes)[1] == "demoted" and sorted(outcomes)[0] in refusals, outcomes
 
 
 def test_claim_from_selection_scores_in_the_documents_language(monkeypatch):

@@ -586,7 +586,7 @@ def test_reusing_a_verdict_copies_rating_summary_and_sources_and_records_the_lin
     assert annotation.summary == "141 countries voted for it, not 114."
     assert annotation.reused_from == verdict
     assert list(verdict.reuses.all()) == [annotation]
-    copied = [source.snapshot() for source in annotation.sources.order_by("position")]
+    copied = [source.as_dict() for source in annotation.sources.order_by("position")]
     assert copied == [
         {**SOURCES[0]},
         {

@@ -59,19 +59,6 @@ def flag_data(flag) -> dict:
     }
 
 
-def source_data(source) -> dict:
-    return {
-        "url": source.url,
-        "title": source.title,
-        "publisher": source.publisher,
-        "published": iso_date(source.published),
-        "excerpt": source.excerpt,
-        "stance": source.stance,
-        "archive_url": source.archive_url,
-        "position": source.position,
-    }
-
-
 def comment_data(comment, viewer) -> dict:
     return {
         "id": comment.pk,
@@ -101,7 +88,7 @@ def annotation_data(annotation, viewer) -> dict:
         "created_at": iso_datetime(annotation.created_at),
         "updated_at": iso_datetime(annotation.updated_at),
         "submitted_at": iso_datetime(annotation.submitted_at),
-        "sources": [source_data(s) for s in annotation.source_list],
+        "sources": [s.as_dict(with_position=True) for s in annotation.source_list],
         # A reply to a hidden comment keeps its place in the thread without naming it.
         "comments": [
             {**comment_data(c, viewer), "parent": c.parent_id if c.parent_id in shown else None}

@@ -24,6 +24,7 @@ from annotations.models.moderation import ModerationEvent, Notification
 from annotations.models.review import Comment
 from annotations.models.validators import HTTP_URL, http_url_validator
 from annotations.models.workspaces import Membership, Rating, Role
+from annotations.text.dates import iso_date, parse_date
 
 
 class Annotation(models.Model):
@@ -325,14 +326,34 @@ class Source(models.Model):
     def __str__(self):
         return self.title or self.url
 
-    def snapshot(self) -> dict:
-        """The source as a verdict keeps it."""
-        return {
+    def as_dict(self, *, with_ids: bool = False, with_position: bool = False) -> dict:
+        """The source as plain data: what a verdict keeps (the default), what the API
+        shows (with its ids and position) and what a backup holds (with its position)."""
+        data = {"id": self.pk, "annotation": self.annotation_id} if with_ids else {}
+        data |= {
             "url": self.url,
             "title": self.title,
             "publisher": self.publisher,
-            "published": self.published.isoformat() if self.published else None,
+            "published": iso_date(self.published),
             "excerpt": self.excerpt,
             "stance": self.stance,
             "archive_url": self.archive_url,
+        }
+        if with_position:
+            data["position"] = self.position
+        return data
+
+    @classmethod
+    def fields_from(cls, data: dict, position: int | None = None) -> dict:
+        """The model fields of a source given as plain data (a verdict's snapshot or a
+        backup): the inverse of as_dict, with defaults for what is missing."""
+        return {
+            "url": data.get("url") or "",
+            "title": data.get("title") or "",
+            "publisher": data.get("publisher") or "",
+            "published": parse_date(data.get("published") or None),
+            "excerpt": data.get("excerpt") or "",
+            "stance": data.get("stance") or cls.Stance.CONTEXT,
+            "archive_url": data.get("archive_url") or "",
+            "position": data.get("position", 0) if position is None else position,
         }

@@ -236,7 +236,7 @@ class Verdict(models.Model):
                 annotation_version=locked.version,
                 rating=locked.rating,
                 summary=locked.summary,
-                sources=[source.snapshot() for source in locked.sources.all()],
+                sources=[source.as_dict() for source in locked.sources.all()],
                 checked_by_id=locked.author_id,
                 reviewed_by_id=review.author_id if review else None,
                 published_by=by,

@@ -160,17 +160,7 @@ def _restore_claim(data, document, ratings, users) -> None:
         )
         annotation_ids[a["id"]] = annotation
         for s in a["sources"]:
-            Source.objects.create(
-                annotation=annotation,
-                url=s["url"],
-                title=s.get("title", ""),
-                publisher=s.get("publisher", ""),
-                published=parse_date(s.get("published")),
-                excerpt=s.get("excerpt", ""),
-                stance=s.get("stance", Source.Stance.CONTEXT),
-                archive_url=s.get("archive_url", ""),
-                position=s.get("position", 0),
-            )
+            Source.objects.create(annotation=annotation, **Source.fields_from(s))
         comment_ids = {}
         for c in a["comments"]:  # parents come before their replies (by creation time)
             comment = Comment.objects.create(

@@ -14,7 +14,6 @@ from annotations.api.serializers.annotations import (
     _document_id,
     _RatingField,
     _sources,
-    source_dict,
 )
 from annotations.api.serializers.claims import (
     ClaimAssignSerializer,
@@ -141,6 +140,5 @@ __all__ = [
     "_user",
     "claim_ref",
     "http_url",
-    "source_dict",
     "verdict_ref",
 ]

@@ -9,7 +9,6 @@ from annotations.api.serializers.common import (
     NOTE_MAX,
     REASON_MAX,
     UserSerializer,
-    _date,
     _dt,
     _user,
     http_url,
@@ -36,22 +35,7 @@ class SourceSerializer(serializers.Serializer):
     position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
     def to_representation(self, source):
-        return source_dict(source)
-
-
-def source_dict(source) -> dict:
-    return {
-        "id": source.pk,
-        "annotation": source.annotation_id,
-        "url": source.url,
-        "title": source.title,
-        "publisher": source.publisher,
-        "published": _date(source.published),
-        "excerpt": source.excerpt,
-        "stance": source.stance,
-        "archive_url": source.archive_url,
-        "position": source.position,
-    }
+        return source.as_dict(with_ids=True, with_position=True)
 
 
 class RatingRefSerializer(serializers.Serializer):
@@ -105,7 +89,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "status": annotation.status,
             "version": annotation.version,
             "hidden": annotation.hidden,
-            "sources": [source_dict(s) for s in _sources(annotation)],
+            "sources": [s.as_dict(with_ids=True, with_position=True) for s in _sources(annotation)],
             "created_at": _dt(annotation.created_at),
             "updated_at": _dt(annotation.updated_at),
             "submitted_at": _dt(annotation.submitted_at),
