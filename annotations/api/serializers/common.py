@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from annotations.models import http_url_validator
+from annotations.text.dates import iso_datetime
 
 # Limits for text fields that the database would take at any length: a request carrying
 # megabytes in a note is refused with a message, not stored.
@@ -25,15 +26,8 @@ MAX_INT = 2**31 - 1
 
 
 def _dt(value: datetime.datetime | None) -> str | None:
-    if value is None:
-        return None
-    value = timezone.localtime(value)
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _date(value: datetime.date | None) -> str | None:
-    return value.isoformat() if value else None
+    """In the site's time zone, "Z" when that is UTC."""
+    return iso_datetime(timezone.localtime(value) if value else None, utc=False, zulu=True)
 
 
 def http_url(**kwargs) -> serializers.Field:
