@@ -38,7 +38,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations import parsing
+from annotations.matching import normalise, store_match_keys
 from annotations.models import Annotation, Claim, Document, Rating, Verdict
+from annotations.permissions import Action, Viewer, claims_with_state, filter_state, require
 
 CONFIG = "english"
 MAX_QUERY_CHARS = 500
@@ -209,8 +211,6 @@ def indexed_save(instance, save_kwargs: dict):
     `search_vector`, when a field they are built from is being saved. Adds them to
     `update_fields` when the caller named fields. After a claim's save that created it
     or changed its `match_text`, writes its match keys (ClaimMatchKey)."""
-    from annotations.matching import normalise
-
     model = type(instance)
     update_fields = save_kwargs.get("update_fields")
     named = None if update_fields is None else set(update_fields)
@@ -246,8 +246,6 @@ def indexed_save(instance, save_kwargs: dict):
             # field is left deferred (reading it loads it).
             instance.__dict__.pop("search_vector", None)
     if keys:
-        from annotations.matching import store_match_keys
-
         store_match_keys(instance, using=alias, replace=keys == "replace")
 
 
@@ -295,8 +293,6 @@ def _claims_in_state(state: str, user):
     """A subquery of the claims in the derived state, as the user sees it (see
     permissions.claims_with_state: a blind desk's annotator counts only their own work on
     claims they have not submitted on)."""
-    from annotations.permissions import claims_with_state, filter_state
-
     return filter_state(claims_with_state(user, Claim.objects.all()), state).values("pk")
 
 
@@ -327,8 +323,6 @@ def search(
 
     Queries: one per kind searched (3), whatever the data; plus the user's roles once
     per user object."""
-    from annotations.permissions import Action, Viewer, require
-
     require(user, Action.DOCUMENT_READ, workspace)
     terms = parse_query(q)
     unknown = set(kinds) - set(KINDS)

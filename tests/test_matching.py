@@ -96,7 +96,7 @@ def test_normalise_folds_case_accents_punctuation_and_numbers(text, folded):
 def test_normalise_of_plain_ascii_takes_a_short_cut_to_the_same_result(text):
     import unicodedata
 
-    from annotations import matching
+    from annotations.matching import folding as matching
 
     decomposed = unicodedata.normalize("NFKD", text)
     folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
