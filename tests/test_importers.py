@@ -712,11 +712,11 @@ def test_docx_zip_bomb_is_refused_whatever_its_headers_say(lying):
 
 
 def test_docx_inflating_past_the_limit_is_refused_whatever_its_headers_say(monkeypatch):
-    from annotations import importers
+    from annotations.importers import docx as docx_importer
     from tests.zip_bombs import docx_bomb
 
-    monkeypatch.setattr(importers, "_MAX_UNZIPPED_BYTES", 2**20)
-    monkeypatch.setattr(importers, "_MAX_RATIO", 10**6)
+    monkeypatch.setattr(docx_importer, "_MAX_UNZIPPED_BYTES", 2**20)
+    monkeypatch.setattr(docx_importer, "_MAX_RATIO", 10**6)
     error = refused(docx_bomb(2 * 2**20, lying=True), "big.docx")
     assert (error.code, str(error)) == (
         "too_long",
