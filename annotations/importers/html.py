@@ -1,0 +1,96 @@
+"""HTML: main content and metadata by trafilatura, turned into the structured text."""
+
+from __future__ import annotations
+
+import re
+
+import trafilatura
+import trafilatura.settings
+
+from .common import Block, heading_line, join_blocks, one_line
+
+_TRAFILATURA_CONFIG = trafilatura.settings.use_config()
+# The default (250 characters) sends short pages to a fallback that flattens all structure.
+_TRAFILATURA_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+_HTML_LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+_HTML_ROOT = re.compile(r"<(?:html|body)\b", re.I)
+_HTML_CONTENT_ROOT = re.compile(r"<(?:article|main)\b", re.I)
+_HTML_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.I)
+_XML_CONTAINERS = {"quote", "div", "main", "body", "section"}
+_XML_BLOCKS = {"head", "p", "list", "table", "quote", "code", "div"}
+
+
+def html_text(html: str) -> tuple[str, dict[str, str]]:
+    match = _HTML_LANG.search(html[:8192])
+    # lxml refuses a str that still declares an encoding; the text is decoded already.
+    html = _XML_DECLARATION.sub("", html, count=1)
+    if not _HTML_ROOT.search(html):
+        html = f"<html><body>{html}</body></html>"  # trafilatura rejects bare fragments
+    if not _HTML_CONTENT_ROOT.search(html):
+        # Without an <article> or <main> (pages exported from word processors, hand-written
+        # HTML) trafilatura only recovers paragraphs and drops headings and lists; the
+        # wrapper makes it treat the body as the article and still prune boilerplate in it.
+        html = _HTML_BODY_OPEN.sub(r"\g<0><article>", html, count=1)
+    document = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_formatting=False,
+        config=_TRAFILATURA_CONFIG,
+        # Only dates the page declares; guessing from its text would mislead fact-checkers.
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if document is None or document.body is None:
+        return "", {"language": match[1] if match else ""}
+    blocks: list[Block] = []
+    _xml_blocks(document.body, blocks)
+    meta = {
+        "title": document.title or "",
+        "author": document.author or "",
+        "published": document.date or "",
+        "language": match[1] if match else "",
+        "source_url": document.url or "",
+    }
+    return join_blocks(blocks), meta
+
+
+def _xml_blocks(element, out: list[Block], group: object = None) -> None:
+    """Walk trafilatura's XML (head, p, list/item, table/row/cell, quote, code, lb)."""
+    for child in element:
+        tag = child.tag
+        if tag == "head":
+            rend = child.get("rend", "")
+            level = int(rend[1:]) if rend[:1] == "h" and rend[1:].isdigit() else 2
+            out.append((heading_line(level, _xml_inline(child)), group))
+        elif tag == "list":
+            list_group = group or object()  # nested lists are flattened into the outer one
+            ordered = child.get("rend") == "ol"
+            for number, item in enumerate(child.iterchildren("item"), start=1):
+                text = one_line(_xml_inline(item))
+                if text:
+                    out.append((f"{number}. {text}" if ordered else f"- {text}", list_group))
+                for nested in item.iterchildren("list"):
+                    _xml_blocks([nested], out, list_group)
+        elif tag == "table":
+            for cell in child.iter("cell"):
+                out.append((_xml_inline(cell).strip(), group))
+        elif tag == "code":  # fenced as in Markdown, so "# comment" in code is no heading
+            code = "".join(child.itertext()).strip("\n")
+            out.append((f"```\n{code}\n```", group))
+        elif tag in _XML_CONTAINERS and any(c.tag in _XML_BLOCKS for c in child):
+            _xml_blocks(child, out, group)
+        elif tag not in ("graphic", "lb", "item"):
+            out.append((_xml_inline(child).strip(), group))
+
+
+def _xml_inline(element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "lb":
+            parts.append("\n")
+        elif child.tag not in ("list", "graphic"):
+            parts.append(_xml_inline(child))
+        parts.append(child.tail or "")
+    return "".join(parts)

@@ -1,0 +1,1 @@
+"""Tests of the importers, one module per module of annotations/importers/."""
