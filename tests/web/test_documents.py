@@ -1,126 +1,31 @@
-"""The browser workbench, server side: the document page, the claim panel and its POSTs,
-new claims from a selection, the document list."""
+"""The document page: structure, states, filters, selections, the document list, the
+agreement and the cached marked text."""
 
 import re
 from datetime import UTC, datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from annotations.models import (
     Annotation,
     Claim,
-    ClaimKind,
-    Comment,
     Document,
-    Flag,
     Role,
-    Source,
     Verdict,
 )
-from annotations.text import layout
 from tests.factories import (
     AnnotationFactory,
-    ClaimFactory,
     DocumentFactory,
-    SourceFactory,
     UserFactory,
     VerdictFactory,
     WorkspaceFactory,
     member,
     rating,
 )
+from tests.web.workbench import _marked_ids, _page, _speech
 
 pytestmark = pytest.mark.django_db
-
-SPEECH = (
-    "Budget speech\n\n"
-    "Unemployment fell to 5% last year. We must act now.\n\n"
-    "- taxes rose by 3.5%\n"
-    "- spending fell\n\n"
-    "Thank you."
-)
-
-
-def _speech(workspace=None, **kwargs):
-    document = DocumentFactory(text=SPEECH, **({"workspace": workspace} if workspace else {}))
-    spans = [
-        ("Budget speech", ClaimKind.HEADING),
-        ("Unemployment fell to 5% last year.", ClaimKind.SENTENCE),
-        ("We must act now.", ClaimKind.SENTENCE),
-        ("taxes rose by 3.5%", ClaimKind.LIST_ITEM),
-        ("spending fell", ClaimKind.LIST_ITEM),
-        ("Thank you.", ClaimKind.SENTENCE),
-    ]
-    claims = {}
-    for text, kind in spans:
-        start = SPEECH.index(text)
-        claims[text] = ClaimFactory(
-            document=document, start=start, end=start + len(text), kind=kind
-        )
-    return document, claims
-
-
-def _page(client, document, query=""):
-    response = client.get(reverse("document", args=[document.pk]) + query)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def _marked_ids(page):
-    return {int(i) for i in re.findall(r'<mark class="claim" id="claim-(\d+)"', page)}
-
-
-# --- Layout (pure) -----------------------------------------------------------------------
-
-
-def test_layout_renders_headings_lists_and_text_between_claims():
-    text = "Title\n\nOne. Two.\n\n- first\n- second\n\nEnd"
-    claims = [
-        layout.MarkedClaim(1, 0, 5, "heading"),
-        layout.MarkedClaim(2, 7, 11, "sentence"),
-        layout.MarkedClaim(3, 20, 25, "list_item"),
-        layout.MarkedClaim(4, 28, 34, "list_item"),
-    ]
-    html = layout.render(text, claims)
-    assert html.startswith('<h2 class="doc-block doc-heading"><mark class="claim" id="claim-1"')
-    assert '<ul class="doc-list"><li class="doc-block doc-list_item">' in html
-    assert html.count("<li ") == 2 and "- first" not in html  # bullets become list items
-    assert '<span data-offset="11"> Two.</span>' in html  # text between claims is there
-    assert '<span data-offset="36">End</span>' in html
-
-
-def test_layout_splits_a_selection_that_overlaps_a_sentence_into_nested_pieces():
-    text = "Alpha beta gamma. Delta epsilon."
-    claims = [
-        layout.MarkedClaim(1, 0, 17, "sentence"),
-        layout.MarkedClaim(2, 18, 32, "sentence"),
-        layout.MarkedClaim(3, 11, 24, "selection"),
-    ]
-    html = layout.render(text, claims)
-    # The selection starts inside claim 1, so it nests there, then continues beside it
-    # and nests claim 2's start... every tag closes in order.
-    assert html.count("<mark") == html.count("</mark>") == 5
-    assert html.count('id="claim-3"') == 1 and html.count('claim-cont" data-claim="3"') == 1
-    assert '<span data-offset="11">gamma.</span></mark></mark>' in html
-    texts = re.findall(r'<span data-offset="(\d+)">([^<]*)</span>', html)
-    assert "".join(t for _, t in texts) == "Alpha beta gamma. Delta epsilon."
-    assert all(text[int(o) : int(o) + len(t)] == t for o, t in texts)
-
-
-def test_layout_keeps_offsets_of_astral_characters_and_carriage_returns():
-    text = "😀 Emoji first.\r\nNext 𝒳 line."
-    html = layout.render(text, [layout.MarkedClaim(1, 2, 14, "sentence")])
-    assert '<span data-offset="2">Emoji first.</span>' in html
-    assert "&#13;" not in html  # the line break between blocks is not rendered
-    html = layout.render(text, [layout.MarkedClaim(1, 2, len(text), "selection")])
-    assert "Emoji first.&#13;\nNext 𝒳 line" in html
-
-
-def test_layout_escapes_markup_in_the_text():
-    html = layout.render("<script>alert(1)</script> & more", [])
-    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
 
 
 # --- Document page -----------------------------------------------------------------------
@@ -267,247 +172,6 @@ def test_non_member_gets_404_for_document_panel_and_posts(client):
         ("claim_create", document.pk),
     ]:
         assert client.post(reverse(name, args=[pk]), {"start": 0, "end": 5}).status_code == 404
-
-
-# --- Claim panel ---------------------------------------------------------------------------
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def _post(client, name, pk, data, status=200):
-    response = client.post(reverse(name, args=[pk]), data, **HTMX)
-    assert response.status_code == status, response.content.decode()[:2000]
-    return response.content.decode()
-
-
-def test_panel_shows_claim_reasons_and_rating_buttons_of_the_scale(client):
-    document, claims = _speech()
-    claim = claims["Unemployment fell to 5% last year."]
-    client.force_login(member(document.workspace))
-    page = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
-    assert "<li>contains a percentage (5%)</li>" in page
-    labels = re.findall(r'data-key="(\d)">.*?</kbd> ([^<]+)</label>', page)
-    assert labels == [
-        ("1", "True"),
-        ("2", "Mostly true"),
-        ("3", "Half true"),
-        ("4", "Mostly false"),
-        ("5", "False"),
-        ("6", "Unverifiable"),
-        ("7", "Opinion"),
-    ]
-
-
-def test_author_saves_then_submits_and_stale_save_shows_both_versions(client):
-    document, claims = _speech()
-    claim = claims["Unemployment fell to 5% last year."]
-    author = member(document.workspace)
-    client.force_login(author)
-    false = rating(document.workspace, "False")
-    page = _post(client, "claim_annotation", claim.pk, {"rating": false.pk, "note": "n"})
-    assert "Saved." in page
-    mine = Annotation.objects.get(claim=claim, author=author)
-    assert (mine.status, mine.rating, mine.version) == ("draft", false, 1)
-    data = {"action": "submit", "version": 1, "rating": false.pk}
-    page = _post(client, "claim_annotation", claim.pk, data, 400)
-    assert "Write a summary before submitting." in page
-    assert 'id="summary-error" class="error">Write a summary before submitting.' in page
-    data = {"action": "submit", "version": 1, "rating": false.pk, "summary": "It rose."}
-    assert "Submitted for review." in _post(client, "claim_annotation", claim.pk, data)
-    mine.refresh_from_db()
-    assert (mine.status, mine.summary, mine.version) == ("submitted", "It rose.", 3)
-    stale = {"version": 1, "rating": false.pk, "summary": "My stale text"}
-    page = _post(client, "claim_annotation", claim.pk, stale, 412)
-    assert "changed by someone else" in page
-    assert "My stale text" in page and "It rose." in page
-    assert 'name="version" value="3"' in page
-    mine.refresh_from_db()
-    assert mine.summary == "It rose."
-
-
-def test_without_htmx_a_post_redirects_to_the_document_with_the_panel_open(client):
-    document, claims = _speech()
-    claim = claims["We must act now."]
-    client.force_login(member(document.workspace))
-    response = client.post(reverse("claim_annotation", args=[claim.pk]), {"summary": "x"})
-    assert response.status_code == 302
-    assert response["Location"] == f"/documents/{document.pk}/?claim={claim.pk}#claim-{claim.pk}"
-
-
-def test_sources_are_added_edited_and_removed_and_bad_urls_refused_at_the_field(client):
-    document, claims = _speech()
-    claim = claims["Unemployment fell to 5% last year."]
-    author = member(document.workspace)
-    client.force_login(author)
-    bad = {"new-url": "javascript:alert(1)", "new-stance": "refutes"}
-    page = _post(client, "source_add", claim.pk, bad, 400)
-    assert "Only http:// and https:// links are allowed." in page
-    assert not Source.objects.exists()
-    good = {
-        "new-url": "https://stats.example.org/t1",
-        "new-title": "Table 1",
-        "new-publisher": "Stats office",
-        "new-published": "2024-01-31",
-        "new-excerpt": "Unemployment: 7%",
-        "new-stance": "refutes",
-        "new-archive_url": "https://web.archive.org/x",
-    }
-    assert "Source added." in _post(client, "source_add", claim.pk, good)
-    source = Source.objects.get()
-    assert (source.annotation.author, source.title, str(source.published)) == (
-        author,
-        "Table 1",
-        "2024-01-31",
-    )
-    prefix = f"source-{source.pk}-"
-    edit = {prefix + k.removeprefix("new-"): v for k, v in good.items()}
-    edit[prefix + "archive_url"] = "ftp://archive.example.org/x"
-    page = _post(client, "source_edit", source.pk, edit, 400)
-    assert "Only http:// and https:// links are allowed." in page
-    edit[prefix + "archive_url"] = ""
-    edit[prefix + "title"] = "Table 2"
-    assert "Source saved." in _post(client, "source_edit", source.pk, edit)
-    source.refresh_from_db()
-    assert source.title == "Table 2"
-    assert source.annotation.version == 3  # add, edit: each an edit of the annotation
-    assert "Source removed." in _post(client, "source_edit", source.pk, {"action": "remove"})
-    assert not Source.objects.exists()
-
-
-def test_nobody_else_edits_my_sources(client):
-    source = SourceFactory()
-    workspace = source.annotation.claim.document.workspace
-    client.force_login(member(workspace, Role.EDITOR))
-    page = _post(client, "source_edit", source.pk, {"action": "remove"}, 403)
-    assert "Only its author can edit an annotation." in page
-    assert Source.objects.filter(pk=source.pk).exists()
-
-
-def test_review_cycle_from_the_panel(client):
-    document, claims = _speech()
-    claim = claims["Unemployment fell to 5% last year."]
-    workspace = document.workspace
-    author, reviewer, editor = member(workspace), member(workspace, Role.REVIEWER), None
-    editor = member(workspace, Role.EDITOR)
-    annotation = AnnotationFactory(claim=claim, author=author)
-    annotation.submit(author)
-    client.force_login(member(workspace))
-    page = _post(client, "annotation_review", annotation.pk, {"decision": "approve"}, 403)
-    assert "Only reviewers and editors can review annotations." in page
-    client.force_login(reviewer)
-    page = _post(client, "annotation_review", annotation.pk, {"decision": "request_changes"}, 400)
-    assert "Say what should change." in page
-    data = {"decision": "request_changes", "body": "Cite the table."}
-    assert "Changes requested." in _post(client, "annotation_review", annotation.pk, data)
-    client.force_login(author)
-    page = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
-    assert "Cite the table." in page and "Resubmit" in page
-    _post(client, "claim_annotation", claim.pk, {"action": "submit", "version": 3,
-          "rating": annotation.rating_id, "summary": "Fixed."})  # fmt: skip
-    client.force_login(reviewer)
-    assert "Approved." in _post(client, "annotation_review", annotation.pk, {"decision": "approve"})
-    page = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
-    assert "Publish verdict" not in page
-    client.force_login(editor)
-    page = _post(client, "annotation_publish", annotation.pk, {})
-    assert "Verdict published." in page and 'data-state="published"' in page
-    page = _post(client, "annotation_publish", annotation.pk, {})
-    assert "This version of the annotation is already the published verdict." in page
-    verdict = Verdict.objects.get()
-    assert "Say why the verdict is retracted." in _post(
-        client, "verdict_retract", verdict.pk, {"note": ""}, 400
-    )
-    assert "Verdict retracted." in _post(client, "verdict_retract", verdict.pk, {"note": "Wrong"})
-    verdict.refresh_from_db()
-    assert verdict.is_retracted
-
-
-def test_blind_workspace_hides_colleagues_until_i_submit(client):
-    workspace = WorkspaceFactory(blind=True)
-    document, claims = _speech(workspace)
-    claim = claims["We must act now."]
-    AnnotationFactory(claim=claim, author=member(workspace), summary="Colleague secret")
-    annotator = member(workspace)
-    client.force_login(annotator)
-    page = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
-    assert "Colleague secret" not in page
-    assert "colleagues' annotations show once you submit yours" in page
-    _post(client, "claim_annotation", claim.pk, {"rating": rating(workspace).pk, "summary": "s"})
-    page = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
-    assert "Colleague secret" not in page
-    _post(client, "claim_annotation", claim.pk, {"action": "submit", "version": 1,
-          "rating": rating(workspace).pk, "summary": "s"})  # fmt: skip
-    page = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
-    assert "Colleague secret" in page
-
-
-def test_note_with_script_shows_as_text_and_preview_is_sanitised(client):
-    annotation = AnnotationFactory(
-        note="<script>alert(1)</script> **bold** [x](javascript:alert(2))"
-    )
-    workspace = annotation.claim.document.workspace
-    client.force_login(member(workspace, Role.REVIEWER))
-    page = client.get(reverse("claim_panel", args=[annotation.claim_id])).content.decode()
-    assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<strong>bold</strong>" in page
-    assert 'href="javascript' not in page
-    preview = client.post(reverse("note_preview"), {"note": annotation.note}).content.decode()
-    assert "<script>" not in preview and "<strong>bold</strong>" in preview
-
-
-def test_comments_flags_and_hiding(client):
-    annotation = AnnotationFactory(status="submitted")
-    workspace = annotation.claim.document.workspace
-    colleague, editor = member(workspace), member(workspace, Role.EDITOR)
-    client.force_login(colleague)
-    page = _post(client, "annotation_comment", annotation.pk, {"body": "<b>Which</b> table?"})
-    assert "&lt;b&gt;Which&lt;/b&gt; table?" in page
-    comment = Comment.objects.get()
-    _post(client, "annotation_comment", annotation.pk, {"body": "Reply", "parent": comment.pk})
-    assert Comment.objects.get(body="Reply").parent == comment
-    assert "Say what the problem is." in _post(client, "annotation_flag", annotation.pk, {}, 400)
-    _post(client, "annotation_flag", annotation.pk, {"reason": "Rude"})
-    page = _post(client, "annotation_flag", annotation.pk, {"reason": "Rude"}, 409)
-    assert "You have already flagged this" in page
-    _post(client, "comment_flag", comment.pk, {"reason": "Spam"})
-    assert Flag.objects.count() == 2
-    page = _post(client, "annotation_hide", annotation.pk, {"hidden": "1"}, 403)
-    assert "Only editors can hide or unhide annotations." in page
-    client.force_login(editor)
-    _post(client, "comment_hide", comment.pk, {"hidden": "1"})
-    _post(client, "annotation_hide", annotation.pk, {"hidden": "1"})
-    annotation.refresh_from_db()
-    assert annotation.hidden
-    client.force_login(colleague)
-    # Hidden: the annotation vanishes for everyone but editors.
-    assert client.post(reverse("annotation_flag", args=[annotation.pk]), **HTMX).status_code == 404
-
-
-def test_details_and_assignment_from_the_panel(client):
-    document, claims = _speech()
-    claim = claims["We must act now."]
-    annotator, editor = member(document.workspace), member(document.workspace, Role.EDITOR)
-    client.force_login(annotator)
-    data = {"restatement": "The speaker urges action.", "not_checkable": "on"}
-    assert "Claim details saved." in _post(client, "claim_details", claim.pk, data)
-    claim.refresh_from_db()
-    assert (claim.restatement, claim.not_checkable) == ("The speaker urges action.", True)
-    page = _post(client, "claim_assign", claim.pk, {"assignee": annotator.pk}, 403)
-    assert "Only editors can assign claims." in page
-    client.force_login(editor)
-    page = _post(client, "claim_assign", claim.pk, {"assignee": annotator.pk})
-    assert f"Assigned to {annotator.username}." in page
-    claim.refresh_from_db()
-    assert claim.assignee == annotator
-
-
-def test_posts_need_the_csrf_token(client):
-    document, claims = _speech()
-    strict = Client(enforce_csrf_checks=True)
-    strict.force_login(member(document.workspace))
-    claim = claims["We must act now."]
-    assert strict.post(reverse("claim_annotation", args=[claim.pk]), {}).status_code == 403
-    assert strict.post(reverse("claim_create", args=[document.pk]), {}).status_code == 403
 
 
 # --- New claims from a selection --------------------------------------------------------------
