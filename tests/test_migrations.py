@@ -29,8 +29,9 @@ def _migrate(target):
     executor.migrate([target])
 
 
-@pytest.mark.django_db(transaction=True)
-def test_verdicts_published_twice_from_one_version_are_folded_into_the_earliest(caplog):
+def _two_annotated_claims(now):
+    """A claim whose annotation was approved (version 2), and another whose annotation
+    was revised a day after its first version."""
     document = DocumentFactory(text="Unemployment fell to 4% last year. Taxes rose by 3.5%.")
     workspace = document.workspace
     editor, reviewer = member(workspace, Role.EDITOR), member(workspace, Role.REVIEWER)
@@ -45,9 +46,15 @@ def test_verdicts_published_twice_from_one_version_are_folded_into_the_earliest(
         claim=other_claim, author=author, status="approved", rating=rating(workspace)
     )
     revised.edit(author, summary="Revised.")  # version 2
-    now = timezone.now()
     revised.history.filter(version=1).update(history_date=now - timedelta(days=2))
     revised.history.filter(version=2).update(history_date=now - timedelta(days=1))
+    return workspace, editor, claim, other_claim, twice, revised
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verdicts_published_twice_from_one_version_are_folded_into_the_earliest(caplog):
+    now = timezone.now()
+    workspace, editor, claim, other_claim, twice, revised = _two_annotated_claims(now)
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes("annotations")
     try:
         _migrate(BEFORE_ONCE_PER_VERSION)

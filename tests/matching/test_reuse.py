@@ -1,0 +1,143 @@
+"""Prior verdicts marked on import, and reusing a verdict on a similar claim."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from annotations.matching import (
+    PRIOR_VERDICT_THRESHOLD,
+    default_threshold,
+    mark_prior_verdicts,
+    reuse_verdict,
+)
+from annotations.models import (
+    Annotation,
+    InvalidInput,
+    NotVisible,
+    Role,
+    WorkflowError,
+)
+from annotations.services import import_document
+from tests.factories import (
+    VerdictFactory,
+    WorkspaceFactory,
+    member,
+    rating,
+)
+from tests.matching.common import BACKED, SOURCES, SUPPORTED, UNRELATED, claim_in
+
+# --- prior verdicts on import ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_import_marks_claims_that_match_an_earlier_published_verdict():
+    workspace, elsewhere = WorkspaceFactory(), WorkspaceFactory()
+    checked = claim_in(workspace, BACKED)
+    verdict = VerdictFactory(claim=checked)
+    retracted_claim = claim_in(workspace, "Unemployment fell to 5 percent in the last year.")
+    VerdictFactory(claim=retracted_claim, retracted_at=timezone.now(), retraction_note="Oops.")
+    other_workspace_claim = claim_in(elsewhere, "The minimum wage doubled since 2010.")
+    VerdictFactory(claim=other_workspace_claim)
+
+    text = f"{SUPPORTED} {UNRELATED} The minimum wage doubled since 2010."
+    document = import_document(workspace, text, title="New speech").document
+
+    marked = {c.text: (c.prior_verdict_id, c.prior_similarity) for c in document.claims.all()}
+    verdict_id, score = marked[SUPPORTED]
+    assert verdict_id == verdict.pk
+    assert score >= default_threshold(PRIOR_VERDICT_THRESHOLD, connection.vendor)
+    assert marked[UNRELATED] == (None, None)
+    assert marked["The minimum wage doubled since 2010."] == (None, None)
+    assert list(document.claims.filter(prior_verdict__isnull=False)) == [
+        document.claims.get(text=SUPPORTED)
+    ]
+
+
+@pytest.mark.django_db
+def test_marking_again_clears_a_mark_whose_verdict_was_retracted():
+    workspace = WorkspaceFactory()
+    verdict = VerdictFactory(claim=claim_in(workspace, BACKED))
+    document = import_document(workspace, SUPPORTED, title="New speech").document
+    assert document.claims.get().prior_verdict == verdict
+    verdict.retracted_at = timezone.now()
+    verdict.retraction_note = "Wrong figure."
+    verdict.save()
+    assert mark_prior_verdicts(document) == 0
+    assert document.claims.get().prior_verdict is None
+
+
+# --- reusing a verdict ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_reusing_a_verdict_copies_rating_summary_and_sources_and_records_the_link():
+    workspace = WorkspaceFactory()
+    annotator = member(workspace)
+    verdict = VerdictFactory(
+        claim=claim_in(workspace, BACKED),
+        rating=rating(workspace, "Mostly false"),
+        summary="141 countries voted for it, not 114.",
+        sources=SOURCES,
+    )
+    claim = claim_in(workspace, SUPPORTED)
+
+    annotation = reuse_verdict(verdict, claim, annotator)
+
+    annotation.refresh_from_db()
+    assert annotation.claim == claim
+    assert annotation.author == annotator
+    assert annotation.status == Annotation.Status.DRAFT
+    assert annotation.rating.label == "Mostly false"
+    assert annotation.summary == "141 countries voted for it, not 114."
+    assert annotation.reused_from == verdict
+    assert list(verdict.reuses.all()) == [annotation]
+    copied = [source.as_dict() for source in annotation.sources.order_by("position")]
+    assert copied == [
+        {**SOURCES[0]},
+        {
+            "url": SOURCES[1]["url"],
+            "title": "",
+            "publisher": "",
+            "published": None,
+            "excerpt": "",
+            "stance": "context",
+            "archive_url": "",
+        },
+    ]
+    assert annotation.sources.first().published == date(2022, 3, 2)
+
+
+@pytest.mark.django_db
+def test_a_verdict_cannot_be_reused_across_workspaces():
+    workspace, elsewhere = WorkspaceFactory(), WorkspaceFactory()
+    user = member(workspace)
+    elsewhere.memberships.create(user=user, role=Role.ANNOTATOR)
+    verdict = VerdictFactory(claim=claim_in(elsewhere, BACKED))
+    with pytest.raises(NotVisible):
+        reuse_verdict(verdict, claim_in(workspace, SUPPORTED), user)
+    assert not Annotation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_retracted_verdict_cannot_be_reused():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    verdict = VerdictFactory(
+        claim=claim_in(workspace, BACKED), retracted_at=timezone.now(), retraction_note="No."
+    )
+    with pytest.raises(InvalidInput):
+        reuse_verdict(verdict, claim_in(workspace, SUPPORTED), user)
+
+
+@pytest.mark.django_db
+def test_reusing_on_a_claim_already_annotated_is_refused_and_saves_nothing():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    verdict = VerdictFactory(claim=claim_in(workspace, BACKED), sources=SOURCES)
+    claim = claim_in(workspace, SUPPORTED)
+    Annotation.start(claim, user, summary="Mine.")
+    with pytest.raises(WorkflowError):
+        reuse_verdict(verdict, claim, user)
+    assert Annotation.objects.get().reused_from is None

@@ -1,0 +1,158 @@
+"""Similar claims: reworded twins found, workspaces kept apart, queries bounded."""
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from annotations.matching import (
+    SIMILAR_THRESHOLD,
+    default_threshold,
+    similar_claims,
+)
+from annotations.models import (
+    Claim,
+    InvalidInput,
+    NotVisible,
+    Role,
+)
+from annotations.permissions import roles_of
+from tests.factories import (
+    UserFactory,
+    VerdictFactory,
+    WorkspaceFactory,
+    member,
+    rating,
+)
+from tests.matching.common import (
+    BACKED,
+    DONBASS_NATIONAL,
+    DONBASS_PLAIN,
+    SUPPORTED,
+    UNRELATED,
+    claim_containing,
+    claim_in,
+)
+
+# --- similar claims ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_two_donbass_sentences_of_the_demo_document_find_each_other(demo):
+    _, document, annotator = demo
+    national = claim_containing(document, DONBASS_NATIONAL)
+    plain = claim_containing(document, DONBASS_PLAIN)
+    assert national.match_text and plain.match_text
+    [(best, score), *_] = similar_claims(national, annotator)
+    assert best == plain
+    assert score > 0.9
+    [(best, score), *_] = similar_claims(plain, annotator)
+    assert best == national
+    assert score > 0.9
+
+
+@pytest.mark.django_db
+def test_a_lightly_reworded_claim_finds_its_twin_and_not_an_unrelated_claim():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    backed = claim_in(workspace, BACKED)
+    supported = claim_in(workspace, SUPPORTED)
+    claim_in(workspace, UNRELATED)
+    found = similar_claims(backed, user)
+    assert [claim for claim, _ in found] == [supported]
+    threshold = default_threshold(SIMILAR_THRESHOLD, connection.vendor)
+    assert threshold <= found[0][1] < 1
+
+
+@pytest.mark.django_db
+def test_numbers_written_in_words_match_digits_exactly():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    words = claim_in(workspace, "One hundred and fourteen countries backed the resolution.")
+    digits = claim_in(workspace, BACKED)
+    assert similar_claims(words, user)[0] == (digits, pytest.approx(1.0))
+
+
+@pytest.mark.django_db
+def test_a_claim_is_never_its_own_match_nor_matched_across_workspaces():
+    workspace, elsewhere = WorkspaceFactory(), WorkspaceFactory()
+    user = member(workspace)
+    backed = claim_in(workspace, BACKED)
+    claim_in(elsewhere, BACKED)
+    claim_in(elsewhere, SUPPORTED)
+    assert similar_claims(backed, user) == []
+
+
+@pytest.mark.django_db
+def test_a_member_of_both_workspaces_still_gets_only_the_claims_own_workspace():
+    workspace, elsewhere = WorkspaceFactory(), WorkspaceFactory()
+    user = member(workspace, Role.EDITOR)
+    elsewhere.memberships.create(user=user, role=Role.EDITOR)
+    backed = claim_in(workspace, BACKED)
+    twin = claim_in(workspace, SUPPORTED)
+    claim_in(elsewhere, BACKED)
+    assert [c for c, _ in similar_claims(backed, user)] == [twin]
+
+
+@pytest.mark.django_db
+def test_similar_claims_are_refused_to_a_non_member():
+    claim = claim_in(WorkspaceFactory(), BACKED)
+    with pytest.raises(NotVisible):
+        similar_claims(claim, UserFactory())
+
+
+@pytest.mark.django_db
+def test_similar_claims_carry_their_current_published_verdict():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    backed = claim_in(workspace, BACKED)
+    supported = claim_in(workspace, SUPPORTED)
+    again = claim_in(workspace, "114 countries have backed the resolution.")
+    verdict = VerdictFactory(claim=supported, rating=rating(workspace, "Mostly false"))
+    retracted = VerdictFactory(
+        claim=again,
+        retracted_at=timezone.now(),
+        retraction_note="Wrong claim.",
+    )
+    found = dict(similar_claims(backed, user))
+    assert set(found) == {supported, again}
+    by_pk = {c.pk: c for c in found}
+    assert by_pk[supported.pk].published_verdict == verdict
+    assert by_pk[supported.pk].published_verdict.rating.label == "Mostly false"
+    assert by_pk[again.pk].published_verdict is None
+    assert retracted.pk
+
+
+@pytest.mark.django_db
+def test_similar_claims_reject_a_threshold_outside_the_unit_interval():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    claim = claim_in(workspace, BACKED)
+    with pytest.raises(InvalidInput):
+        similar_claims(claim, user, threshold=1.5)
+
+
+def _fill_twins(workspace, count):
+    """`count` claims that all read like BACKED, each with a published verdict."""
+    for i in range(count):
+        twin = claim_in(workspace, f"114 countries backed the resolution in session {i}.")
+        VerdictFactory(claim=twin)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 40])
+def test_similar_claims_queries_do_not_grow_with_the_claims(count, django_assert_num_queries):
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    claim = claim_in(workspace, BACKED)
+    _fill_twins(workspace, count)
+    claim = Claim.objects.select_related("document__workspace").get(pk=claim.pk)
+    roles_of(user)
+    # PostgreSQL: the candidates (claims sharing a match key) scored, with their
+    # documents, in one query; their verdicts.
+    # SQLite: the candidates' folded texts (claims sharing a match key); the claims with
+    # their documents; their verdicts.
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
+        found = similar_claims(claim, user, limit=50)
+        assert all(c.published_verdict.rating.label for c, _ in found)
+        assert all(c.document.title for c, _ in found)
+    assert len(found) == count
