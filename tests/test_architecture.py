@@ -175,11 +175,23 @@ def test_no_import_cycle_between_the_apps_modules():
     assert cycles == []
 
 
+# Longer on purpose, each with its reason.
+LONG_TEST_MODULES = {
+    "tests/api/test_matrix.py": "one table: every API route for every role, read at a glance",
+}
+
+
+def _test_modules():
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        relative = str(path.relative_to(ROOT))
+        yield relative, path, ast.parse(path.read_text(), relative)
+
+
 def test_modules_and_functions_stay_small():
     too_long = []
-    for module, path, tree in _modules():
+    for module, path, tree in [*_modules(), *_test_modules()]:
         lines = len(path.read_text().splitlines())
-        if lines > MAX_MODULE_LINES:
+        if lines > MAX_MODULE_LINES and module not in LONG_TEST_MODULES:
             too_long.append(f"{module}: {lines} lines")
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
