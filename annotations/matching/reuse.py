@@ -2,8 +2,6 @@
 claims at the published verdict of a similar claim elsewhere in the workspace;
 `reuse_verdict` starts an annotation from such a verdict."""
 
-from datetime import date
-
 from django.db import connections, transaction
 from rapidfuzz import fuzz
 
@@ -13,7 +11,15 @@ from annotations.matching.similar import (
     _vendor,
     default_threshold,
 )
-from annotations.models import Annotation, Claim, ClaimMatchKey, InvalidInput, NotVisible, Verdict
+from annotations.models import (
+    Annotation,
+    Claim,
+    ClaimMatchKey,
+    InvalidInput,
+    NotVisible,
+    Source,
+    Verdict,
+)
 from annotations.permissions import can
 
 
@@ -121,22 +127,6 @@ def _prior_verdicts_fuzz(alias, document, threshold) -> dict[int, tuple[int, flo
     return best
 
 
-def _source_fields(source: dict, position: int) -> dict:
-    published = source.get("published") or None
-    if isinstance(published, str):
-        published = date.fromisoformat(published)
-    return {
-        "url": source.get("url") or "",
-        "title": source.get("title") or "",
-        "publisher": source.get("publisher") or "",
-        "published": published,
-        "excerpt": source.get("excerpt") or "",
-        "stance": source.get("stance") or "context",
-        "archive_url": source.get("archive_url") or "",
-        "position": position,
-    }
-
-
 def reuse_verdict(verdict, claim, by) -> Annotation:
     """Start `by`'s annotation on the claim from a published verdict on a similar claim:
     its rating and summary, a copy of its sources, and a link to it (`reused_from`).
@@ -157,5 +147,5 @@ def reuse_verdict(verdict, claim, by) -> Annotation:
         annotation.reused_from = verdict
         annotation.save(update_fields=["reused_from"])
         for position, source in enumerate(verdict.sources or []):
-            annotation.add_source(by, **_source_fields(source, position))
+            annotation.add_source(by, **Source.fields_from(source, position))
     return annotation

@@ -19,7 +19,9 @@ def iso_datetime(
     return text[:-6] + "Z" if zulu and text.endswith("+00:00") else text
 
 
-def parse_date(value: str | None) -> datetime.date | None:
+def parse_date(value: str | datetime.date | None) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
     return datetime.date.fromisoformat(value) if value else None
 
 

@@ -33,9 +33,8 @@ from annotations.models import (
     Workspace,
 )
 from annotations.permissions import (
-    EDITOR,
-    REVIEWER,
     Action,
+    Viewer,
     can,
     claims_with_state,
     counted_annotations,
@@ -169,7 +168,7 @@ def document_detail(request, pk):
     if not can(request.user, "document.read", document):
         raise Http404("No such document.")
     workspace = document.workspace
-    role = roles_of(request.user).get(workspace.pk)
+    role = Viewer(request.user, workspace).role
     ratings = _scale(workspace)
     filters = ClaimFilterForm(request.GET or None, ratings=ratings)
     # Queries: claims with their state, current verdict ratings, and (when filtering) the
@@ -215,7 +214,7 @@ def document_detail(request, pk):
         "filters": filters,
         "filtering": shown is not None,
         "ratings": ratings,
-        "is_reviewer": role in (REVIEWER, EDITOR),
+        "is_reviewer": can(request.user, Action.ANNOTATION_REVIEW, workspace),
         "export_formats": export_formats,
     }
     try:
@@ -241,7 +240,7 @@ def _filtered(user, role, document, data):
         claims = claims.filter(prior_verdict__isnull=False)
     visible = counted_annotations(user).filter(claim=OuterRef("pk"))
     if data.get("review"):
-        if role not in (REVIEWER, EDITOR):
+        if not can(user, Action.ANNOTATION_REVIEW, document):
             return claims.none()
         claims = claims.filter(
             Exists(visible.filter(status=Annotation.Status.SUBMITTED).exclude(author=user))
