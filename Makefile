@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= fact-check-demo
+# Absolute links (exports, emails) point at where this machine serves, unless SITE_URL is set.
+SITE_ENV := SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 # Tests run with DEBUG off, as production does, but without the HTTPS redirect.
 TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=0 SECURE_SSL=0
 
@@ -27,14 +29,14 @@ install-dev: $(VENV)/.dev
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
+	DEBUG=1 $(SITE_ENV) $(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
 	@echo
 	@echo "  Workbench:  http://$(HOST):$(PORT)/"
 	@echo "  Admin:      http://$(HOST):$(PORT)/admin/"
 	@echo "  Logins (password \"$(DEMO_PASSWORD)\" for each):"
 	@echo "    alice  annotator    bob  reviewer    erin  editor    admin  superuser"
 	@echo
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(SITE_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
 	@test -x /usr/bin/chromium || test -n "$$CHROMIUM" || \
@@ -54,7 +56,7 @@ clean:
 
 # Production-like serving on 127.0.0.1: gunicorn, DEBUG off, static files by whitenoise.
 # Uses DATABASE_URL (PostgreSQL in production); plain HTTP here, so SECURE_SSL=0.
-SERVE_ENV := DEBUG=0 SECURE_SSL=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+SERVE_ENV := $(SITE_ENV) DEBUG=0 SECURE_SSL=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	SECRET_KEY=$${SECRET_KEY:-$$(cat .data/serve_secret_key 2>/dev/null || \
 	(mkdir -p .data && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' | tee .data/serve_secret_key))}
 WORKERS ?= 4

@@ -222,7 +222,7 @@ def _run_export(job: Job) -> None:
         status=Job.Status.SUCCEEDED,
         progress=100,
         result_data=data,
-        result_name=f"document-{job.document_id}.{fmt.extension}",
+        result_name=fmt.filename(job.document),
         result_content_type=fmt.content_type,
         message="Ready to download.",
         finished_at=timezone.now(),

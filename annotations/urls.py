@@ -23,6 +23,7 @@ urlpatterns = [
     path("review/", queues.review_queue, name="review_queue"),
     path("flags/", queues.flag_queue, name="flag_queue"),
     path("notifications/", queues.notifications, name="notifications"),
+    path("notifications/<int:pk>/", queues.notification_open, name="notification_open"),
     path("assigned/", queues.assigned_to_me, name="assigned"),
     path("w/<slug:slug>/", documents.workspace_detail, name="workspace"),
     path(

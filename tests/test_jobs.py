@@ -197,4 +197,4 @@ def test_a_real_worker_process_makes_a_queued_pdf_export(database_queue):
     job.refresh_from_db()
     assert job.status == "succeeded", (job.error, output)
     assert bytes(job.result_data).startswith(b"%PDF-")
-    assert job.result_name == f"document-{document.pk}.pdf"
+    assert job.result_name == f"budget-speech-{document.pk}.pdf"

@@ -49,10 +49,17 @@ class Exporter:
             response = HttpResponse(result, content_type=self.content_type)
         else:
             response = StreamingHttpResponse(result, content_type=self.content_type)
-        name = f"{slugify(document.title)[:60] or 'document'}-{document.pk}.{self.extension}"
-        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Content-Disposition"] = content_disposition_header(True, self.filename(document))
         response["Cache-Control"] = "private, no-store"
         return response
+
+    def filename(self, document) -> str:
+        """One name per document and format, whichever path made the file: the two
+        JSON-LD formats are told apart by their names."""
+        stem = f"{slugify(document.title)[:60] or 'document'}-{document.pk}"
+        if self.extension == "jsonld":
+            return f"{stem}.{self.name}.jsonld"
+        return f"{stem}.{self.extension}"
 
     def render(self, document, user, *, include_approved=False) -> bytes:
         """The whole export as bytes (joins the chunks of a streaming format)."""

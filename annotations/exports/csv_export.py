@@ -128,7 +128,7 @@ def rows(document, viewer) -> Iterator[list]:
                 end,
                 neutralise(text),
                 kind,
-                checkworthiness,
+                round(checkworthiness, 3),
                 claim_state(verdict, seen),
                 neutralise(verdict[0]) if verdict else "",
                 neutralise(verdict[1]) if verdict else "",

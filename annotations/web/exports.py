@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from annotations import jobs
 from annotations.exports import FORMATS, TRUE_VALUES
@@ -16,7 +16,7 @@ from annotations.models import Document, WorkflowError
 from annotations.permissions import can
 
 
-@require_GET
+@require_safe
 def public_report(request, slug):
     """/reports/<slug>/: the html report with its ClaimReview JSON-LD, for anyone, while an
     editor has it published (report_published_at set); 404 otherwise."""

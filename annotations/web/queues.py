@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from annotations import parsing
 from annotations.models import Annotation, Claim, Flag, InvalidInput, WorkflowError
@@ -95,6 +96,20 @@ def notifications(request):
         return redirect("notifications")
     items = mine.select_related("actor", "claim__document").defer("claim__document__text")[:100]
     return render(request, "annotations/notifications.html", {"items": items})
+
+
+@login_required
+@require_safe
+def notification_open(request, pk):
+    """Follow a notification to its claim, marking it read on the way."""
+    notification = get_object_or_404(notifications_for(request.user).select_related("claim"), pk=pk)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    if notification.claim is None:
+        return redirect("notifications")
+    url = reverse("document", args=[notification.claim.document_id])
+    return redirect(f"{url}?claim={notification.claim_id}#claim-{notification.claim_id}")
 
 
 @login_required

@@ -2,6 +2,7 @@
 whose page gives its progress and then the file; only its creator, while a member, reads it."""
 
 import pytest
+from django.utils.text import slugify
 
 from annotations import jobs
 from annotations.models import Job, Membership
@@ -69,7 +70,7 @@ def test_the_job_reports_success_and_its_download_gives_the_pdf(
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"] == (
-        f'attachment; filename="document-{desk.document.pk}.pdf"'
+        f'attachment; filename="{slugify(desk.document.title)}-{desk.document.pk}.pdf"'
     )
     assert download["Cache-Control"] == "private, no-store"
     assert download.content.startswith(b"%PDF-")

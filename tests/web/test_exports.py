@@ -56,8 +56,8 @@ def test_public_report_follows_the_documents_include_approved_setting(client):
         ("md", "text/markdown; charset=utf-8", "md"),
         ("csv", "text/csv; charset=utf-8", "csv"),
         ("json", "application/json", "json"),
-        ("claimreview", "application/ld+json", "jsonld"),
-        ("w3c", "application/ld+json", "jsonld"),
+        ("claimreview", "application/ld+json", "claimreview.jsonld"),
+        ("w3c", "application/ld+json", "w3c.jsonld"),
     ],
 )
 def test_member_downloads_every_format_as_an_attachment(client, name, content_type, extension):

@@ -1,0 +1,112 @@
+"""Small things a newsroom trips over on first use: a notification opened stays unread,
+the public report refuses HEAD, two formats download under one name, the CSV prints
+seventeen digits, and `make run PORT=…` links to the default port."""
+
+import csv
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from annotations import jobs
+from annotations.exports import FORMATS
+from annotations.models import Claim, Notification, Role
+from tests.exports.factories import make_desk
+from tests.factories import ClaimFactory, member
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_opening_a_notification_marks_it_read_and_opens_its_claim():
+    claim = ClaimFactory()
+    editor = member(claim.document.workspace, Role.EDITOR)
+    alice = member(claim.document.workspace, Role.ANNOTATOR)
+    claim.assign(alice, editor)
+    notification = Notification.objects.get(recipient=alice)
+    client = _client(alice)
+    page = client.get("/notifications/").content.decode()
+    assert f'href="/notifications/{notification.pk}/"' in page
+    response = client.get(f"/notifications/{notification.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/documents/{claim.document_id}/?claim={claim.pk}#claim-{claim.pk}"
+    )
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_someone_elses_notification_is_not_found_and_stays_unread():
+    claim = ClaimFactory()
+    editor = member(claim.document.workspace, Role.EDITOR)
+    alice = member(claim.document.workspace, Role.ANNOTATOR)
+    claim.assign(alice, editor)
+    notification = Notification.objects.get(recipient=alice)
+    assert _client(editor).get(f"/notifications/{notification.pk}/").status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_public_report_answers_head_like_get_without_a_body():
+    desk = make_desk(claims=1)
+    desk.document.publish_report(desk.editor, slug="budget")
+    client = Client()
+    get, head = client.get("/reports/budget/"), client.head("/reports/budget/")
+    assert (get.status_code, head.status_code) == (200, 200)
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head.content == b""
+
+
+def test_every_format_downloads_under_its_own_name_on_every_path():
+    desk = make_desk(claims=1)
+    names = {name: exporter.filename(desk.document) for name, exporter in FORMATS.items()}
+    stem = f"budget-speech-{desk.document.pk}"
+    assert names == {
+        "html": f"{stem}.html",
+        "pdf": f"{stem}.pdf",
+        "md": f"{stem}.md",
+        "csv": f"{stem}.csv",
+        "json": f"{stem}.json",
+        "claimreview": f"{stem}.claimreview.jsonld",
+        "w3c": f"{stem}.w3c.jsonld",
+    }
+    client = _client(desk.editor)
+    for name in ("claimreview", "w3c"):
+        response = client.get(f"/documents/{desk.document.pk}/export/{name}/")
+        assert response["Content-Disposition"] == f'attachment; filename="{names[name]}"'
+    job_page = client.get(f"/documents/{desk.document.pk}/export/pdf/")["Location"]
+    jobs.run(int(job_page.strip("/").split("/")[-1]))  # as a worker would
+    download = client.get(f"{job_page}download/")
+    assert download["Content-Disposition"] == f'attachment; filename="{names["pdf"]}"'
+
+
+def test_csv_scores_have_three_decimals():
+    desk = make_desk(claims=1)
+    Claim.objects.filter(pk=desk.claims[0].pk).update(checkworthiness=0.123456789012345)
+    data = FORMATS["csv"].render(desk.document, desk.editor).decode("utf-8-sig")
+    (row,) = list(csv.DictReader(io.StringIO(data)))
+    assert row["checkworthiness"] == "0.123"
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["PORT=8123"], "SITE_URL=${SITE_URL:-http://127.0.0.1:8123}"),
+        (["HOST=0.0.0.0", "PORT=9000"], "SITE_URL=${SITE_URL:-http://0.0.0.0:9000}"),
+    ],
+)
+def test_make_run_links_to_the_port_it_serves_on(args, expected):
+    dry_run = subprocess.run(
+        ["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    (serve,) = [line for line in dry_run.splitlines() if "runserver" in line]
+    (seed,) = [line for line in dry_run.splitlines() if "seed_demo" in line]
+    assert expected in serve and expected in seed
