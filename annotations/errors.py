@@ -5,6 +5,7 @@ import sys
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import server_error as default_server_error
 
@@ -18,6 +19,27 @@ CONFLICT = (
     "The request clashed with a change saved at the same moment and was not applied; "
     "reload and try again."
 )
+
+
+NOT_FOUND = "There is nothing here, or it is not yours to see."
+FORBIDDEN = "You may not do this here."
+
+
+def _error_page(request, status, title, message):
+    """A styled page that says what happened and links back; inside the claim panel
+    (htmx), a short message in place of the panel rather than a whole page."""
+    template = "errors/fragment.html" if getattr(request, "htmx", False) else "errors/page.html"
+    context = {"title": title, "message": message}
+    return HttpResponse(render_to_string(template, context, request=request), status=status)
+
+
+def permission_denied(request, exception, *args, **kwargs):
+    message = str(exception) if exception and str(exception) else FORBIDDEN
+    return _error_page(request, 403, "Not allowed", message)
+
+
+def page_not_found(request, exception, *args, **kwargs):
+    return _error_page(request, 404, "Not found", NOT_FOUND)
 
 
 def bad_request(request, exception, *args, **kwargs):

@@ -11,4 +11,6 @@ urlpatterns = [
 ]
 
 handler400 = "annotations.errors.bad_request"
+handler403 = "annotations.errors.permission_denied"
+handler404 = "annotations.errors.page_not_found"
 handler500 = "annotations.errors.server_error"

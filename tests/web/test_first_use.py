@@ -110,3 +110,39 @@ def test_make_run_links_to_the_port_it_serves_on(args, expected):
     (serve,) = [line for line in dry_run.splitlines() if "runserver" in line]
     (seed,) = [line for line in dry_run.splitlines() if "seed_demo" in line]
     assert expected in serve and expected in seed
+
+
+def test_forbidden_page_is_styled_says_why_and_links_back():
+    desk = make_desk(claims=1)
+    response = _client(desk.annotator).get(f"/w/{desk.workspace.slug}/import/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "<h1>Not allowed</h1>" in page and "Only editors can import documents." in page
+    assert 'href="/">Back to your workspaces</a>' in page
+    assert "workspace settings" not in page
+
+
+def test_not_found_page_is_styled_and_links_back():
+    desk = make_desk(claims=1)
+    response = _client(desk.annotator).get("/documents/999999/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "<h1>Not found</h1>" in page and 'href="/">Back to your workspaces</a>' in page
+
+
+def test_an_error_inside_the_panel_is_a_short_message_not_a_page():
+    desk = make_desk(claims=1)
+    response = _client(desk.annotator).post(
+        "/claims/999999/annotation/", {"summary": "x"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert page.startswith('<p class="panel-message error" role="alert">')
+    assert "<html" not in page and "<h1>" not in page
+
+
+def test_server_error_page_says_nothing_is_lost():
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert "Nothing you saved is lost" in page and 'href="/"' in page
