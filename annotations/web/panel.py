@@ -368,6 +368,13 @@ def annotation_review(request, pk):
         else:
             annotation.request_changes(request.user, body, expected_version=version)
             done = "Changes requested."
+    except InvalidInput as exc:
+        if exc.field != "body" or not request.htmx:
+            return _panel(request, annotation.claim, error=exc)
+        # Next to the review form the reviewer is at, not at the top of the panel.
+        return _panel(
+            request, annotation.claim, status=400, review_error=(annotation.pk, exc.message)
+        )
     except WorkflowError as exc:
         return _panel(request, annotation.claim, error=exc)
     return _panel(request, annotation.claim, message=done)

@@ -146,3 +146,25 @@ def test_server_error_page_says_nothing_is_lost():
 
     page = render_to_string("500.html")
     assert "Nothing you saved is lost" in page and 'href="/"' in page
+
+
+def test_a_review_error_shows_next_to_the_review_form_not_at_the_top():
+    from annotations.models import Annotation
+    from tests.factories import AnnotationFactory
+
+    desk = make_desk(claims=1)
+    work = AnnotationFactory(claim=desk.claims[0], status=Annotation.Status.SUBMITTED)
+    response = _client(desk.reviewer).post(
+        f"/annotations/{work.pk}/review/",
+        {"decision": "request_changes", "body": " ", "version": work.version},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'class="panel-message' not in page
+    textarea = page.index(f'id="review-body-{work.pk}"')
+    error = page.index(f'<p id="review-error-{work.pk}" class="error" role="alert">')
+    assert textarea < error < page.index('value="request_changes"')
+    assert "Say what should change." in page[error:]
+    work.refresh_from_db()
+    assert work.status == Annotation.Status.SUBMITTED
