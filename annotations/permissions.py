@@ -346,16 +346,6 @@ def sees_job(user, job) -> bool:
     return owns_job(user, job) or can(user, Action.MODERATE, job.workspace)
 
 
-def visible_jobs(user, queryset=None):
-    queryset = Job.objects.all() if queryset is None else queryset
-    if not _is_active_user(user):
-        return queryset.none()
-    return queryset.filter(
-        Q(workspace_id__in=readable_workspace_ids(user), created_by=user)
-        | Q(workspace_id__in=workspace_ids_with(user, Action.MODERATE))
-    )
-
-
 # --- one workspace: the viewer and its predicates -----------------------------------------
 
 
@@ -393,11 +383,6 @@ class Viewer:
     def blind_limited(self) -> bool:
         """Whether colleagues' work on a claim waits for the user's own submission."""
         return self.user is not None and self.role == ANNOTATOR and self.workspace.blind
-
-    @property
-    def filters_annotations(self) -> bool:
-        """Whether sees_annotation can say no to an annotation that is not hidden."""
-        return self.blind_limited
 
     @cached_property
     def submitted_claim_ids(self) -> frozenset[int]:
@@ -446,16 +431,6 @@ class Viewer:
         if self.user is None:
             return queryset
         return queryset.filter(comment_q(self.user))
-
-    def claims_with_state(self, queryset=None):
-        queryset = Claim.objects.all() if queryset is None else queryset
-        if self.user is None:
-            return claims_with_state(None, queryset)
-        return claims_with_state(self.user, queryset)
-
-
-def viewer(user, workspace) -> Viewer:
-    return Viewer(user, workspace)
 
 
 def viewer_for(user, document) -> Viewer:
