@@ -149,3 +149,27 @@ def test_colour_check_migration_sets_refused_colours_to_grey_and_keeps_the_other
     colours = dict(Rating.objects.filter(scale__workspace=workspace).values_list("label", "colour"))
     assert {label: colours[label] for label in bad} == dict.fromkeys(bad, "#6e7781")
     assert colours["True"] == kept.colour == "#1a7f37"
+
+
+BEFORE_CLAIM_SPEAKER = ("annotations", "0022_claim_speaker_and_reference_factchecks")
+CLAIM_SPEAKER = ("annotations", "0023_claim_speaker_from_document")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claims_get_their_documents_speaker_and_keep_their_own():
+    spoken = DocumentFactory(text="Taxes rose. Crime fell.", speaker="Jane Doe")
+    unspoken = DocumentFactory(text="Exports doubled.", speaker="")
+    first = ClaimFactory(document=spoken, start=0, end=11)
+    own = ClaimFactory(document=spoken, start=12, end=23)
+    nobody = ClaimFactory(document=unspoken, start=0, end=16)
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("annotations")
+    try:
+        _migrate(BEFORE_CLAIM_SPEAKER)
+        Claim.objects.filter(pk__in=[first.pk, nobody.pk]).update(speaker="")
+        Claim.objects.filter(pk=own.pk).update(speaker="MODERATOR")
+        _migrate(CLAIM_SPEAKER)
+    finally:
+        _migrate(latest[0])
+
+    speakers = dict(Claim.objects.values_list("pk", "speaker"))
+    assert speakers == {first.pk: "Jane Doe", own.pk: "MODERATOR", nobody.pk: ""}

@@ -5,7 +5,8 @@ review workflow live in model methods, which views, the API and the admin all ca
 
 One module per aggregate, each importing only those below it:
 exceptions, validators -> workspaces -> moderation -> documents -> review -> annotations
--> jobs. Every public name is re-exported here: import from `annotations.models`.
+-> jobs; factchecks (reference fact-checks) needs only workspaces. Every public name is
+re-exported here: import from `annotations.models`.
 """
 
 from annotations.models.annotations import Annotation, Source
@@ -25,6 +26,7 @@ from annotations.models.exceptions import (
     VersionConflict,
     WorkflowError,
 )
+from annotations.models.factchecks import ReferenceFactCheck, claim_digest
 from annotations.models.jobs import Job
 from annotations.models.moderation import Flag, ModerationEvent, Notification
 from annotations.models.review import Comment, Verdict
@@ -59,6 +61,7 @@ __all__ = [
     "NotVisible",
     "Notification",
     "Rating",
+    "ReferenceFactCheck",
     "RatingScale",
     "Role",
     "Source",
@@ -66,6 +69,7 @@ __all__ = [
     "VersionConflict",
     "WorkflowError",
     "Workspace",
+    "claim_digest",
     "hex_colour",
     "http_url_validator",
     "progress_level",

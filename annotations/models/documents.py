@@ -156,6 +156,10 @@ class Claim(models.Model):
         default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
     )
     restatement = models.TextField(blank=True)
+    # Who said it: a transcript's speaker label, else the document's speaker.
+    speaker = models.CharField(max_length=200, blank=True)
+    # Where a transcript gives it: seconds from the start of the recording.
+    spoken_at = models.PositiveIntegerField(null=True, blank=True)
     not_checkable = models.BooleanField(default=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

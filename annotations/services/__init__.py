@@ -210,7 +210,7 @@ def insert_claims(
     table = quote(meta.db_table)
     fields = [f for f in meta.concrete_fields if not f.generated and f.name != "search_vector"]
     columns = ", ".join(quote(f.column) for f in fields)
-    prototype = Claim(document=document, created_at=document.created_at)
+    prototype = Claim(document=document, created_at=document.created_at, speaker=document.speaker)
     template = [
         None if f.primary_key else f.get_db_prep_save(f.pre_save(prototype, True), connection)
         for f in fields
