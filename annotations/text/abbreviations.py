@@ -21,7 +21,7 @@ Mr Mrs Ms Messrs Mme Mmes Mlle Dr Drs Prof Profs Rev Hon Sr Sra Srta Jr St Ste S
 Adm Capt Cmdr Cpl Maj Pvt Gov Pres Sen Rep Amb Supt Insp Fr Br Sen Atty Esq Hr Fa
 """
 _EN_REFERENCES = """
-No Nos no nos Art Arts art Fig Figs fig figs Vol Vols vol vols Ch Chap ch chap Sec Sect sec sect
+No Nos no nos N° n° Art Arts art Fig Figs fig figs Vol Vols vol vols Ch Chap ch chap Sec Sect sec sect
 Para para Pt pt p pp Ed Eds ed eds Ref Refs ref refs Eq Eqs eq eqs Tab tab Nr nr Op op Ps
 App app Ex ex Doc doc Reg reg Dept dept Univ Assn Assoc Bros Mt Ave Blvd Rd Sq Hwy Ft
 """
@@ -33,7 +33,7 @@ e.g i.e cf viz vs v al approx ca c est esp incl excl resp min max dept govt intl
 E.g I.e Cf Viz Vs Approx Ca Incl
 """
 _EN_FINAL = """
-etc Inc Ltd Co Corp Bros LLC Plc plc a.m p.m A.M P.M U.S U.K U.N E.U U.S.A B.C A.D Jr Sr
+etc co Inc Ltd Co Corp Bros LLC Plc plc a.m p.m A.M P.M U.S U.K U.N E.U U.S.A B.C A.D Jr Sr
 """
 
 _FR = """
@@ -76,9 +76,10 @@ FINAL_ABBREVIATIONS: dict[str, frozenset[str]] = {
 SENTENCE_STARTERS: dict[str, frozenset[str]] = {
     "en": _words(
         """
-        A An And As At But By For From He Her His How However I If In It Its Many Most No Not
-        On Once Only Our She Since So Some That The Their Then There These They This Those To
-        Today We What When Where Which While Who Why With Yet You
+        A After An And Are As At But By Can Could Did Do Does For From Had Has Have He Her His
+        How However I If In Is It Its Let Many Most My No Not On Once Only Our Please She Should
+        Since So Some Thanks That The Their Then There These They This Those To Today Was We
+        Were What When Where Which While Who Why Will With Would Yet You Your
         """
     ),
     "fr": _words(
@@ -135,3 +136,29 @@ MONTHS: dict[str, frozenset[str]] = {
         "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
     ),
 }
+
+TITLES: dict[str, frozenset[str]] = {
+    "en": _words(_EN_TITLES),
+    "fr": _words("M MM Mme Mmes Mlle Mlles Dr Pr Me Mgr"),
+    "nl": _words("Dhr Mevr Mw Mr Dr Drs Ir Ing Prof"),
+    "de": _words("Hr Hrn Fr Frl Dr Prof"),
+}
+
+# Words in lower case that open a sentence in web and chat text after "?" or "!" ("Is it
+# open? they said no"), unlike a name going on ("Yahoo! in the ...").
+LOWER_CASE_STARTERS: dict[str, frozenset[str]] = {
+    "en": _words(
+        """
+        i im i'm ive i've id i'd it it's its they there this that these those we you he she my
+        our your his her their maybe just also so but and then now please thanks thank what
+        when where why how who if well yes no ok okay lol like plus anyway whatever still
+        other cos the a an any anyone everyone some
+        """
+    ),
+    "fr": _words("je j'ai il elle on nous vous ils elles c'est ce ça mais et alors oui non"),
+    "nl": _words("ik het dat dit we wij je jij hij zij ze er maar en dus ja nee"),
+    "de": _words("ich es das wir du er sie aber und ja nein"),
+}
+
+# Abbreviations found by `scripts/fit_sentence_model.py`, kept in `sentence_model.py`.
+LEARNED_ABBREVIATIONS: dict[str, frozenset[str]] = {}

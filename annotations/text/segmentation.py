@@ -64,8 +64,11 @@ from .abbreviations import (
     ABBREVIATIONS,
     CONTINUATION_WORDS,
     FINAL_ABBREVIATIONS,
+    LEARNED_ABBREVIATIONS,
+    LOWER_CASE_STARTERS,
     MONTHS,
     SENTENCE_STARTERS,
+    TITLES,
 )
 
 __all__ = ["KINDS", "Segment", "SegmentKind", "split"]
@@ -106,7 +109,8 @@ _OPENERS = "\"'“‘«‹([{¿¡「『（"
 # ("victims.Exchange"); or CJK terminal punctuation, which needs no space after it.
 _CANDIDATE = re.compile(
     # One character class first, so the regex engine can skip ahead to punctuation quickly.
-    r"(?P<punct>[.!?…‽؟。！？][.!?…‽؟]*)"
+    # A spaced ellipsis (". . .") is one run of punctuation.
+    rf"(?P<punct>[.!?…‽؟。！？](?:[.!?…‽؟]| \.(?=[\s{re.escape(_CLOSERS)}]|$))*)"
     rf"(?:(?<=[.!?…‽؟])[{re.escape(_CLOSERS)}]*(?=\s|$)"
     r"|(?P<glued>)(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])"
     r"|(?P<cjk>)(?<=[。！？])[。！？]*[」』”’）)]*)"
@@ -118,6 +122,15 @@ _TRAILING = re.compile(r"[\W_]*\Z")
 _NOT_HEADING_END = _TERMINAL + ",;:-–—"
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _DIGITS = re.compile(r"\d+")
+_TOKEN = re.compile(r"\S{0,80}")
+_TRAILING_SPACE = re.compile(r"\s*\Z")
+# The label of a list item: a bullet, a number or a letter with ".", ")" or ".)", or both.
+_LABEL = re.compile(
+    rf"(?P<bullet>[{_LIST_MARKS}⁃])?"
+    r"(?:[ \t]*(?:(?P<number>\d{1,3})|(?P<letter>[a-zA-Z]))(?P<delim>\.\)|[.)]))?(?=\s|$)"
+)
+# Spaces in a phrase short enough to open a sentence before its subject ("At 5 a.m.").
+_OPENING_PHRASE = 3
 
 # A sentence that has been inside brackets or quotes for longer than this is split anyway, so a
 # stray quote mark cannot glue a whole paragraph into one segment.
@@ -158,7 +171,18 @@ _METADATA = _metadata_pattern()
 class _Language:
     """The word lists of one language, looked up once per call."""
 
-    __slots__ = ("abbreviations", "continuation", "final", "months", "ordinals", "starters")
+    __slots__ = (
+        "abbreviations",
+        "continuation",
+        "final",
+        "folded",
+        "learned",
+        "lower_starters",
+        "months",
+        "ordinals",
+        "starters",
+        "titles",
+    )
 
     def __init__(self, language: str) -> None:
         code = language.lower().replace("_", "-").split("-")[0]
@@ -169,6 +193,13 @@ class _Language:
         self.starters = SENTENCE_STARTERS[code]
         self.continuation = CONTINUATION_WORDS[code]
         self.months = MONTHS[code]
+        self.titles = TITLES[code]
+        self.lower_starters = LOWER_CASE_STARTERS[code]
+        self.learned = LEARNED_ABBREVIATIONS.get(code, frozenset())
+        # Any case, for a full stop followed by a word in lower case ("5th st. near").
+        self.folded = frozenset(
+            word.lower() for word in self.abbreviations | self.final | self.learned
+        )
         # German writes ordinals with a full stop: "am 3. Oktober".
         self.ordinals = code == "de"
 
@@ -179,6 +210,7 @@ def split(text: str, language: str = "en") -> list[Segment]:
     segments: list[Segment] = []
     block_kind: SegmentKind | None = None
     block_start = block_end = 0
+    block_mark = ""
     lines = _lines(text)
     following = next(lines, None)
     while following is not None:
@@ -186,13 +218,13 @@ def split(text: str, language: str = "en") -> list[Segment]:
         start, end, blank_before = following
         following = next(lines, None)
         if blank_before and block_kind is not None:
-            _emit_block(text, block_start, block_end, block_kind, lang, segments)
+            _emit_block(text, block_start, block_end, block_kind, lang, segments, block_mark)
             block_kind = None
         rule = _RULE.fullmatch(text, start, end)
         mark = None if rule else _MARK.match(text, start, end)
         if rule or mark is not None:
             if block_kind is not None:
-                _emit_block(text, block_start, block_end, block_kind, lang, segments)
+                _emit_block(text, block_start, block_end, block_kind, lang, segments, block_mark)
                 block_kind = None
             if mark is None:  # a horizontal rule is all mark
                 continue
@@ -200,6 +232,7 @@ def split(text: str, language: str = "en") -> list[Segment]:
                 _emit_block(text, mark.end(), end, "heading", lang, segments)
             else:
                 block_kind, block_start, block_end = "list_item", mark.end(), end
+                block_mark = mark.group().strip()
             continue
         if block_kind is None:
             if (
@@ -212,10 +245,10 @@ def split(text: str, language: str = "en") -> list[Segment]:
             if _is_heading(text, start, end, following, lang):
                 _emit_block(text, start, end, "heading", lang, segments)
                 continue
-            block_kind, block_start = "sentence", start
+            block_kind, block_start, block_mark = "sentence", start, ""
         block_end = end
     if block_kind is not None:
-        _emit_block(text, block_start, block_end, block_kind, lang, segments)
+        _emit_block(text, block_start, block_end, block_kind, lang, segments, block_mark)
     return segments
 
 
@@ -288,6 +321,7 @@ def _emit_block(
     kind: SegmentKind,
     lang: _Language,
     segments: list[Segment],
+    mark: str = "",
 ) -> None:
     start = _STRAY.match(text, start, end).end()
     if start >= end:
@@ -295,8 +329,57 @@ def _emit_block(
     if kind in ("heading", "metadata"):
         segments.append(Segment(start, end, kind))
         return
-    for span_start, span_end in _sentence_spans(text, start, end, lang):
-        segments.append(Segment(span_start, span_end, kind))
+    items = _inline_items(text, start, end, mark)
+    if len(items) > 1:
+        kind = "list_item"
+    for item_start, item_end in items:
+        # A label inside the text ("2. The second item") is kept in the item's first segment
+        # and never ends a sentence of its own.
+        label = _LABEL.match(text, item_start, item_end)
+        body = item_start if label is None else _NEXT.match(text, label.end(), item_end).end(1)
+        if body >= item_end:
+            segments.append(Segment(item_start, item_end, kind))
+            continue
+        spans = _sentence_spans(text, body, item_end, lang)
+        spans[0] = (item_start, spans[0][1])
+        for span_start, span_end in spans:
+            segments.append(Segment(span_start, span_end, kind))
+
+
+def _inline_items(text: str, start: int, end: int, mark: str) -> list[tuple[int, int]]:
+    """The items of a list written on one line ("1) The first item 2) The second item"), or
+    the whole block [start, end).
+
+    A list is opened by the block's mark or by a label at its start: a bullet, a number or
+    "a", with ".", ")" or ".)". Only the same bullet or the next labels in order ("2)", "3)")
+    open the next items, so a number or a letter in running text does not."""
+    label = _LABEL.fullmatch(mark) if mark else _LABEL.match(text, start, end)
+    if label is None:
+        return [(start, end)]
+    bullet, number, letter, delimiter = label.group("bullet", "number", "letter", "delim")
+    if number is None and letter is None and bullet is None:
+        return [(start, end)]
+    if letter is not None and letter not in "aA":
+        return [(start, end)]
+    items: list[tuple[int, int]] = []
+    item_start = start
+    position = start + 1
+    while True:
+        if bullet is not None:
+            pattern = rf"(?<=\s){re.escape(bullet)}"
+        else:
+            if number is not None:
+                number = str(int(number) + 1)
+            else:
+                letter = chr(ord(letter) + 1)
+            pattern = rf"(?<=\s){number or letter}{re.escape(delimiter)}(?=\s+[^\W\d_a-z])"
+        found = re.compile(pattern).search(text, position, end)
+        if found is None:
+            break
+        items.append((item_start, _TRAILING_SPACE.search(text, item_start, found.start()).start()))
+        item_start, position = found.start(), found.end()
+    items.append((item_start, end))
+    return items
 
 
 def _sentence_spans(text: str, start: int, end: int, lang: _Language) -> list[tuple[int, int]]:
@@ -309,15 +392,17 @@ def _sentence_spans(text: str, start: int, end: int, lang: _Language) -> list[tu
     alnum_checked = start
     count = text.count
     for candidate in _CANDIDATE.finditer(text, start, end):
-        boundary = candidate.end()
-        if boundary >= end:
+        if candidate.end() >= end:
             break
-        following = _NEXT.match(text, boundary, end)
+        following = _NEXT.match(text, candidate.end(), end)
         next_start = following.end(1)
         if next_start >= end:
             break
-        if not _is_boundary(text, candidate, sentence_start, following.group(2), lang):
+        boundary = _boundary(text, candidate, sentence_start, following.group(2), lang)
+        if boundary is None:
             continue
+        if boundary < candidate.end():  # "compounds. . . . The": the ellipsis opens the next
+            next_start = boundary + 1
         if not alnum_seen:
             alnum_seen = _ALNUM.search(text, alnum_checked, boundary) is not None
             alnum_checked = boundary
@@ -347,27 +432,90 @@ def _sentence_spans(text: str, start: int, end: int, lang: _Language) -> list[tu
     return spans
 
 
-def _is_boundary(
+def _boundary(
     text: str, candidate: re.Match[str], sentence_start: int, next_word: str, lang: _Language
-) -> bool:
-    """Whether a candidate ends a sentence, judged from the words on either side of it."""
+) -> int | None:
+    """Where a candidate ends a sentence, if it does, judged from the words on either side."""
     if candidate.group("cjk") is not None:
-        return True
+        return candidate.end()
     punct = candidate.group("punct")
-    glued = candidate.group("glued") is not None
+    start = candidate.start()
+    before = text[start - 1] if start > sentence_start else " "
+    if before in "[(":
+        return None  # "[...]" marks words left out
     lower_next = next_word[:1].islower()
-    if not glued and punct != ".":
-        # "!", "?", "?!", ellipses: "and so on... and then" goes on, a capital starts anew.
-        return not lower_next
+    if " " in punct:  # a spaced ellipsis
+        if lower_next:
+            return None
+        if not before.isspace():
+            return start + 1  # "compounds. . . . The": the sentence ends at its full stop
+        # ". . ." leaves words out ("the thing is . . . I didn't"); ". . . ." also ends one.
+        return candidate.end() if punct.count(".") >= 4 else None
+    word = _word_before(text, start, sentence_start)
     if lower_next:
-        return False
-    window = text[max(sentence_start, candidate.start() - 40) : candidate.start()]
+        closed = candidate.end() > start + len(punct)  # "'Great.' she said"
+        ends = not closed and _ends_before_lower_case(punct, word, next_word, lang)
+        return candidate.end() if ends else None
+    ends = _ends(text, candidate, sentence_start, word, next_word, lang)
+    return candidate.end() if ends else None
+
+
+def _word_before(text: str, start: int, sentence_start: int) -> str:
+    """The word just before `start`, without opening quotes or brackets; "" after a space."""
+    window = text[max(sentence_start, start - 40) : start]
     if not window or window[-1].isspace():
+        return ""
+    return window.rsplit(None, 1)[-1].lstrip(_OPENERS)
+
+
+def _ends_before_lower_case(punct: str, word: str, next_word: str, lang: _Language) -> bool:
+    """Whether terminal punctuation followed by a word in lower case ends a sentence.
+
+    In edited text it seldom does: an abbreviation goes on ("e.g. the", "U.S.A. last"), an
+    exclamation is part of a name ("Yahoo! in"). Web and chat text often starts sentences in
+    lower case ("It is closed. it is now a bar"), mostly with a pronoun or a connective."""
+    if punct == ".":
+        return bool(word) and not _abbreviated(word, lang)
+    if punct in ("!", "?", "!!", "??", "?!", "!?"):
+        return next_word in lang.lower_starters
+    return False
+
+
+def _abbreviated(word: str, lang: _Language) -> bool:
+    """Whether a word before a full stop is likely an abbreviation, an initial or a number."""
+    return (
+        word.lower() in lang.folded
+        or len(word) == 1
+        or "." in word
+        or word.isdigit()
+    )
+
+
+def _ends(
+    text: str,
+    candidate: re.Match[str],
+    sentence_start: int,
+    word: str,
+    next_word: str,
+    lang: _Language,
+) -> bool:
+    """Whether a candidate followed by a capitalised word, a digit or nothing ends a sentence."""
+    if candidate.group("glued") is not None:
+        # "victims.Exchange" is a missing space; "example.Com", "a/b.Cd", "Jane.Doe@x.com" not.
+        token = _TOKEN.match(text, candidate.end()).group()
+        return not (
+            "/" in word
+            or "@" in word
+            or "@" in token
+            or "." in token
+            or word in lang.abbreviations
+            or word in lang.final
+        )
+    if candidate.group("punct") != ".":
+        # "!", "?", "?!", ellipses: a capital starts anew.
+        return True
+    if not word:
         return True  # "Belgium !" or a lone full stop
-    word = window.rsplit(None, 1)[-1].lstrip(_OPENERS)
-    if glued:
-        # "victims.Exchange" is a missing space; "example.Com", "a/b.Cd" are not sentences.
-        return not ("/" in word or "@" in word or word in lang.abbreviations or word in lang.final)
     if word in lang.abbreviations:
         return False
     if (
@@ -375,6 +523,12 @@ def _is_boundary(
         or (len(word) == 1 and word.isupper())  # initials: "J. F. Kennedy"
         or _ACRONYM.fullmatch(word)  # "U.S.", "a.m."
     ):
-        return next_word in lang.starters
+        if next_word in lang.starters:
+            return True
+        # "at 6 P.M. Mr. Smith went": a title after a whole clause opens a new sentence, not
+        # after an opening phrase ("At 5 a.m. Mr. Smith went").
+        return next_word in lang.titles and text.count(" ", sentence_start, candidate.start()) > _OPENING_PHRASE
+    if word.lower() in lang.learned and next_word not in lang.starters:
+        return False
     # German ordinal before a month ("am 3. Oktober") is no boundary; any other word is.
     return not (lang.ordinals and next_word in lang.months and _DIGITS.fullmatch(word))
