@@ -21,8 +21,9 @@ Mr Mrs Ms Messrs Mme Mmes Mlle Dr Drs Prof Profs Rev Hon Sr Sra Srta Jr St Ste S
 Adm Capt Cmdr Cpl Maj Pvt Gov Pres Sen Rep Amb Supt Insp Fr Br Sen Atty Esq Hr Fa
 """
 _EN_REFERENCES = """
-No Nos no nos N° n° Art Arts art Fig Figs fig figs Vol Vols vol vols Ch Chap ch chap Sec Sect sec sect
-Para para Pt pt p pp Ed Eds ed eds Ref Refs ref refs Eq Eqs eq eqs Tab tab Nr nr Op op Ps
+No Nos no nos N° n° Art Arts art Fig Figs fig figs Vol Vols vol vols Ch Chap ch chap
+Sec Sect sec sect Para para Pt pt p pp Ed Eds ed eds Ref Refs ref refs Eq Eqs eq eqs
+Tab tab Nr nr Op op Ps
 App app Ex ex Doc doc Reg reg Dept dept Univ Assn Assoc Bros Mt Ave Blvd Rd Sq Hwy Ft
 """
 _EN_MONTHS_SHORT = (

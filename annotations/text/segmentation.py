@@ -483,12 +483,7 @@ def _ends_before_lower_case(punct: str, word: str, next_word: str, lang: _Langua
 
 def _abbreviated(word: str, lang: _Language) -> bool:
     """Whether a word before a full stop is likely an abbreviation, an initial or a number."""
-    return (
-        word.lower() in lang.folded
-        or len(word) == 1
-        or "." in word
-        or word.isdigit()
-    )
+    return word.lower() in lang.folded or len(word) == 1 or "." in word or word.isdigit()
 
 
 def _ends(
@@ -527,7 +522,8 @@ def _ends(
             return True
         # "at 6 P.M. Mr. Smith went": a title after a whole clause opens a new sentence, not
         # after an opening phrase ("At 5 a.m. Mr. Smith went").
-        return next_word in lang.titles and text.count(" ", sentence_start, candidate.start()) > _OPENING_PHRASE
+        words = text.count(" ", sentence_start, candidate.start())
+        return next_word in lang.titles and words > _OPENING_PHRASE
     if word.lower() in lang.learned and next_word not in lang.starters:
         return False
     # German ordinal before a month ("am 3. Oktober") is no boundary; any other word is.
