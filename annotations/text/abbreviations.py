@@ -6,6 +6,8 @@ is stored as "e.g" and "Mr." as "Mr". Matching is case-sensitive on purpose: "No
 
 - `ABBREVIATIONS`: never end a sentence when followed by a capitalised word or a number
   (titles, "No.", months, "e.g.").
+- `NUMBER_ABBREVIATIONS`: those of `ABBREVIATIONS` that stand before a number ("No. 5",
+  "p. 12"); before a usual sentence starter they end the sentence ("I said no. The …").
 - `FINAL_ABBREVIATIONS`: may end a sentence ("etc.", "Inc.", "U.S."); the splitter ends the
   sentence only when the next word is one of `SENTENCE_STARTERS`.
 - `SENTENCE_STARTERS`: capitalised words that usually open a sentence.
@@ -163,3 +165,11 @@ LOWER_CASE_STARTERS: dict[str, frozenset[str]] = {
 
 # Abbreviations found by `scripts/fit_sentence_model.py`, kept in `sentence_model.py`.
 LEARNED_ABBREVIATIONS: dict[str, frozenset[str]] = {}
+
+NUMBER_ABBREVIATIONS: dict[str, frozenset[str]] = {
+    "en": _words(_EN_REFERENCES)
+    - _words("Dept dept Univ Assn Assoc Bros Mt Ave Blvd Rd Sq Hwy Ft"),
+    "fr": _words("p pp n° no No nos Nos art Art chap Chap fig Fig vol Vol éd Éd"),
+    "nl": _words("nr Nr art Art blz Blz p pp"),
+    "de": _words("Nr nr Art Abs Abschn Bd Kap S Sp Ziff"),
+}

@@ -67,6 +67,7 @@ from .abbreviations import (
     LEARNED_ABBREVIATIONS,
     LOWER_CASE_STARTERS,
     MONTHS,
+    NUMBER_ABBREVIATIONS,
     SENTENCE_STARTERS,
     TITLES,
 )
@@ -123,6 +124,15 @@ _NOT_HEADING_END = _TERMINAL + ",;:-–—"
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _DIGITS = re.compile(r"\d+")
 _TOKEN = re.compile(r"\S{0,80}")
+# The greeting or closing of a letter, followed by a capitalised word.
+_ADDRESS = re.compile(
+    r"(?:(?:Dear|Hi|Hello|Hey|Greetings|Cher|Chère|Chers|Bonjour|Beste|Geachte|Hallo|Liebe|Lieber)"
+    r"(?:[ \t]+[\w.'-]+){0,3}"
+    r"|(?:(?:Best|Kind|Kindest|Warm|Warmest|Many)[ \t]+)?(?:[Rr]egards|[Tt]hanks|[Ww]ishes)"
+    r"|Sincerely|Cheers|Yours(?:[ \t]+(?:truly|sincerely|faithfully))?"
+    r"|Cordialement|Bien [àa] vous|Met vriendelijke groet(?:en)?|Groeten|Mit freundlichen Grüßen"
+    r"),(?=\s+[^\W\d_a-zà-ÿ])"
+)
 _TRAILING_SPACE = re.compile(r"\s*\Z")
 # The label of a list item: a bullet, a number or a letter with ".", ")" or ".)", or both.
 _LABEL = re.compile(
@@ -135,6 +145,9 @@ _OPENING_PHRASE = 3
 # A sentence that has been inside brackets or quotes for longer than this is split anyway, so a
 # stray quote mark cannot glue a whole paragraph into one segment.
 _MAX_NESTED = 600
+# A quotation of several sentences is split into them once the sentence that holds it is
+# this long: "He said "We win. They lose" and left" is one sentence, a quoted speech is not.
+_MAX_QUOTED = 100
 _MAX_HEADING = 120
 _MAX_HEADING_WORDS = 20
 _MAX_GLUED_HEADING = 80
@@ -179,6 +192,7 @@ class _Language:
         "learned",
         "lower_starters",
         "months",
+        "numeric",
         "ordinals",
         "starters",
         "titles",
@@ -194,11 +208,12 @@ class _Language:
         self.continuation = CONTINUATION_WORDS[code]
         self.months = MONTHS[code]
         self.titles = TITLES[code]
+        self.numeric = NUMBER_ABBREVIATIONS[code]
         self.lower_starters = LOWER_CASE_STARTERS[code]
         self.learned = LEARNED_ABBREVIATIONS.get(code, frozenset())
         # Any case, for a full stop followed by a word in lower case ("5th st. near").
         self.folded = frozenset(
-            word.lower() for word in self.abbreviations | self.final | self.learned
+            word.lower() for word in (self.abbreviations - self.numeric) | self.final | self.learned
         )
         # German writes ordinals with a full stop: "am 3. Oktober".
         self.ordinals = code == "de"
@@ -343,6 +358,12 @@ def _emit_block(
         spans = _sentence_spans(text, body, item_end, lang)
         spans[0] = (item_start, spans[0][1])
         for span_start, span_end in spans:
+            address = _ADDRESS.match(text, span_start, span_end)
+            if address is not None:
+                # "Dear all, My name is …", "Best regards, Jane Doe": a letter's greeting or
+                # closing is not part of the sentence after it.
+                segments.append(Segment(span_start, address.end(), kind))
+                span_start = _NEXT.match(text, address.end(), span_end).end(1)
             segments.append(Segment(span_start, span_end, kind))
 
 
@@ -415,10 +436,11 @@ def _sentence_spans(text: str, start: int, end: int, lang: _Language) -> list[tu
             0, guillemets + count("«", counted, boundary) - count("»", counted, boundary)
         )
         counted = boundary
-        if (parens or quotes % 2 or curly or guillemets) and (
-            boundary - sentence_start < _MAX_NESTED
+        length = boundary - sentence_start
+        if (parens and length < _MAX_NESTED) or (
+            (quotes % 2 or curly or guillemets) and length < _MAX_QUOTED
         ):
-            continue  # inside brackets or a quotation that goes on
+            continue  # inside brackets or a short quotation that goes on
         spans.append((sentence_start, boundary))
         sentence_start = counted = alnum_checked = next_start
         parens = quotes = curly = guillemets = 0
@@ -511,6 +533,8 @@ def _ends(
         return True
     if not word:
         return True  # "Belgium !" or a lone full stop
+    if word in lang.numeric:
+        return next_word in lang.starters  # "No. 5", "Art. 3" go on; "I said no. The" ends
     if word in lang.abbreviations:
         return False
     if (
