@@ -133,12 +133,14 @@ _ADDRESS = re.compile(
     r"|Cordialement|Bien [àa] vous|Met vriendelijke groet(?:en)?|Groeten|Mit freundlichen Grüßen"
     r"),(?=\s+[^\W\d_a-zà-ÿ])"
 )
+_ADDRESS_STARTS = frozenset("DHGCBKWMSRTYrtwL")
 _TRAILING_SPACE = re.compile(r"\s*\Z")
 # The label of a list item: a bullet, a number or a letter with ".", ")" or ".)", or both.
 _LABEL = re.compile(
     rf"(?P<bullet>[{_LIST_MARKS}⁃])?"
     r"(?:[ \t]*(?:(?P<number>\d{1,3})|(?P<letter>[a-zA-Z]))(?P<delim>\.\)|[.)]))?(?=\s|$)"
 )
+_LABEL_STARTS = frozenset(_LIST_MARKS + "⁃0123456789aA")
 # Spaces in a phrase short enough to open a sentence before its subject ("At 5 a.m.").
 _OPENING_PHRASE = 3
 
@@ -344,27 +346,34 @@ def _emit_block(
     if kind in ("heading", "metadata"):
         segments.append(Segment(start, end, kind))
         return
-    items = _inline_items(text, start, end, mark)
-    if len(items) > 1:
-        kind = "list_item"
+    if mark or text[start] in _LABEL_STARTS:
+        items = _inline_items(text, start, end, mark)
+        if len(items) > 1:
+            kind = "list_item"
+    else:
+        items = [(start, end)]
+    append = segments.append
     for item_start, item_end in items:
         # A label inside the text ("2. The second item") is kept in the item's first segment
         # and never ends a sentence of its own.
-        label = _LABEL.match(text, item_start, item_end)
+        label = None
+        if len(items) > 1 or text[item_start] in _LABEL_STARTS:
+            label = _LABEL.match(text, item_start, item_end)
         body = item_start if label is None else _NEXT.match(text, label.end(), item_end).end(1)
         if body >= item_end:
-            segments.append(Segment(item_start, item_end, kind))
+            append(Segment(item_start, item_end, kind))
             continue
         spans = _sentence_spans(text, body, item_end, lang)
         spans[0] = (item_start, spans[0][1])
         for span_start, span_end in spans:
-            address = _ADDRESS.match(text, span_start, span_end)
-            if address is not None:
-                # "Dear all, My name is …", "Best regards, Jane Doe": a letter's greeting or
-                # closing is not part of the sentence after it.
-                segments.append(Segment(span_start, address.end(), kind))
-                span_start = _NEXT.match(text, address.end(), span_end).end(1)
-            segments.append(Segment(span_start, span_end, kind))
+            if text[span_start] in _ADDRESS_STARTS:
+                address = _ADDRESS.match(text, span_start, span_end)
+                if address is not None:
+                    # "Dear all, My name is …", "Best regards, Jane Doe": a letter's greeting
+                    # or closing is not part of the sentence after it.
+                    append(Segment(span_start, address.end(), kind))
+                    span_start = _NEXT.match(text, address.end(), span_end).end(1)
+            append(Segment(span_start, span_end, kind))
 
 
 def _inline_items(text: str, start: int, end: int, mark: str) -> list[tuple[int, int]]:
@@ -473,11 +482,16 @@ def _boundary(
             return start + 1  # "compounds. . . . The": the sentence ends at its full stop
         # ". . ." leaves words out ("the thing is . . . I didn't"); ". . . ." also ends one.
         return candidate.end() if punct.count(".") >= 4 else None
+    glued = candidate.group("glued") is not None
+    if punct != "." and not glued and not lower_next:
+        return candidate.end()  # "!", "?", "?!", ellipses: a capital starts anew
     word = _word_before(text, start, sentence_start)
     if lower_next:
         closed = candidate.end() > start + len(punct)  # "'Great.' she said"
         ends = not closed and _ends_before_lower_case(punct, word, next_word, lang)
         return candidate.end() if ends else None
+    if glued:
+        return candidate.end() if _glued_ends(text, candidate, word, lang) else None
     ends = _ends(text, candidate, sentence_start, word, next_word, lang)
     return candidate.end() if ends else None
 
@@ -508,6 +522,20 @@ def _abbreviated(word: str, lang: _Language) -> bool:
     return word.lower() in lang.folded or len(word) == 1 or "." in word or word.isdigit()
 
 
+def _glued_ends(text: str, candidate: re.Match[str], word: str, lang: _Language) -> bool:
+    """Whether punctuation glued to a capitalised word ends a sentence: "victims.Exchange" is
+    a missing space; "example.Com", "a/b.Cd", "Jane.Doe@example.com" are not sentences."""
+    token = _TOKEN.match(text, candidate.end()).group()
+    return not (
+        "/" in word
+        or "@" in word
+        or "@" in token
+        or "." in token
+        or word in lang.abbreviations
+        or word in lang.final
+    )
+
+
 def _ends(
     text: str,
     candidate: re.Match[str],
@@ -516,21 +544,7 @@ def _ends(
     next_word: str,
     lang: _Language,
 ) -> bool:
-    """Whether a candidate followed by a capitalised word, a digit or nothing ends a sentence."""
-    if candidate.group("glued") is not None:
-        # "victims.Exchange" is a missing space; "example.Com", "a/b.Cd", "Jane.Doe@x.com" not.
-        token = _TOKEN.match(text, candidate.end()).group()
-        return not (
-            "/" in word
-            or "@" in word
-            or "@" in token
-            or "." in token
-            or word in lang.abbreviations
-            or word in lang.final
-        )
-    if candidate.group("punct") != ".":
-        # "!", "?", "?!", ellipses: a capital starts anew.
-        return True
+    """Whether a full stop followed by a capitalised word, a digit or nothing ends a sentence."""
     if not word:
         return True  # "Belgium !" or a lone full stop
     if word in lang.numeric:
