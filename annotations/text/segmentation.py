@@ -133,6 +133,7 @@ _ADDRESS = re.compile(
     r"|Cordialement|Bien [àa] vous|Met vriendelijke groet(?:en)?|Groeten|Mit freundlichen Grüßen"
     r"),(?=\s+[^\W\d_a-zà-ÿ])"
 )
+_LINK_BEFORE_LINK = re.compile(r"(?:https?|ftp)://\S+(\s+)(?=(?:https?|ftp)://\S)")
 _ADDRESS_STARTS = frozenset("DHGCBKWMSRTYrtwL")
 _TRAILING_SPACE = re.compile(r"\s*\Z")
 # The label of a list item: a bullet, a number or a letter with ".", ")" or ".)", or both.
@@ -373,6 +374,11 @@ def _emit_block(
                     # or closing is not part of the sentence after it.
                     append(Segment(span_start, address.end(), kind))
                     span_start = _NEXT.match(text, address.end(), span_end).end(1)
+            if text.find("://", span_start, span_end) >= 0:
+                # Links one after the other are a list of links, not one sentence.
+                for link in _LINK_BEFORE_LINK.finditer(text, span_start, span_end):
+                    append(Segment(span_start, link.start(1), kind))
+                    span_start = link.end(1)
             append(Segment(span_start, span_end, kind))
 
 
@@ -512,7 +518,7 @@ def _ends_before_lower_case(punct: str, word: str, next_word: str, lang: _Langua
     lower case ("It is closed. it is now a bar"), mostly with a pronoun or a connective."""
     if punct == ".":
         return bool(word) and not _abbreviated(word, lang)
-    if punct in ("!", "?", "!!", "??", "?!", "!?"):
+    if punct[-1] in "!?":
         return next_word in lang.lower_starters
     return False
 
