@@ -41,19 +41,20 @@ etc co Inc Ltd Co Corp Bros LLC Plc plc a.m p.m A.M P.M U.S U.K U.N E.U U.S.A B.
 
 _FR = """
 M MM Mme Mmes Mlle Mlles Dr Pr Me Mgr St Ste Sts Stes Vve
-av apr env etc cf chap Chap art Art al ex éd Éd vol Vol fig Fig p pp n° no No nos Nos
+av apr env cf chap Chap art Art al ex éd Éd vol Vol fig Fig p pp n° no No nos Nos
 janv févr avr juil sept oct nov déc Janv Févr Avr Juil Sept Oct Nov Déc
-bd Bd av Av réf Réf tél Tél
+bd Bd av Av réf Réf tél Tél Md Mds md mds Mio mio Mrd mrd ex Ex
 """
 _NL = """
 dhr Dhr mevr Mevr mw Mw mr Mr dr Dr drs Drs ir Ir ing Ing prof Prof st St
-bv Bv bijv Bijv bv d.w.z D.w.z m.a.w M.a.w o.a e.a enz Enz t.a.v T.a.v i.p.v I.p.v m.b.t M.b.t
-ca vgl Vgl zgn nr Nr art Art blz Blz p pp jan feb mrt apr jun jul aug sep sept okt nov dec
+bv Bv bijv Bijv d.w.z D.w.z m.a.w M.a.w o.a O.a n.a.v N.a.v t.a.v T.a.v i.p.v I.p.v m.b.t M.b.t
+ca vgl Vgl zgn nr Nr art Art blz Blz p pp mld mln mio Mld Mln Mio resp i.v.m I.v.m
+jan feb mrt apr jun jul aug sep sept okt nov dec
 Jan Feb Mrt Apr Jun Jul Aug Sep Sept Okt Nov Dec
 """
 _DE = """
 Hr Hrn Fr Frl Dr Prof St Nr nr Art Abs Abschn Bd Kap S Sp Ziff Anm Hrsg Jh Jhd Mio Mrd
-z.B Z.B d.h D.h u.a U.a usw bzw Bzw vgl Vgl ca evtl Evtl ggf Ggf inkl Inkl sog Sog etc u.U z.T
+z.B Z.B d.h D.h u.a U.a bzw Bzw vgl Vgl ca evtl Evtl ggf Ggf inkl Inkl sog Sog u.U z.T
 Jan Feb Mär Apr Jun Jul Aug Sep Sept Okt Nov Dez Mo Di Mi Do Fr Sa So
 """
 
@@ -72,7 +73,7 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
 FINAL_ABBREVIATIONS: dict[str, frozenset[str]] = {
     "en": _words(_EN_FINAL),
     "fr": _words("etc Cie cie av. J.-C apr. J.-C"),
-    "nl": _words("enz etc e.d e.a bv BV nv NV"),
+    "nl": _words("enz Enz etc e.d e.a bv BV nv NV"),
     "de": _words("usw etc u.a. ff GmbH AG e.V"),
 }
 
@@ -159,7 +160,7 @@ LOWER_CASE_STARTERS: dict[str, frozenset[str]] = {
         """
     ),
     "fr": _words("je j'ai il elle on nous vous ils elles c'est ce ça mais et alors oui non"),
-    "nl": _words("ik het dat dit we wij je jij hij zij ze er maar en dus ja nee"),
+    "nl": _words("ik het dat dit we wij je jij hij zij ze er maar en dus ja nee s t"),
     "de": _words("ich es das wir du er sie aber und ja nein"),
 }
 

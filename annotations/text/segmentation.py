@@ -112,7 +112,8 @@ _CANDIDATE = re.compile(
     # One character class first, so the regex engine can skip ahead to punctuation quickly.
     # A spaced ellipsis (". . .") is one run of punctuation.
     rf"(?P<punct>[.!?…‽؟。！？](?:[.!?…‽؟]| \.(?=[\s{re.escape(_CLOSERS)}]|$))*)"
-    rf"(?:(?<=[.!?…‽؟])[{re.escape(_CLOSERS)}]*(?=\s|$)"
+    # French sets a closing guillemet off by a space: « Nous gagnerons ! »
+    rf"(?:(?<=[.!?…‽؟])(?:[ \u00a0\u202f]?[»›])?[{re.escape(_CLOSERS)}]*(?=\s|$)"
     r"|(?P<glued>)(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])"
     r"|(?P<cjk>)(?<=[。！？])[。！？]*[」』”’）)]*)"
 )
@@ -507,7 +508,10 @@ def _word_before(text: str, start: int, sentence_start: int) -> str:
     window = text[max(sentence_start, start - 40) : start]
     if not window or window[-1].isspace():
         return ""
-    return window.rsplit(None, 1)[-1].lstrip(_OPENERS)
+    word = window.rsplit(None, 1)[-1].lstrip(_OPENERS)
+    head, apostrophe, tail = word.replace("’", "'").rpartition("'")
+    # A French elision is not part of the word: "l'art. 5" is "art."
+    return tail if apostrophe and len(head) <= 2 and tail else word
 
 
 def _ends_before_lower_case(punct: str, word: str, next_word: str, lang: _Language) -> bool:
