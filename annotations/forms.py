@@ -104,7 +104,11 @@ class ImportForm(forms.Form):
     published = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Published on"
     )
-    language = forms.CharField(max_length=10, required=False, initial="en")
+    language = forms.CharField(
+        max_length=10,
+        required=False,
+        help_text="A language code such as en, fr or nl. Default: detected from the text.",
+    )
 
     def clean_source_url(self):
         url = self.cleaned_data["source_url"]

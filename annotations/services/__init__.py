@@ -11,6 +11,7 @@ from django.db import IntegrityError, connections, router, transaction
 from annotations import importers, matching, search
 from annotations.models import Claim, Document, Workspace
 from annotations.text import checkworthiness, segmentation
+from annotations.text.language import detect as detect_language
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,12 @@ class PreviewClaim:
 
 def base_language(language: str) -> str:
     return (language or "en").split("-")[0].lower() or "en"
+
+
+def document_language(text: str, chosen: str = "", declared: str = "") -> str:
+    """The language a document is split and scored in: the one chosen at import, else the
+    one its file declares, else the one detected from its words (English when unclear)."""
+    return chosen or declared or detect_language(text)
 
 
 def segment(text: str, language: str = "en") -> list[PreviewClaim]:
@@ -78,7 +85,7 @@ def import_document(
     existing = Document.objects.filter(workspace=workspace, text_sha256=digest).first()
     if existing is not None:
         return ImportResult(existing, created=False, claims=existing.claims.count())
-    language = language or source.language or "en"
+    language = document_language(text, language, source.language)
     if published is None and source.published:
         published = date.fromisoformat(source.published)
     title = (title or source.title or _first_line(text))[:300]

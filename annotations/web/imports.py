@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from annotations import importers, jobs
 from annotations.forms import ImportForm
-from annotations.services import import_document, segment
+from annotations.services import document_language, import_document, segment
 from annotations.web.common import _workspace_for
 
 PREVIEW_LIMIT = 300
@@ -40,7 +40,8 @@ def document_import(request, slug):
             form.add_error("file" if data.get("file") else "text", str(exc))
         else:
             if "preview" in request.POST:
-                claims = segment(imported.text, data["language"] or imported.language or "en")
+                language = document_language(imported.text, data["language"], imported.language)
+                claims = segment(imported.text, language)
                 preview = {
                     "claims": claims[:PREVIEW_LIMIT],
                     "total": len(claims),
