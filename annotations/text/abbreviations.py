@@ -154,7 +154,7 @@ LOWER_CASE_STARTERS: dict[str, frozenset[str]] = {
     "en": _words(
         """
         i im i'm ive i've id i'd it it's its they there this that these those we you he she my
-        our your his her their maybe just also so but and then now please thanks thank what
+        our your his her their maybe just also so but then now please thanks thank what
         when where why how who if well yes no ok okay lol like plus anyway whatever still
         other cos the a an any anyone everyone some
         """

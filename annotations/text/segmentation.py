@@ -134,6 +134,11 @@ _ADDRESS = re.compile(
     r"|Cordialement|Bien [àa] vous|Met vriendelijke groet(?:en)?|Groeten|Mit freundlichen Grüßen"
     r"),(?=\s+[^\W\d_a-zà-ÿ])"
 )
+# A date with a time, followed by more text that starts with a capital.
+_STAMP = re.compile(
+    r"(?<!\S)\d{1,2}/\d{1,2}/\d{2,4},?[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?+"
+    r"(?=\s+[^\W\d_a-z])"
+)
 _LINK_BEFORE_LINK = re.compile(r"(?:https?|ftp)://\S+(\s+)(?=(?:https?|ftp)://\S)")
 _ADDRESS_STARTS = frozenset("DHGCBKWMSRTYrtwL")
 _TRAILING_SPACE = re.compile(r"\s*\Z")
@@ -368,19 +373,37 @@ def _emit_block(
         spans = _sentence_spans(text, body, item_end, lang)
         spans[0] = (item_start, spans[0][1])
         for span_start, span_end in spans:
-            if text[span_start] in _ADDRESS_STARTS:
-                address = _ADDRESS.match(text, span_start, span_end)
-                if address is not None:
-                    # "Dear all, My name is …", "Best regards, Jane Doe": a letter's greeting
-                    # or closing is not part of the sentence after it.
-                    append(Segment(span_start, address.end(), kind))
-                    span_start = _NEXT.match(text, address.end(), span_end).end(1)
-            if text.find("://", span_start, span_end) >= 0:
-                # Links one after the other are a list of links, not one sentence.
-                for link in _LINK_BEFORE_LINK.finditer(text, span_start, span_end):
-                    append(Segment(span_start, link.start(1), kind))
-                    span_start = link.end(1)
-            append(Segment(span_start, span_end, kind))
+            _emit_sentence(text, span_start, span_end, kind, append)
+
+
+def _emit_sentence(text: str, start: int, end: int, kind: SegmentKind, append) -> None:
+    """Emit the sentence [start, end), less what stands apart inside it: a letter's greeting
+    or closing, a date and time stamp, links one after the other."""
+    if text[start] in _ADDRESS_STARTS:
+        address = _ADDRESS.match(text, start, end)
+        if address is not None:
+            # "Dear all, My name is …", "Best regards, Jane Doe": a letter's greeting or
+            # closing is not part of the sentence after it.
+            append(Segment(start, address.end(), kind))
+            start = _NEXT.match(text, address.end(), end).end(1)
+    if text.find("/", start, end) >= 0:
+        # "Kay Mann 04/26/2001 07:17 AM Will you …": a mail header's stamp is metadata.
+        for stamp in _STAMP.finditer(text, start, end):
+            before = _TRAILING_SPACE.search(text, start, stamp.start()).start()
+            if before <= start:
+                append(Segment(start, stamp.end(), "metadata"))
+            elif _word_before(text, before, start)[:1].isupper():  # "Kay Mann 04/26/2001 …"
+                append(Segment(start, before, kind))
+                append(Segment(stamp.start(), stamp.end(), "metadata"))
+            else:  # "… sent on 04/25/01 12:42:55"
+                append(Segment(start, stamp.end(), kind))
+            start = _NEXT.match(text, stamp.end(), end).end(1)
+        if text.find("://", start, end) >= 0:
+            # Links one after the other are a list of links, not one sentence.
+            for link in _LINK_BEFORE_LINK.finditer(text, start, end):
+                append(Segment(start, link.start(1), kind))
+                start = link.end(1)
+    append(Segment(start, end, kind))
 
 
 def _inline_items(text: str, start: int, end: int, mark: str) -> list[tuple[int, int]]:
