@@ -372,8 +372,12 @@ def _emit_block(
             continue
         spans = _sentence_spans(text, body, item_end, lang)
         spans[0] = (item_start, spans[0][1])
+        special = text.find("/", body, item_end) >= 0
         for span_start, span_end in spans:
-            _emit_sentence(text, span_start, span_end, kind, append)
+            if special or text[span_start] in _ADDRESS_STARTS:
+                _emit_sentence(text, span_start, span_end, kind, append)
+            else:
+                append(Segment(span_start, span_end, kind))
 
 
 def _emit_sentence(text: str, start: int, end: int, kind: SegmentKind, append) -> None:
@@ -430,6 +434,8 @@ def _inline_items(text: str, start: int, end: int, mark: str) -> list[tuple[int,
         else:
             if number is not None:
                 number = str(int(number) + 1)
+            elif letter in "zZ":
+                break
             else:
                 letter = chr(ord(letter) + 1)
             pattern = rf"(?<=\s){number or letter}{re.escape(delimiter)}(?=\s+[^\W\d_a-z])"
@@ -515,7 +521,7 @@ def _boundary(
     glued = candidate.group("glued") is not None
     if punct != "." and not glued and not lower_next:
         return candidate.end()  # "!", "?", "?!", ellipses: a capital starts anew
-    word = _word_before(text, start, sentence_start)
+    word = "" if before.isspace() else _word_before(text, start, sentence_start)
     if lower_next:
         closed = candidate.end() > start + len(punct)  # "'Great.' she said"
         ends = not closed and _ends_before_lower_case(punct, word, next_word, lang)
@@ -532,9 +538,11 @@ def _word_before(text: str, start: int, sentence_start: int) -> str:
     if not window or window[-1].isspace():
         return ""
     word = window.rsplit(None, 1)[-1].lstrip(_OPENERS)
-    head, apostrophe, tail = word.replace("’", "'").rpartition("'")
-    # A French elision is not part of the word: "l'art. 5" is "art."
-    return tail if apostrophe and len(head) <= 2 and tail else word
+    if "'" in word or "’" in word:
+        head, _, tail = word.replace("’", "'").rpartition("'")
+        if len(head) <= 2 and tail:
+            return tail  # a French elision is not part of the word: "l'art. 5" is "art."
+    return word
 
 
 def _ends_before_lower_case(punct: str, word: str, next_word: str, lang: _Language) -> bool:
