@@ -401,8 +401,20 @@ def test_one_giant_line_is_split_in_linear_time():
         ". " * 500_000,  # nothing but stray marks
         "\n" * 1_000_000 + "Word.",
         "a\n" * 300_000,
+        "• x " * 50_000,  # a list on one line
+        "04/26/2001 07:17 AM Will " * 20_000,
+        ". . . . Next " * 50_000,
     ],
-    ids=["abbreviations", "open-quotes", "stray-marks", "newlines", "short-lines"],
+    ids=[
+        "abbreviations",
+        "open-quotes",
+        "stray-marks",
+        "newlines",
+        "short-lines",
+        "inline-list",
+        "stamps",
+        "ellipses",
+    ],
 )
 def test_pathological_inputs_stay_linear(text):
     started = time.perf_counter()
@@ -576,11 +588,14 @@ ALPHABET = st.sampled_from(
     + ["\r\n", "😀", "🇧🇪", "م", "ש", "。", "\x85", "\x1c"]
     + ["- ", "# ", "1. ", "a) ", "\n\n", "U.S.", "e.g.", "Mr.", "...", "3.5", "J. "]
     + ["The ", "War in Ukraine\n\n", "victims.Exchange", "---\n"]
+    + ["1) ", "2) ", "1.) ", "a. ", "b. ", "⁃9. ", " . . . ", ". . . .", "[...]", "i "]
+    + ["Dear all, ", "Best regards, ", "04/26/2001 07:17 AM ", "http://a.b/c ", "x@y.z. "]
+    + ["« ", " »", " ?", "\u202f!", "'s ", "l'art. ", "N°. ", "P.M. ", "Mr. "]
 )
 
 
 @settings(
-    max_examples=600, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=1000, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(
     st.one_of(st.lists(ALPHABET, max_size=80).map("".join), st.text(max_size=80)),
