@@ -44,11 +44,13 @@ M MM Mme Mmes Mlle Mlles Dr Pr Me Mgr St Ste Sts Stes Vve
 av apr env cf chap Chap art Art al ex éd Éd vol Vol fig Fig p pp n° no No nos Nos
 janv févr avr juil sept oct nov déc Janv Févr Avr Juil Sept Oct Nov Déc
 bd Bd av Av réf Réf tél Tél Md Mds md mds Mio mio Mrd mrd ex Ex
+p.ex P.ex c.-à-d C.-à-d c.à.d env Env min max hab coll dir Dir trad éds ann suiv
 """
 _NL = """
 dhr Dhr mevr Mevr mw Mw mr Mr dr Dr drs Drs ir Ir ing Ing prof Prof st St
 bv Bv bijv Bijv d.w.z D.w.z m.a.w M.a.w o.a O.a n.a.v N.a.v t.a.v T.a.v i.p.v I.p.v m.b.t M.b.t
 ca vgl Vgl zgn nr Nr art Art blz Blz p pp mld mln mio Mld Mln Mio resp i.v.m I.v.m
+incl Incl excl evt Evt ong Ong gem tel Tel min max Min Kon
 jan feb mrt apr jun jul aug sep sept okt nov dec
 Jan Feb Mrt Apr Jun Jul Aug Sep Sept Okt Nov Dec
 """
@@ -73,7 +75,7 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
 FINAL_ABBREVIATIONS: dict[str, frozenset[str]] = {
     "en": _words(_EN_FINAL),
     "fr": _words("etc Cie cie av. J.-C apr. J.-C"),
-    "nl": _words("enz Enz etc e.d e.a bv BV nv NV"),
+    "nl": _words("enz Enz etc e.d e.a bv BV nv NV jl e.v a.s"),
     "de": _words("usw etc u.a. ff GmbH AG e.V"),
 }
 

@@ -73,9 +73,20 @@ FRENCH = [
             "Les syndicats protestent.",
         ],
     ),
+    (
+        "Des pays, p.ex. La Belgique, ont voté, c.-à-d. La majorité. Il y avait env. Dix pays.",
+        [
+            "Des pays, p.ex. La Belgique, ont voté, c.-à-d. La majorité.",
+            "Il y avait env. Dix pays.",
+        ],
+    ),
 ]
 
 DUTCH = [
+    (
+        "Het kost ong. 4 mld. euro, incl. btw en evt. Extra kosten. Dat is te veel.",
+        ["Het kost ong. 4 mld. euro, incl. btw en evt. Extra kosten.", "Dat is te veel."],
+    ),
     (
         "Dhr. Peeters en mevr. Janssens waren er. Ze bleven tot 8 u. en gingen dan.",
         ["Dhr. Peeters en mevr. Janssens waren er.", "Ze bleven tot 8 u. en gingen dan."],
