@@ -71,6 +71,7 @@ from .abbreviations import (
     SENTENCE_STARTERS,
     TITLES,
 )
+from .inline_lists import LABEL, LABEL_STARTS, LIST_MARKS, inline_items
 
 __all__ = ["KINDS", "Segment", "SegmentKind", "split"]
 
@@ -95,8 +96,7 @@ _OTHER_LB = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # The stripped content of one non-blank line.
 _LINE = re.compile(rf"\S(?:[^{_LB}]*\S)?")
 
-_LIST_MARKS = "-*+•–‣◦▪●"
-_MARK = re.compile(rf"(?:(?P<hash>#{{1,6}})|[{_LIST_MARKS}]|\d{{1,3}}[.)]|[a-z]\))(?:\s+|$)")
+_MARK = re.compile(rf"(?:(?P<hash>#{{1,6}})|[{LIST_MARKS}]|\d{{1,3}}[.)]|[a-z]\))(?:\s+|$)")
 _RULE = re.compile(r"([-*_=])(?:[ \t]*\1){2,}")
 # Leading whitespace and stray punctuation at the start of a block; always matches.
 _STRAY = re.compile(r"\s*(?:[.,;:]+(?:\s+|$))*")
@@ -148,12 +148,6 @@ Mit
 """
 _ADDRESS_STARTS = tuple(_ADDRESS_WORDS.split())
 _TRAILING_SPACE = re.compile(r"\s*\Z")
-# The label of a list item: a bullet, a number or a letter with ".", ")" or ".)", or both.
-_LABEL = re.compile(
-    rf"(?P<bullet>[{_LIST_MARKS}⁃])?"
-    r"(?:[ \t]*(?:(?P<number>\d{1,3})|(?P<letter>[a-zA-Z]))(?P<delim>\.\)|[.)]))?(?=\s|$)"
-)
-_LABEL_STARTS = frozenset(_LIST_MARKS + "⁃0123456789aA")
 # Spaces in a phrase short enough to open a sentence before its subject ("At 5 a.m.").
 _OPENING_PHRASE = 3
 
@@ -359,8 +353,8 @@ def _emit_block(
     if kind in ("heading", "metadata"):
         segments.append(Segment(start, end, kind))
         return
-    if mark or text[start] in _LABEL_STARTS:
-        items = _inline_items(text, start, end, mark)
+    if mark or text[start] in LABEL_STARTS:
+        items = inline_items(text, start, end, mark)
         if len(items) > 1:
             kind = "list_item"
     else:
@@ -370,8 +364,8 @@ def _emit_block(
         # A label inside the text ("2. The second item") is kept in the item's first segment
         # and never ends a sentence of its own.
         label = None
-        if len(items) > 1 or text[item_start] in _LABEL_STARTS:
-            label = _LABEL.match(text, item_start, item_end)
+        if len(items) > 1 or text[item_start] in LABEL_STARTS:
+            label = LABEL.match(text, item_start, item_end)
         body = item_start if label is None else _NEXT.match(text, label.end(), item_end).end(1)
         if body >= item_end:
             append(Segment(item_start, item_end, kind))
@@ -414,44 +408,6 @@ def _emit_sentence(text: str, start: int, end: int, kind: SegmentKind, append) -
                 append(Segment(start, link.start(1), kind))
                 start = link.end(1)
     append(Segment(start, end, kind))
-
-
-def _inline_items(text: str, start: int, end: int, mark: str) -> list[tuple[int, int]]:
-    """The items of a list written on one line ("1) The first item 2) The second item"), or
-    the whole block [start, end).
-
-    A list is opened by the block's mark or by a label at its start: a bullet, a number or
-    "a", with ".", ")" or ".)". Only the same bullet or the next labels in order ("2)", "3)")
-    open the next items, so a number or a letter in running text does not."""
-    label = _LABEL.fullmatch(mark) if mark else _LABEL.match(text, start, end)
-    if label is None:
-        return [(start, end)]
-    bullet, number, letter, delimiter = label.group("bullet", "number", "letter", "delim")
-    if number is None and letter is None and bullet is None:
-        return [(start, end)]
-    if letter is not None and letter not in "aA":
-        return [(start, end)]
-    items: list[tuple[int, int]] = []
-    item_start = start
-    position = start + 1
-    while True:
-        if bullet is not None:
-            pattern = rf"(?<=\s){re.escape(bullet)}"
-        else:
-            if number is not None:
-                number = str(int(number) + 1)
-            elif letter in "zZ":
-                break
-            else:
-                letter = chr(ord(letter) + 1)
-            pattern = rf"(?<=\s){number or letter}{re.escape(delimiter)}(?=\s+[^\W\d_a-z])"
-        found = re.compile(pattern).search(text, position, end)
-        if found is None:
-            break
-        items.append((item_start, _TRAILING_SPACE.search(text, item_start, found.start()).start()))
-        item_start, position = found.start(), found.end()
-    items.append((item_start, end))
-    return items
 
 
 def _sentence_spans(text: str, start: int, end: int, lang: _Language) -> list[tuple[int, int]]:

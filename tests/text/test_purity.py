@@ -21,6 +21,7 @@ def test_the_text_package_has_the_pure_modules():
         "anchoring",
         "checkworthiness",
         "dates",
+        "inline_lists",
         "language",
         "layout",
         "markdown",

@@ -429,39 +429,6 @@ def test_giant_line_without_punctuation_or_spaces_is_one_segment():
     assert split(text) == [Segment(0, len(text), "sentence")]
 
 
-# --- languages --------------------------------------------------------------------------
-
-
-def test_french_abbreviations():
-    text = "M. Dupont et Mme Durand sont venus. Ils sont partis, cf. p. 12 etc."
-    assert sentences(text, "fr") == [
-        "M. Dupont et Mme Durand sont venus.",
-        "Ils sont partis, cf. p. 12 etc.",
-    ]
-
-
-def test_dutch_abbreviations():
-    text = "Dhr. Peeters en Mevr. Janssens komen, bijv. Morgen. Het is zo."
-    assert sentences(text, "nl") == [
-        "Dhr. Peeters en Mevr. Janssens komen, bijv. Morgen.",
-        "Het is zo.",
-    ]
-
-
-def test_german_abbreviations_and_ordinals():
-    text = "Das geschah am 3. Oktober 1990, z.B. Hr. Müller sah es. Dann ging er."
-    assert sentences(text, "de") == [
-        "Das geschah am 3. Oktober 1990, z.B. Hr. Müller sah es.",
-        "Dann ging er.",
-    ]
-
-
-def test_unknown_language_and_regional_codes_fall_back_sensibly():
-    text = "Mr. Smith left. He came back."
-    assert sentences(text, "xx") == ["Mr. Smith left.", "He came back."]
-    assert sentences("M. Dupont est venu.", "fr-BE") == ["M. Dupont est venu."]
-
-
 # --- the demo document ------------------------------------------------------------------
 
 
