@@ -147,6 +147,7 @@ Regards regards Thanks thanks Wishes wishes Sincerely Cheers Yours Cordialement 
 Mit
 """
 _ADDRESS_STARTS = tuple(_ADDRESS_WORDS.split())
+_ADDRESS_FIRST = frozenset(word[0] for word in _ADDRESS_STARTS)
 _TRAILING_SPACE = re.compile(r"\s*\Z")
 # Spaces in a phrase short enough to open a sentence before its subject ("At 5 a.m.").
 _OPENING_PHRASE = 3
@@ -353,31 +354,39 @@ def _emit_block(
     if kind in ("heading", "metadata"):
         segments.append(Segment(start, end, kind))
         return
-    if mark or text[start] in LABEL_STARTS:
-        items = inline_items(text, start, end, mark)
-        if len(items) > 1:
-            kind = "list_item"
-    else:
-        items = [(start, end)]
     append = segments.append
+    if not mark and text[start] not in LABEL_STARTS:
+        # Most blocks: no list label to look for.
+        _emit_sentences(text, start, start, end, kind, lang, append)
+        return
+    items = inline_items(text, start, end, mark)
+    if len(items) > 1:
+        kind = "list_item"
     for item_start, item_end in items:
         # A label inside the text ("2. The second item") is kept in the item's first segment
         # and never ends a sentence of its own.
-        label = None
-        if len(items) > 1 or text[item_start] in LABEL_STARTS:
-            label = LABEL.match(text, item_start, item_end)
+        label = LABEL.match(text, item_start, item_end)
         body = item_start if label is None else _NEXT.match(text, label.end(), item_end).end(1)
         if body >= item_end:
             append(Segment(item_start, item_end, kind))
-            continue
-        spans = _sentence_spans(text, body, item_end, lang)
-        spans[0] = (item_start, spans[0][1])
-        special = text.find("/", body, item_end) >= 0
-        for span_start, span_end in spans:
-            if special or text.startswith(_ADDRESS_STARTS, span_start):
-                _emit_sentence(text, span_start, span_end, kind, append)
-            else:
-                append(Segment(span_start, span_end, kind))
+        else:
+            _emit_sentences(text, item_start, body, item_end, kind, lang, append)
+
+
+def _emit_sentences(
+    text: str, start: int, body: int, end: int, kind: SegmentKind, lang: _Language, append
+) -> None:
+    """Emit the sentences of [body, end), the first one from `start` (before a list label)."""
+    spans = _sentence_spans(text, body, end, lang)
+    spans[0] = (start, spans[0][1])
+    special = text.find("/", body, end) >= 0
+    for span_start, span_end in spans:
+        if special or (
+            text[span_start] in _ADDRESS_FIRST and text.startswith(_ADDRESS_STARTS, span_start)
+        ):
+            _emit_sentence(text, span_start, span_end, kind, append)
+        else:
+            append(Segment(span_start, span_end, kind))
 
 
 def _emit_sentence(text: str, start: int, end: int, kind: SegmentKind, append) -> None:
