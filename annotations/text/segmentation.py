@@ -439,7 +439,7 @@ def _sentence_spans(text: str, start: int, end: int, lang: _Language) -> list[tu
         if boundary is None:
             continue
         if boundary < candidate.end():  # "compounds. . . . The": the ellipsis opens the next
-            next_start = boundary + 1
+            next_start = _NEXT.match(text, boundary, end).end(1)
         if not alnum_seen:
             alnum_seen = _ALNUM.search(text, alnum_checked, boundary) is not None
             alnum_checked = boundary
@@ -486,7 +486,8 @@ def _boundary(
         if lower_next:
             return None
         if not before.isspace():
-            return start + 1  # "compounds. . . . The": the sentence ends at its full stop
+            # "compounds. . . . The": the sentence ends at its full stop.
+            return start + 1 if punct[1] == " " else candidate.end()
         # ". . ." leaves words out ("the thing is . . . I didn't"); ". . . ." also ends one.
         return candidate.end() if punct.count(".") >= 4 else None
     glued = candidate.group("glued") is not None

@@ -315,6 +315,12 @@ def test_a_stray_quote_opened_long_ago_does_not_glue_the_paragraph():
     assert len(checked_split(text)) > 5
 
 
+def test_ellipses_mixing_spaced_and_unspaced_full_stops():
+    assert_well_formed("a.. . . .a", split("a.. . . .a"))
+    assert sentences("It ended.. . . . Then more.") == ["It ended.. . . .", "Then more."]
+    assert sentences("It ended. . . . Then more.") == ["It ended.", ". . . Then more."]
+
+
 def test_trailing_piece_without_letters_joins_the_previous_sentence():
     text = 'It was an "anti-hegemonic" coalition. "'
     assert pieces(text) == [("sentence", text)]
