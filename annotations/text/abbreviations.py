@@ -1,8 +1,10 @@
 """Word lists that steer the sentence splitter in `segmentation.py`, keyed by language.
 
-Pure data. Abbreviations are written as they appear before their final full stop, so "e.g."
-is stored as "e.g" and "Mr." as "Mr". Matching is case-sensitive on purpose: "No. 5" and
-"Art. 3" are abbreviations, while "I said no." and "modern art." end sentences.
+Pure data, written by hand. Abbreviations are written as they appear before their final full
+stop, so "e.g." is stored as "e.g" and "Mr." as "Mr". Matching is case-sensitive before a
+capitalised word or a number: "No. 5" and "Art. 3" are abbreviations, while "I said no. The"
+ends a sentence. Before a word in lower case any case counts ("5th st. near"), except for the
+number abbreviations, which are ordinary words there ("I said no. it was").
 
 - `ABBREVIATIONS`: never end a sentence when followed by a capitalised word or a number
   (titles, "No.", months, "e.g.").
@@ -14,6 +16,10 @@ is stored as "e.g" and "Mr." as "Mr". Matching is case-sensitive on purpose: "No
 - `CONTINUATION_WORDS`: a line ending with one of these is a lead-in ("…, including"), never a
   heading.
 - `MONTHS`: month names, for lone date lines and German ordinals ("am 3. Oktober").
+- `TITLES`: titles before a name ("Mr.", "Dhr."); after a sentence-final abbreviation that
+  ends a whole clause they open a new sentence ("… at 6 P.M. Mr. Smith then left").
+- `LOWER_CASE_STARTERS`: words in lower case that open a sentence after "?" or "!" in web and
+  chat text.
 
 A language missing here falls back to English (`"en"`).
 """
@@ -151,23 +157,21 @@ TITLES: dict[str, frozenset[str]] = {
 }
 
 # Words in lower case that open a sentence in web and chat text after "?" or "!" ("Is it
-# open? they said no"), unlike a name going on ("Yahoo! in the ...").
+# open? they said no"), unlike a name going on ("Yahoo! in the ..."). Matched against the
+# letters after any opening quote, so Dutch "'s" and "'t" are "s" and "t".
 LOWER_CASE_STARTERS: dict[str, frozenset[str]] = {
     "en": _words(
         """
-        i im i'm ive i've id i'd it it's its they there this that these those we you he she my
+        i im ive id it its they there this that these those we you he she my
         our your his her their maybe just also so but then now please thanks thank what
         when where why how who if well yes no ok okay lol like plus anyway whatever still
         other cos the a an any anyone everyone some
         """
     ),
-    "fr": _words("je j'ai il elle on nous vous ils elles c'est ce ça mais et alors oui non"),
+    "fr": _words("je il elle on nous vous ils elles ce ça mais et alors oui non"),
     "nl": _words("ik het dat dit we wij je jij hij zij ze er maar en dus ja nee s t"),
     "de": _words("ich es das wir du er sie aber und ja nein"),
 }
-
-# Abbreviations found by `scripts/fit_sentence_model.py`, kept in `sentence_model.py`.
-LEARNED_ABBREVIATIONS: dict[str, frozenset[str]] = {}
 
 NUMBER_ABBREVIATIONS: dict[str, frozenset[str]] = {
     "en": _words(_EN_REFERENCES)

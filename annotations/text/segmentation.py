@@ -32,19 +32,33 @@ Kinds:
   break.
 - `metadata`: a line at the start of a block, with a blank line or the edge of the text before
   or after it, that holds only dates, times, page counters or URLs, such as a browser print
-  header ("10/25/23, 11:57 AM") or a lone date line.
+  header ("10/25/23, 11:57 AM") or a lone date line; and, inside a sentence, a mail header's
+  date and time stamp followed by a capitalised word ("Kay Mann 04/26/2001 07:17 AM Will you").
 - `list_item`: the text after a list mark, continued by following lines up to a blank line or the
-  next mark; an item holding several sentences gives one `list_item` segment per sentence.
+  next mark; an item holding several sentences gives one `list_item` segment per sentence. A
+  list written on one line ("1) The first item 2) The second item", "• one • two") gives one
+  item per label (`inline_lists.py`); a label inside the line stays in its item's segment.
 - `sentence`: everything else, one per sentence.
 
 Sentence boundaries: terminal punctuation (`.`, `!`, `?`, `…`, `؟`, CJK `。！？`) with any closing
-quotes or brackets, followed by whitespace and a word that does not start in lower case; a full
-stop glued to a capitalised word ("victims.Exchange"); the end of a block. Not after an
-abbreviation of `abbreviations.py` ("Mr.", "e.g.", "No. 5"), an initial ("J. F. Kennedy"), nor
-after a sentence-final abbreviation or dotted acronym ("etc.", "U.S.", "a.m.") unless a usual
-sentence starter follows ("… the U.S. The war"); not inside brackets or a quotation that goes on,
-for up to 600 characters. A piece without any letter or digit is never cut off on its own: at
-the end of a block it joins the sentence before (`coalition. "`).
+quotes or brackets (a French closing guillemet after a space too: "! »"), followed by
+whitespace; a full stop glued to a capitalised word ("victims.Exchange", not
+"Jane.Doe@example.com"); the end of a block. Before a capitalised word, a digit or nothing: not
+after an abbreviation of `abbreviations.py` ("Mr.", "e.g."), a number abbreviation before a
+number ("No. 5"), an initial ("J. F. Kennedy"), nor after a sentence-final abbreviation or dotted
+acronym ("etc.", "U.S.", "a.m.") unless a usual sentence starter follows ("… the U.S. The war")
+or a title follows a whole clause ("at 6 P.M. Mr. Smith then left"). Before a word in lower
+case: after a full stop that ends an ordinary word ("available. it is"), and after "?" or "!"
+when the word is a pronoun or connective ("tomorrow? there will be"); never after an
+abbreviation, an initial, a number, a closing quote ("'Great.' she said") or an ellipsis. A
+spaced ellipsis is one mark: ". . ." leaves words out, ". . . ." ends a sentence, and after
+"compounds. . . ." the next sentence starts at the ellipsis. "[...]" ends nothing. Not inside
+brackets for up to 600 characters, nor inside a quotation while the sentence holding it is
+under 100 characters ('He said "We win. They lose" and left'); a longer quotation is split into
+its sentences. A letter's greeting or closing ("Dear all,", "Best regards,") before a
+capitalised word, and each link in a run of links, is a segment of its own. A piece without any
+letter or digit is never cut off on its own: at the end of a block it joins the sentence before
+(`coalition. "`).
 
 Speed: the text is never walked character by character in Python. Lines, boundary candidates
 and next words come from precompiled regular expressions run with `pos`/`endpos` (no copies of
@@ -64,7 +78,6 @@ from .abbreviations import (
     ABBREVIATIONS,
     CONTINUATION_WORDS,
     FINAL_ABBREVIATIONS,
-    LEARNED_ABBREVIATIONS,
     LOWER_CASE_STARTERS,
     MONTHS,
     NUMBER_ABBREVIATIONS,
@@ -199,7 +212,6 @@ class _Language:
         "continuation",
         "final",
         "folded",
-        "learned",
         "lower_starters",
         "months",
         "numeric",
@@ -220,10 +232,9 @@ class _Language:
         self.titles = TITLES[code]
         self.numeric = NUMBER_ABBREVIATIONS[code]
         self.lower_starters = LOWER_CASE_STARTERS[code]
-        self.learned = LEARNED_ABBREVIATIONS.get(code, frozenset())
         # Any case, for a full stop followed by a word in lower case ("5th st. near").
         self.folded = frozenset(
-            word.lower() for word in (self.abbreviations - self.numeric) | self.final | self.learned
+            word.lower() for word in (self.abbreviations - self.numeric) | self.final
         )
         # German writes ordinals with a full stop: "am 3. Oktober".
         self.ordinals = code == "de"
@@ -575,7 +586,5 @@ def _ends(
         # after an opening phrase ("At 5 a.m. Mr. Smith went").
         words = text.count(" ", sentence_start, candidate.start())
         return next_word in lang.titles and words > _OPENING_PHRASE
-    if word.lower() in lang.learned and next_word not in lang.starters:
-        return False
     # German ordinal before a month ("am 3. Oktober") is no boundary; any other word is.
     return not (lang.ordinals and next_word in lang.months and _DIGITS.fullmatch(word))
