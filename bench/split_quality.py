@@ -12,7 +12,8 @@ Prints, for the splitter and for pySBD in the same run:
   the documents whose id hashes to an even number (`training_half`), so the figure is given
   for the other, held-back half and for the whole file;
 - the splitter's throughput on the demo document and on the held-back half, each repeated to
-  5 MB (best of `--repeat` runs).
+  5 MB (best of `--repeat` runs), by the clock and in CPU time: on a machine shared with other
+  work the clock also counts the time spent waiting for a core.
 
 Needs no Django. pySBD is a development requirement (`requirements-dev.txt`).
 """
