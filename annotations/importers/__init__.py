@@ -143,7 +143,7 @@ def _guarded(extract: Callable[[], Extracted], name: str, label: str) -> Extract
 
 
 _JUNK_TITLE = re.compile(
-    r"^(microsoft (word|powerpoint) - |untitled$)|\.(docx?|pdf|odt|rtf)$", re.I
+    r"^(microsoft (word|powerpoint) - |untitled$|\(?anonymous\)?$)|\.(docx?|pdf|odt|rtf)$", re.I
 )
 
 
@@ -159,7 +159,7 @@ _JUNK_AUTHOR = re.compile(
     r"^(?:python-docx|docx4j|apache poi|aspose\b.*|pandoc|google docs|"
     r"(?:microsoft )?(?:office|windows) user|microsoft (?:word|office)\b.*|"
     r"(?:libre|open)office(?:\.org)?\b.*|writer|word|admin(?:istrator)?|user|owner|"
-    r"author|unknown|anonymous|default|.*\.(?:dotm|dotx|dot|ott))$",
+    r"author|unknown|\(?anonymous\)?|default|.*\.(?:dotm|dotx|dot|ott))$",
     re.I,
 )
 
