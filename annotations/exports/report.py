@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from annotations.exports.loading import VERDICT_PEOPLE, ratings_of
 from annotations.models import Annotation, Claim, Comment, Rating, Source, Verdict
 from annotations.permissions import public_annotations, public_approvals, visible_annotations
+from annotations.text import transcripts
 
 
 def display_name(user) -> str:
@@ -107,7 +108,7 @@ def said(speaker: str, seconds: int | None) -> str:
     """ "JANE DOE, at 0:12:31", "JANE DOE", "at 0:12:31" or "": who said a claim, when."""
     if seconds is None:
         return speaker
-    time = f"{seconds // 3600}:{seconds // 60 % 60:02}:{seconds % 60:02}"
+    time = transcripts.clock(seconds)
     return f"{speaker}, at {time}" if speaker else f"at {time}"
 
 

@@ -221,6 +221,11 @@ class Claim(models.Model):
                 raise ValidationError({"end": "The claim ends beyond the document's text."})
 
     @property
+    def spoken_time(self) -> str:
+        """`spoken_at` as h:mm:ss, or ""."""
+        return "" if self.spoken_at is None else transcripts.clock(self.spoken_at)
+
+    @property
     def state(self) -> str:
         """Derived, never stored. Uses the annotations of permissions.claims_with_state
         when present (what one user may see); without them, as the system sees it."""

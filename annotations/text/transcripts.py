@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from . import segmentation
 from .segmentation import Segment
 
-__all__ = ["Spoken", "Turn", "split", "turns"]
+__all__ = ["Spoken", "Turn", "clock", "split", "turns"]
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
 _LABEL = re.compile(
@@ -138,6 +138,11 @@ def _is_name(name: str) -> bool:
 def _speaker(match: re.Match[str]) -> str:
     name = " ".join(match["name"].split())
     return f"{name} ({match['note'].strip()})" if match["note"] else name
+
+
+def clock(seconds: int) -> str:
+    """Seconds from the start of a recording as h:mm:ss (751 -> "0:12:31")."""
+    return f"{seconds // 3600}:{seconds // 60 % 60:02}:{seconds % 60:02}"
 
 
 def _seconds(time: str) -> int:
