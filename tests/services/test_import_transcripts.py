@@ -61,3 +61,52 @@ def test_word_transcript_with_bold_labels_is_recognised():
     assert result.document.speaker == ""
     stored = list(result.document.claims.values_list("text", "speaker"))
     assert stored == [("Rents rose.", "ANNA"), ("They fell.", "BEN"), ("No.", "ANNA")]
+
+
+def _speakers(imported):
+    result = import_document(WorkspaceFactory(), imported)
+    return list(result.document.claims.values_list("text", "speaker", "spoken_at"))
+
+
+EXPECTED = [
+    ("Rents rose by 20 per cent.", "ANNA", 5),
+    ("They fell.", "Ben Smith", 9),
+    ("No.", "ANNA", None),
+]
+
+
+def test_markdown_transcript_with_bold_labels_is_recognised():
+    from annotations.importers import import_text
+
+    source = (
+        "**[00:05] ANNA:** Rents rose by 20 per cent.\n\n"
+        "**[00:09] Ben Smith:** They fell.\n\n"
+        "**ANNA:** No."
+    )
+    assert _speakers(import_text(source, as_markdown=True)) == EXPECTED
+
+
+def test_html_transcript_is_recognised():
+    html = (
+        b"<html><body><article><p><b>[00:05] ANNA:</b> Rents rose by 20 per cent.</p>"
+        b"<p><b>[00:09] Ben Smith:</b> They fell.</p><p><b>ANNA:</b> No.</p>"
+        b"</article></body></html>"
+    )
+    assert _speakers(import_file(html, "debate.html")) == EXPECTED
+
+
+def test_pdf_transcript_is_recognised():
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    turns = [
+        "[00:05] ANNA: Rents rose by 20 per cent.",
+        "[00:09] Ben Smith: They fell.",
+        "ANNA: No.",
+    ]
+    for turn in turns:
+        pdf.cell(text=turn, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    assert _speakers(import_file(bytes(pdf.output()), "debate.pdf")) == EXPECTED

@@ -80,3 +80,20 @@ def test_a_heading_ends_a_turn():
         ("Part two", "heading", "", None),
         ("Some narration.", "sentence", "", None),
     ]
+
+
+def test_the_demo_document_is_no_transcript_and_splits_as_before():
+    from pathlib import Path
+
+    seed = (Path(__file__).resolve().parents[2] / "fixtures" / "seed-document.txt").read_text()
+    assert transcripts.turns(seed) == []
+    assert [s.segment for s in transcripts.split(seed)] == segmentation.split(seed)
+
+
+def test_clock_formats_seconds_as_hours_minutes_seconds():
+    assert [transcripts.clock(s) for s in (0, 5, 751, 3723)] == [
+        "0:00:00",
+        "0:00:05",
+        "0:12:31",
+        "1:02:03",
+    ]
