@@ -6,7 +6,7 @@ from fpdf import FPDF
 from annotations.importers import import_file
 from annotations.text import segmentation
 from tests.importers import pdfs
-from tests.importers.samples import make_pdf
+from tests.importers.samples import make_pdf, refused
 
 
 def claims(text):
@@ -119,3 +119,21 @@ def test_pdf_sentence_ending_short_of_the_right_edge_ends_its_paragraph():
         "A long first line that reaches well towards the right edge of the text. End.\n\n"
         "A line that ends the paragraph after a short line before it."
     )
+
+
+def test_truncated_pdf_is_refused_as_damaged():
+    data = pdfs.word_processor_pdf()
+    error = refused(data[: len(data) // 2], "cut.pdf")
+    assert error.code == "damaged"
+    assert str(error) == (
+        '"cut.pdf" could not be read as a PDF; it may be damaged. '
+        "Open it, save a fresh copy and upload that."
+    )
+
+
+def test_pdf_text_with_markup_is_stored_as_it_reads():
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.cell(text="<script>alert(1)</script> Taxes rose.")
+    assert import_file(bytes(pdf.output()), "x.pdf").text == "<script>alert(1)</script> Taxes rose."
