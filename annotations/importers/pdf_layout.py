@@ -31,7 +31,7 @@ import ctypes
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -107,53 +107,82 @@ def _page_lines(data: bytes) -> list[tuple[float, list[Line]]]:
 
 
 def _lines(textpage, page: int) -> list[Line]:
-    """The text lines of a page: pdfium's lines, cut again wherever the next character
-    leaves the baseline or stands far apart on it (pdfium joins a hyphenated line end
-    with the next line, and may join a bullet with its text)."""
+    """The text lines of a page: pdfium's lines, cut again before a word that leaves the
+    baseline or stands far apart on it (pdfium joins a hyphenated line end with the next
+    line, and may join a bullet with its text). Only each word's first and last character
+    are measured: the characters of a word stand together."""
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count)
+    if len(text) != count:  # characters beyond the BMP come back as two UTF-16 units
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count))
+    measure = _CharBoxes(textpage)
     lines: list[Line] = []
-    chars: list[str] = []
-    first = -1  # the index of the current line's first drawn character
-    left = bottom = top = right = 0.0
-    for index in range(textpage.count_chars()):
-        char = _CHARS.get(pdfium_c.FPDFText_GetUnicode(textpage, index))
-        if char is None:
-            char = chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
-        if char in "\r\n":
-            _end_line(textpage, page, first, chars, left, bottom, right, top, lines)
-            chars, first = [], -1
-            continue
-        if char.isspace():
-            if chars:
-                chars.append(" ")
-            continue
-        x0, y0, x1, y1 = textpage.get_charbox(index)
-        if first >= 0:
-            height = max(top - bottom, 1.0)
-            off_the_line = y1 < bottom + 0.1 * height or y0 > top - 0.1 * height
-            if off_the_line or not (right - height < x0 < right + 3 * height):
-                _end_line(textpage, page, first, chars, left, bottom, right, top, lines)
-                chars, first = [], -1
-        if first < 0:
-            first, left, bottom, top = index, x0, y0, y1
-        chars.append(char)
-        right, bottom, top = x1, min(bottom, y0), max(top, y1)
-    _end_line(textpage, page, first, chars, left, bottom, right, top, lines)
+    for pdfium_line in _PDFIUM_LINE.finditer(text):
+        run: _Run | None = None
+        for word in _WORD.finditer(text, pdfium_line.start(), pdfium_line.end()):
+            first, last = word.start(), word.end() - 1
+            if text[last] in _HYPHEN_MARKS and last > first:
+                last -= 1  # the mark has no box of its own
+            x0, y0, _, y1 = measure(first)
+            _, end_y0, x1, end_y1 = measure(last) if last != first else (x0, y0, x0, y1)
+            if run is not None and not run.takes(x0, y0, y1):
+                lines.append(run.line(textpage, page))
+                run = None
+            if run is None:
+                run = _Run(first, x0, min(y0, end_y0), x1, max(y1, end_y1))
+            run.add(word[0].replace("\ufffe", "-").replace("\x02", "-"), x1, y0, y1)
+        if run is not None:
+            lines.append(run.line(textpage, page))
     return lines
 
 
+_PDFIUM_LINE = re.compile(r"[^\r\n]+")
 # pdfium marks a hyphen it takes for a line-end hyphenation with these.
-_CHARS = {0xFFFE: "-", 0x02: "-"}
+_HYPHEN_MARKS = "\ufffe\x02"
+_WORD = re.compile(rf"[^\s{_HYPHEN_MARKS}]+[{_HYPHEN_MARKS}]?|[{_HYPHEN_MARKS}]")
 
 
-def _end_line(textpage, page, first, chars, left, bottom, right, top, lines) -> None:
-    text = "".join(chars).strip()
-    if first < 0 or not text:
-        return
-    size = pdfium_c.FPDFText_GetFontSize(textpage, first)
-    x, y = ctypes.c_double(), ctypes.c_double()
-    pdfium_c.FPDFText_GetCharOrigin(textpage, first, ctypes.byref(x), ctypes.byref(y))
-    bold = _bold(textpage, first)
-    lines.append(Line(page, left, bottom, right, top, y.value, text, size, bold))
+class _CharBoxes:
+    """A character's box (left, bottom, right, top), with the ctypes buffers made once."""
+
+    def __init__(self, textpage):
+        self.textpage = textpage
+        self.values = [ctypes.c_double() for _ in range(4)]
+        self.refs = [ctypes.byref(value) for value in self.values]
+
+    def __call__(self, index: int) -> tuple[float, float, float, float]:
+        left, right, bottom, top = self.values
+        pdfium_c.FPDFText_GetCharBox(self.textpage, index, *self.refs)
+        return left.value, bottom.value, right.value, top.value
+
+
+@dataclass
+class _Run:
+    """Words on one baseline, gathered into a line."""
+
+    first: int  # the index of the line's first character
+    left: float
+    bottom: float
+    right: float
+    top: float
+    words: list[str] = field(default_factory=list)
+
+    def takes(self, x0: float, y0: float, y1: float) -> bool:
+        height = max(self.top - self.bottom, 1.0)
+        on_the_line = y1 >= self.bottom + 0.1 * height and y0 <= self.top - 0.1 * height
+        return on_the_line and self.right - height < x0 < self.right + 3 * height
+
+    def add(self, word: str, right: float, y0: float, y1: float) -> None:
+        self.words.append(word)
+        self.right, self.bottom, self.top = right, min(self.bottom, y0), max(self.top, y1)
+
+    def line(self, textpage, page: int) -> Line:
+        size = pdfium_c.FPDFText_GetFontSize(textpage, self.first)
+        x, y = ctypes.c_double(), ctypes.c_double()
+        pdfium_c.FPDFText_GetCharOrigin(textpage, self.first, ctypes.byref(x), ctypes.byref(y))
+        text = " ".join(self.words)
+        bold = _bold(textpage, self.first)
+        return Line(page, self.left, self.bottom, self.right, self.top, y.value, text, size, bold)
 
 
 def _bold(textpage, index: int) -> bool:
@@ -213,24 +242,22 @@ def _with_markers(lines: list[Line]) -> list[Line]:
 
 def _without_furniture(pages: list[tuple[float, list[Line]]]) -> list[list[Line]]:
     """Drop running headers and footers and page numbers (see the module docstring)."""
-    band: list[tuple[Line, str]] = []
+    band: dict[str, list[Line]] = {}  # lines near the top or bottom, by text, digits aside
     for height, lines in pages:
         for line in lines:
             if line.y0 > height * (1 - _FURNITURE_BAND) or line.y1 < height * _FURNITURE_BAND:
-                band.append((line, re.sub(r"\d+", "#", (line.marker + line.text).lower())))
+                key = re.sub(r"\d+", "#", (line.marker + line.text).lower())
+                band.setdefault(key, []).append(line)
     needed = max(2, math.ceil(len(pages) / 2))
     furniture = set()
-    for line, key in band:
-        if _PAGE_NUMBER.fullmatch(line.marker + line.text):
-            furniture.add(id(line))
-            continue
-        pages_with_it = {
-            other.page
-            for other, other_key in band
-            if other_key == key and abs(other.baseline - line.baseline) <= 4
-        }
-        if len(pages_with_it) >= needed:
-            furniture.add(id(line))
+    for same_text in band.values():
+        for line in same_text:
+            if _PAGE_NUMBER.fullmatch(line.marker + line.text) or (
+                len(same_text) >= needed
+                and len({o.page for o in same_text if abs(o.baseline - line.baseline) <= 4})
+                >= needed
+            ):
+                furniture.add(id(line))
     return [[line for line in lines if id(line) not in furniture] for _, lines in pages]
 
 
