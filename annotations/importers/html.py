@@ -3,8 +3,8 @@
 trafilatura drops navigation, headers, footers, sidebars and comments. What it keeps is
 filtered once more, with the links it marks: a paragraph, list item or table cell whose
 text is all link text (a "related stories" list, "Story one | Story two") is dropped, and
-so is a link that only says "Read more", "Continue reading", "Share" and the like (also in
-French and Dutch), wherever it stands. Tables become list items, one a row
+so is a link at the end of a block that only says "Read more", "Continue reading", "Share"
+and the like (also in French and Dutch). Tables become list items, one a row
 (`common.table_rows`)."""
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def _xml_blocks(element, out: list[Block], group: object = None) -> None:
             out.append((f"```\n{code}\n```", group))
         elif tag in _XML_CONTAINERS and any(c.tag in _XML_BLOCKS for c in child):
             _xml_blocks(child, out, group)
-        elif tag not in ("graphic", "lb", "item") and not _links_only(child):
+        elif tag not in ("graphic", "lb", "item", "ref") and not _links_only(child):
             out.append((_xml_inline(child).strip(), group))
 
 
@@ -111,12 +111,18 @@ def _xml_inline(element) -> str:
     for child in element:
         if child.tag == "lb":
             parts.append("\n")
-        elif child.tag == "ref" and _BOILERPLATE_LINK.fullmatch(_words(child)):
+        elif child.tag == "ref" and _is_boilerplate_link(child):
             pass
         elif child.tag not in ("list", "graphic"):
             parts.append(_xml_inline(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def _is_boilerplate_link(ref) -> bool:
+    """A "Read more" link that ends its block: not the word "more" inside a sentence."""
+    ends = ref.getnext() is None and _NOT_WORDS.fullmatch(ref.tail or "") is not None
+    return ends and _BOILERPLATE_LINK.fullmatch(_words(ref)) is not None
 
 
 def _words(element) -> str:

@@ -121,6 +121,7 @@ NEWS_PAGE = b"""<!doctype html><html lang="en"><head><title>Housing plan | Daily
 <h2>What was promised</h2>
 <p>She promised 12,000 new homes by 2025. <a href="/more">Read more</a></p>
 <p>Prices, <a href="/stats">the statistics office says</a>, will fall.</p>
+<p>There is <a href="/m">more</a> to it.</p>
 <table><tr><th>Year</th><th>Homes</th></tr><tr><td>2024</td><td>12,000</td></tr></table>
 <p><a href="/story2">Continue reading</a></p>
 <p><a href="/a">Other story one</a> | <a href="/b">Other story two</a></p>
@@ -141,6 +142,7 @@ def test_html_navigation_footer_and_link_only_boilerplate_are_dropped():
         "## What was promised\n\n"
         "She promised 12,000 new homes by 2025.\n\n"
         "Prices, the statistics office says, will fall.\n\n"
+        "There is more to it.\n\n"
         "- Year: 2024 \u00b7 Homes: 12,000"
     )
     assert imported.title == "Housing plan"
