@@ -36,12 +36,13 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .common import Block, heading_line, join_blocks, one_line
+from .common import Block, heading_line, join_blocks
 
-_CID = re.compile(r"\(cid:\d+\)")
-_BULLETS = "•◦▪●‣∙·–—\\-*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\u25aa\u25cf\u25e6\u2043\u27a2"
+# Bullets, dashes, Symbol and Wingdings bullets (private use), and a glyph without a known
+# character (U+FFFD): alone before text, what else could it be.
+_BULLETS = "•◦▪●‣∙·–—\\-*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\u25aa\u25cf\u25e6\u2043\u27a2\ufffd"
 _MARKER = re.compile(
-    rf"(?P<bullet>[{_BULLETS}]|\(cid:\d+\))"
+    rf"(?P<bullet>[{_BULLETS}])"
     r"|\(?(?P<number>\d{1,3})[.)]|(?P<letter>[a-z])[.)]"
 )
 _MARKER_AT_START = re.compile(rf"(?:{_MARKER.pattern})\s+")
@@ -234,9 +235,7 @@ def _with_markers(lines: list[Line]) -> list[Line]:
                 line.marker = _normalised_marker(match)
                 line.text = line.text[match.end() :]
                 line.text_x0 = line.x0 + (line.x1 - line.x0) * match.end() / len(match.string)
-        line.text = one_line(_CID.sub("", line.text))
-        if line.text:
-            result.append(line)
+        result.append(line)
     return result
 
 
