@@ -11,8 +11,9 @@ where pdfium (by pypdfium2) finds each line of text, its font and its size.
   one too; both are dropped.
 - Paragraphs: a line goes on the block before it unless it starts a list item, changes
   size or weight, stands further below the line before than its style's lines usually
-  do, starts left of a list item's text, or follows a line that ends a sentence well
-  short of the right edge. (Sizes are pdfium's; only their ratios matter, as some
+  do, starts left of a list item's text, opens a transcript's turn ("MODERATOR:",
+  "[00:12:31] SPEAKER 2:"), or follows a line that ends a sentence well short of the
+  right edge. (Sizes are pdfium's; only their ratios matter, as some
   producers scale the page.) Lines are joined with a space; a word hyphenated at the line
   end ("inde-", "pendent") is joined without the hyphen when the next line goes on in
   lower case, with it ("Nord-Süd") when it goes on in upper case. A paragraph runs on
@@ -56,6 +57,14 @@ _LINE_END_HYPHEN = re.compile(r"[^\W\d_][-\u00ad\u2010]\Z")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\Z")
 _NOT_HEADING_END = re.compile(r"[.,;:]\Z")
 _FURNITURE_BAND = 0.1
+# What opens a transcript's turn at the start of a line: a time in brackets or a name in
+# capitals ("[00:12:31] SPEAKER 2:", "JANE DOE (D-NY):", "Q:"). Such a line starts a
+# paragraph, even straight under a full line (annotations.text.transcripts reads them).
+_TURN = re.compile(
+    r"(?:[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])]\s*)?"
+    r"(?:[A-Z][A-Z.'’-]*(?: [A-Z][A-Z.'’-]*)*(?: \d{1,3})?(?: ?\([^()]{1,40}\))?:(?:\s|\Z)"
+    r"|[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])])"
+)
 
 
 @dataclass
@@ -340,7 +349,7 @@ def _goes_on(paragraph: _Paragraph, line: Line, measures: _Measures) -> bool:
     times the font size: paragraphs that are all one line long make the usual distance
     a paragraph's."""
     last = paragraph.last
-    if line.marker or line.style != last.style:
+    if line.marker or line.style != last.style or _TURN.match(line.text):
         return False
     first = paragraph.first
     if first.marker and line.x0 < first.text_x0 - 2:

@@ -137,3 +137,18 @@ def test_pdf_text_with_markup_is_stored_as_it_reads():
     pdf.set_font("Helvetica", size=11)
     pdf.cell(text="<script>alert(1)</script> Taxes rose.")
     assert import_file(bytes(pdf.output()), "x.pdf").text == "<script>alert(1)</script> Taxes rose."
+
+
+def test_pdf_transcript_turns_start_paragraphs_even_right_under_a_full_line():
+    lines = [
+        "MODERATOR: Good evening and welcome to the debate about the budget of the country.",
+        "[00:00:12] JANE DOE (D-NY): Taxes rose by three per cent last year, and will rise",
+        "again next year.",
+        "JOHN ROE: That is false.",
+    ]
+    assert import_file(make_pdf([lines]), "debate.pdf").text == (
+        "MODERATOR: Good evening and welcome to the debate about the budget of the country.\n\n"
+        "[00:00:12] JANE DOE (D-NY): Taxes rose by three per cent last year, and will rise "
+        "again next year.\n\n"
+        "JOHN ROE: That is false."
+    )
