@@ -204,10 +204,13 @@ class ClaimFilterForm(forms.Form):
     review = forms.BooleanField(required=False, label="Needs my review")
     prior = forms.BooleanField(required=False, label="Matches an earlier verdict")
     rating = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    # Who said the claim: a transcript's speakers, else the document's.
+    speaker = forms.ChoiceField(required=False)
 
-    def __init__(self, *args, ratings, **kwargs):
+    def __init__(self, *args, ratings, speakers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rating"].choices = [("", "Any rating")] + [(r.pk, r.label) for r in ratings]
+        self.fields["speaker"].choices = [("", "Any speaker")] + [(s, s) for s in speakers]
 
     @property
     def active(self) -> bool:

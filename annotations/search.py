@@ -279,7 +279,7 @@ def _claim_filter(prefix: str, *, document, speaker, state, user, date_from, dat
     if document is not None:
         q &= Q(**{f"{prefix}document_id": document})
     if speaker:
-        q &= Q(**{f"{prefix}document__speaker__iexact": speaker.strip()})
+        q &= Q(**{f"{prefix}speaker__iexact": speaker.strip()})
     if date_from is not None:
         q &= Q(**{f"{prefix}document__published__gte": date_from})
     if date_to is not None:
@@ -313,7 +313,7 @@ def search(
     """The claims, verdicts and annotations of the workspace that have every word and
     phrase of `q`, best first, at most `limit`. Annotations are those the user may see
     (hidden ones only for editors; blind mode applies). Filters: `document` (a Document
-    or id), `speaker` (the document's, any case), `rating` (a Rating or id: a claim's
+    or id), `speaker` (the claim's, any case), `rating` (a Rating or id: a claim's
     current published verdict, a verdict's or an annotation's rating), `state` (the
     claim's derived state), `date_from` / `date_to` (the document's publication date,
     inclusive; dates or YYYY-MM-DD), `kinds` (any of "claim", "verdict", "annotation").

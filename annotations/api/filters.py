@@ -65,6 +65,11 @@ class ClaimFilter(filters.FilterSet):
         help_text='A user id, or "me".',
     )
     not_checkable = filters.BooleanFilter()
+    speaker = filters.CharFilter(
+        lookup_expr="iexact",
+        max_length=200,
+        help_text="Who said the claim (a transcript's speaker, else the document's), any case.",
+    )
 
     class Meta:
         model = Claim

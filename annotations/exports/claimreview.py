@@ -9,8 +9,9 @@ JSON-LD list: what search engines and other fact-checkers ingest.
   `bestRating` (the number of ordinal labels, the first and truest).
 - `datePublished`: when the claim's first verdict was published; a correction adds
   `dateModified`, the date of the current verdict.
-- `itemReviewed`: a Claim with `author` (the speaker), `datePublished` (the document's
-  date) and `appearance` (the document's source URL), each when the document has it.
+- `itemReviewed`: a Claim with `author` (who said it: the claim's speaker, from a
+  transcript's label, else the document's), `datePublished` (the document's date) and
+  `appearance` (the document's source URL), each when known.
 """
 
 import json
@@ -41,8 +42,6 @@ def review_rating(rating, ordinal_ratings) -> dict:
 def claim_reviews(report: Report) -> list[dict]:
     document = report.document
     item = {"@type": "Claim"}
-    if document.speaker:
-        item["author"] = {"@type": "Person", "name": document.speaker}
     if document.published:
         item["datePublished"] = document.published.isoformat()
     if document.source_url:
@@ -60,6 +59,9 @@ def claim_reviews(report: Report) -> list[dict]:
             "datePublished": timezone.localdate(entry.first_published_at).isoformat(),
             "itemReviewed": dict(item),
         }
+        speaker = claim.speaker or document.speaker
+        if speaker:
+            review["itemReviewed"]["author"] = {"@type": "Person", "name": speaker}
         if entry.history:
             review["dateModified"] = timezone.localdate(verdict.published_at).isoformat()
         if verdict.summary:

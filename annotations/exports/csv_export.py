@@ -39,6 +39,8 @@ HEADER = [
     "verdict_summary",
     "sources",
     "annotators",
+    "speaker",
+    "spoken_at",
 ]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_CHUNK = 200
@@ -86,7 +88,11 @@ def rows(document, viewer) -> Iterator[list]:
                 | Q(start=start, end=end, id__gt=pk)
             )
         window = window[:CHUNK_SIZE]
-        chunk = list(window.values_list("id", "start", "end", "text", "kind", "checkworthiness"))
+        chunk = list(
+            window.values_list(
+                "id", "start", "end", "text", "kind", "checkworthiness", "speaker", "spoken_at"
+            )
+        )
         if not chunk:
             return
         in_chunk = window.values("id")
@@ -112,7 +118,7 @@ def rows(document, viewer) -> Iterator[list]:
         }
         # Hidden work stays out even for editors (only their json carries it), and the
         # state comes from the same rows, so a blind annotator's column leaks nothing.
-        for pk, start, end, text, kind, checkworthiness in chunk:
+        for pk, start, end, text, kind, checkworthiness, speaker, spoken_at in chunk:
             of_claim = annotations.get(pk, ())
             verdict = verdicts.get(pk)
             seen = [a for a in of_claim if viewer.sees_unhidden(a)]
@@ -134,6 +140,8 @@ def rows(document, viewer) -> Iterator[list]:
                 neutralise(verdict[1]) if verdict else "",
                 neutralise("\n".join(urls)),
                 neutralise("\n".join(dict.fromkeys(a.username for a in seen))),
+                neutralise(speaker or document.speaker),
+                "" if spoken_at is None else spoken_at,
             ]
         if len(chunk) < CHUNK_SIZE:
             return

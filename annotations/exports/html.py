@@ -52,6 +52,7 @@ def entry_view(entry: Entry) -> dict:
         "number": entry.number,
         "text": entry.claim.text,
         "restatement": entry.claim.restatement,
+        "said": entry.said,
         "published": entry.published,
         "verdict": _verdict_view(entry.verdict) if entry.verdict else None,
         "note_html": mark_safe(render_markdown(entry.note)) if entry.note else "",

@@ -128,6 +128,8 @@ def claim_data(claim, viewer) -> dict:
         "kind": claim.kind,
         "text": claim.text,
         "checkworthiness": claim.checkworthiness,
+        "speaker": claim.speaker,
+        "spoken_at": claim.spoken_at,
         "restatement": claim.restatement,
         "not_checkable": claim.not_checkable,
         "assignee": _user(claim.assignee),

@@ -130,6 +130,8 @@ def render(report: Report) -> str:
 def _entry(report: Report, entry) -> list[str]:
     claim = entry.claim
     out = [f"### Claim {entry.number}", "", f"> {escape_markdown(claim.text)}", ""]
+    if entry.said:
+        out += [f"*Said by* {escape_markdown(entry.said)}", ""]
     if report.document.report_published_at:
         out += [f"Link: <{report.claim_url(entry)}>", ""]
     if claim.restatement:

@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from annotations.exports.loading import VERDICT_PEOPLE, ratings_of
 from annotations.models import Annotation, Claim, Comment, Rating, Source, Verdict
 from annotations.permissions import public_annotations, public_approvals, visible_annotations
+from annotations.text import transcripts
 
 
 def display_name(user) -> str:
@@ -103,6 +104,14 @@ class ApprovedWork:
         return self.annotation.author
 
 
+def said(speaker: str, seconds: int | None) -> str:
+    """ "JANE DOE, at 0:12:31", "JANE DOE", "at 0:12:31" or "": who said a claim, when."""
+    if seconds is None:
+        return speaker
+    time = transcripts.clock(seconds)
+    return f"{speaker}, at {time}" if speaker else f"at {time}"
+
+
 @dataclass
 class Entry:
     number: int
@@ -120,6 +129,13 @@ class Entry:
     @property
     def anchor(self) -> str:
         return f"claim-{self.claim.pk}"
+
+    @property
+    def said(self) -> str:
+        """Who said the claim and when, where that is the claim's own (a transcript's
+        turn), not the document's: "JANE DOE (D-NY), at 0:12:31"; else ""."""
+        speaker = self.claim.speaker if self.claim.speaker != self.claim.document.speaker else ""
+        return said(speaker, self.claim.spoken_at)
 
     @property
     def first_published_at(self) -> datetime | None:
@@ -203,6 +219,8 @@ def build_report(document, *, include_approved=False, user=None) -> Report:
     claims = list(
         Claim.objects.filter(document=document).filter(condition).order_by("start", "end", "id")
     )
+    for claim in claims:
+        claim.document = document  # Entry.said compares speakers: no query per claim
     verdicts = list(Verdict.objects.filter(claim__document=document).order_by("published_at", "id"))
     notes = {
         a.pk: a.note

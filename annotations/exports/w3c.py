@@ -5,7 +5,9 @@ Each annotation targets the document's page on this site, with a TextQuoteSelect
 (exact text, 32 code points of prefix and suffix) and a TextPositionSelector (code
 points, as everywhere in the workbench). Bodies: the note (TextualBody, text/markdown,
 purpose commenting), the summary (TextualBody, text/plain, purpose describing), the rating
-(TextualBody, purpose assessing) and each source (SpecificResource, purpose linking).
+(TextualBody, purpose assessing), each source (SpecificResource, purpose linking) and,
+when the claim has a speaker or a time, who said it when (TextualBody, text/plain, purpose
+describing: "Said by JANE DOE, at 0:12:31").
 
 The collection's id is the API's export URL; an export file holds every annotation in
 one embedded page (`first`, also `last`); the API may page with `annotation_page`.
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from annotations.exports.loading import member_claims
+from annotations.exports.report import said
 from annotations.permissions import viewer_for
 from annotations.text.anchoring import position_selector, quote_selector
 from annotations.text.dates import iso_datetime
@@ -71,6 +74,16 @@ def annotation_to_w3c(annotation, document_text: str) -> dict:
     sources = getattr(annotation, "source_list", None)
     for source in sources if sources is not None else annotation.sources.all():
         body.append({"type": "SpecificResource", "source": source.url, "purpose": "linking"})
+    if claim.speaker or claim.spoken_at is not None:
+        body.append(
+            {
+                "type": "TextualBody",
+                "value": f"Said {'by ' if claim.speaker else ''}"
+                f"{said(claim.speaker, claim.spoken_at)}",
+                "format": "text/plain",
+                "purpose": "describing",
+            }
+        )
     result = {
         "@context": CONTEXT,
         "id": annotation_iri(annotation),

@@ -121,7 +121,7 @@ def _finish(text: str, fmt: str, name: str, max_chars: int, meta: dict[str, str]
         text=text,
         format=fmt,
         title=_clean_title(meta.get("title")),
-        author=one_line(normalise_text(meta.get("author") or "")),
+        author=_clean_author(meta.get("author")),
         published=_clean_date(meta.get("published")),
         language=_clean_language(meta.get("language")),
         source_url=_clean_url(meta.get("source_url")),
@@ -143,13 +143,30 @@ def _guarded(extract: Callable[[], Extracted], name: str, label: str) -> Extract
 
 
 _JUNK_TITLE = re.compile(
-    r"^(microsoft (word|powerpoint) - |untitled$)|\.(docx?|pdf|odt|rtf)$", re.I
+    r"^(microsoft (word|powerpoint) - |untitled$|\(?anonymous\)?$)|\.(docx?|pdf|odt|rtf)$", re.I
 )
 
 
 def _clean_title(title: str | None) -> str:
     title = one_line(normalise_text(title or ""))
     return "" if _JUNK_TITLE.search(title) else title
+
+
+# Authors that name the program or template that wrote the file, or a default account,
+# not the person who spoke or wrote: Word's "Microsoft Office User" and "Normal.dotm",
+# python-docx's "python-docx", LibreOffice and the like.
+_JUNK_AUTHOR = re.compile(
+    r"^(?:python-docx|docx4j|apache poi|aspose\b.*|pandoc|google docs|"
+    r"(?:microsoft )?(?:office|windows) user|microsoft (?:word|office)\b.*|"
+    r"(?:libre|open)office(?:\.org)?\b.*|writer|word|admin(?:istrator)?|user|owner|"
+    r"author|unknown|\(?anonymous\)?|default|.*\.(?:dotm|dotx|dot|ott))$",
+    re.I,
+)
+
+
+def _clean_author(author: str | None) -> str:
+    author = one_line(normalise_text(author or ""))
+    return "" if _JUNK_AUTHOR.match(author) else author
 
 
 def _clean_date(value: str | None) -> str:

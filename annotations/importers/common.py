@@ -105,3 +105,34 @@ def heading_line(level: int, text: str) -> str:
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+_TABLE_CELL_SEPARATOR = " · "
+
+
+def table_rows(rows: list[list[str]]) -> list[str]:
+    """A table as list items, one a row, its cells in reading order.
+
+    When the first row looks like a header (at least two columns, every cell a short label
+    without digits) it is not a row of its own: each later row with as many cells names its
+    cells after it ("Year: 2024 · Homes: 12,000"). Otherwise, and in rows whose merged cells
+    break the columns, the cells are joined with " · ". Empty cells and rows are left out.
+    """
+    rows = [[one_line(cell) for cell in row] for row in rows]
+    rows = [row for row in rows if any(row)]
+    header = None
+    if len(rows) >= 2 and len(rows[0]) >= 2 and all(_is_label(cell) for cell in rows[0]):
+        header, rows = rows[0], rows[1:]
+    lines = []
+    for row in rows:
+        if header is not None and len(row) == len(header):
+            cells = [f"{label}: {cell}" for label, cell in zip(header, row, strict=True) if cell]
+        else:
+            cells = [cell for cell in row if cell]
+        if cells:
+            lines.append("- " + _TABLE_CELL_SEPARATOR.join(cells))
+    return lines
+
+
+def _is_label(cell: str) -> bool:
+    return 0 < len(cell) <= 40 and not any(character.isdigit() for character in cell)

@@ -12,7 +12,7 @@ import zlib
 import docx
 import docx.table
 
-from .common import Block, ImportRefused, heading_line, join_blocks, one_line
+from .common import Block, ImportRefused, heading_line, join_blocks, one_line, table_rows
 
 # ZIP bomb guards, on the bytes really inflated (the sizes a ZIP declares can lie): no
 # real Word document unpacks to more than _MAX_UNZIPPED_BYTES, nor (past a few MB) to more
@@ -115,17 +115,37 @@ _DOCX_LIST = object()
 
 
 def _docx_blocks(container, out: list[Block], seen_cells: set) -> None:
-    """Paragraphs and tables in document order; each table cell's content as paragraphs."""
+    """Paragraphs and tables in document order. A table of one column is page layout: its
+    cells' content comes out as paragraphs; any other gives one list item a row
+    (`common.table_rows`)."""
     for item in container.iter_inner_content():
-        if isinstance(item, docx.table.Table):
-            for row in item.rows:
-                for cell in row.cells:
-                    # A merged cell is returned once per grid column it spans.
-                    if cell._tc not in seen_cells:
-                        seen_cells.add(cell._tc)
-                        _docx_blocks(cell, out, seen_cells)
-        else:
+        if not isinstance(item, docx.table.Table):
             out.append(_docx_paragraph(item))
+        elif len(item.columns) < 2:
+            for row in item.rows:
+                for cell in _unmerged(row.cells, seen_cells):
+                    _docx_blocks(cell, out, seen_cells)
+        else:
+            group = object()
+            rows = [
+                [_docx_cell_text(cell) for cell in _unmerged(row.cells, seen_cells)]
+                for row in item.rows
+            ]
+            out.extend((line, group) for line in table_rows(rows))
+
+
+def _unmerged(cells, seen_cells: set) -> list:
+    # A merged cell is returned once per grid column (and row) it spans.
+    result = []
+    for cell in cells:
+        if cell._tc not in seen_cells:
+            seen_cells.add(cell._tc)
+            result.append(cell)
+    return result
+
+
+def _docx_cell_text(cell) -> str:
+    return " ".join(paragraph.text for paragraph in cell.paragraphs)
 
 
 def _docx_paragraph(paragraph) -> Block:

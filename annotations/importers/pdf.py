@@ -1,17 +1,15 @@
-"""PDF: the text layer of each page, dehyphenated, and the document's metadata."""
+"""PDF: pypdf opens the file (refusing what needs a password) and reads its metadata;
+`pdf_layout` rebuilds the text's structure from the page layout."""
 
 from __future__ import annotations
 
 import io
-import re
 
 import pypdf
 import pypdf.errors
 
 from .common import ImportRefused
-
-# A letter, a hyphen (or soft hyphen) at the line end, a letter on the next line.
-_LINE_END_HYPHEN = re.compile(r"([^\W\d_])[-\u00ad]\n([^\W\d_])")
+from .pdf_layout import layout_text
 
 
 def pdf_text(data: bytes, name: str) -> tuple[str, dict[str, str]]:
@@ -27,29 +25,14 @@ def pdf_text(data: bytes, name: str) -> tuple[str, dict[str, str]]:
                 "password (for example by printing to PDF) and upload that.",
                 "encrypted",
             )
-    pages = [_dehyphenate(page.extract_text() or "").strip() for page in reader.pages]
-    if not any(pages):
+    text = layout_text(data)
+    if not text.strip():
         raise ImportRefused(
             f"{name} has no text layer; run OCR first (for example with OCRmyPDF or your "
             "scanner's software) and upload the resulting PDF.",
             "no_text_layer",
         )
-    return "\n\n".join(page for page in pages if page), _pdf_meta(reader)
-
-
-def _dehyphenate(text: str) -> str:
-    """Join words broken at a line end: "frac-\\ntion" -> "fraction".
-
-    Only when the next line goes on in lower case, so "Nord-\\nSüd" and "well-\\nKnown"
-    keep their hyphen and line break. A compound broken at its own hyphen ("well-\\nknown")
-    loses the hyphen: without a dictionary the two cases look the same.
-    """
-
-    def join(match: re.Match[str]) -> str:
-        before, after = match[1], match[2]
-        return before + after if after.islower() else match[0]
-
-    return _LINE_END_HYPHEN.sub(join, text)
+    return text, _pdf_meta(reader)
 
 
 def _pdf_meta(reader: pypdf.PdfReader) -> dict[str, str]:

@@ -20,7 +20,7 @@ from annotations.models.exceptions import NO_SUCH_MEMBER, InvalidInput
 from annotations.models.moderation import ModerationEvent, Notification
 from annotations.models.validators import http_url_validator
 from annotations.models.workspaces import Workspace
-from annotations.text import anchoring, checkworthiness
+from annotations.text import anchoring, checkworthiness, transcripts
 
 
 class Document(models.Model):
@@ -210,6 +210,8 @@ class Claim(models.Model):
     def save(self, *args, **kwargs):
         if self.document_id and not self.text and self.start is not None and self.end is not None:
             self.text = self.document.text[self.start : self.end]
+        if self.document_id and not self.speaker:
+            self.speaker = self.document.speaker
         with indexed_save(self, kwargs):  # match_text and search_vector, same write
             super().save(*args, **kwargs)
 
@@ -217,6 +219,11 @@ class Claim(models.Model):
         if self.document_id and self.end is not None and self.start is not None:
             if self.end > len(self.document.text):
                 raise ValidationError({"end": "The claim ends beyond the document's text."})
+
+    @property
+    def spoken_time(self) -> str:
+        """`spoken_at` as h:mm:ss, or ""."""
+        return "" if self.spoken_at is None else transcripts.clock(self.spoken_at)
 
     @property
     def state(self) -> str:
@@ -240,7 +247,11 @@ class Claim(models.Model):
             _require(by, "claim.create", document, "You cannot add claims here.")
         start, end = anchoring.check_span(document.text, start, end)
         text = document.text[start:end]
+        # Inside a transcript's turn, a selection is its speaker's words.
+        turn = next((t for t in transcripts.turns(document.text) if t.start <= start < t.end), None)
         defaults = {
+            "speaker": turn.speaker if turn else document.speaker,
+            "spoken_at": turn.seconds if turn else None,
             "kind": ClaimKind.SELECTION,
             "text": text,
             "restatement": restatement,

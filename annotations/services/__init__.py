@@ -10,7 +10,7 @@ from django.db import IntegrityError, connections, router, transaction
 
 from annotations import importers, matching, search
 from annotations.models import Claim, Document, Workspace
-from annotations.text import checkworthiness, segmentation
+from annotations.text import checkworthiness, transcripts
 from annotations.text.language import detect as detect_language
 
 
@@ -28,6 +28,9 @@ class PreviewClaim:
     kind: str
     text: str
     checkworthiness: float
+    # From a transcript's speaker label ("" and None elsewhere: the document's speaker).
+    speaker: str = ""
+    spoken_at: int | None = None
 
 
 def base_language(language: str) -> str:
@@ -41,20 +44,20 @@ def document_language(text: str, chosen: str = "", declared: str = "") -> str:
 
 
 def segment(text: str, language: str = "en") -> list[PreviewClaim]:
-    """The claims the splitter finds, with their check-worthiness: what an import stores
-    and what the browser previews."""
+    """The claims the splitter finds (turn by turn in a transcript, with their speakers),
+    with their check-worthiness: what an import stores and what the browser previews."""
     lang = base_language(language)
-    return _scored(text, segmentation.split(text, lang), lang)
+    return _scored(text, transcripts.split(text, lang), lang)
 
 
-def _scored(text: str, segments, lang: str) -> list[PreviewClaim]:
+def _scored(text: str, spoken: list[transcripts.Spoken], lang: str) -> list[PreviewClaim]:
     claims = []
-    for seg in segments:
+    for item in spoken:
+        seg = item.segment
         span = text[seg.start : seg.end]
+        score = checkworthiness.score(span, seg.kind, lang)
         claims.append(
-            PreviewClaim(
-                seg.start, seg.end, seg.kind, span, checkworthiness.score(span, seg.kind, lang)
-            )
+            PreviewClaim(seg.start, seg.end, seg.kind, span, score, item.speaker, item.seconds)
         )
     return claims
 
@@ -140,21 +143,21 @@ def _store_claims(document: Document, language: str) -> int:
     never used by both at once: this thread touches it again only once the keys are in."""
     text = document.text
     lang = base_language(language)
-    segments = segmentation.split(text, lang)
-    if not segments:
+    spoken = transcripts.split(text, lang)
+    if not spoken:
         raise importers.ImportRefused(
             "The text has no sentence, heading or list item to split into claims: only "
             "rules, bullets or punctuation. Check that you chose the right file.",
             "no_claims",
         )
-    spans = [text[seg.start : seg.end] for seg in segments]
+    spans = [text[item.segment.start : item.segment.end] for item in spoken]
     folded = [matching.normalise(span) for span in spans]
     connection = connections[router.db_for_write(Claim)]
-    ids = _draw_claim_ids(connection, len(segments))
+    ids = _draw_claim_ids(connection, len(spoken))
     write_keys = matching.match_key_writer(connection, ids, folded, document.workspace_id)
     with _sharing(connection) as helper:
         writing = helper.submit(write_keys)
-        claims = _scored(text, segments, lang)
+        claims = _scored(text, spoken, lang)
         writing.result()
     insert_claims(connection, document, ids, claims, folded)
     matching.mark_prior_verdicts(document)
@@ -196,15 +199,22 @@ def _draw_claim_ids(connection, count: int) -> list[int]:
         return list(range(first, first + count))
 
 
+# The columns insert_claims fills per claim, in the order of its values.
+_OWN_COLUMNS = (
+    "id", "start", "end", "kind", "text", "match_text", "checkworthiness", "speaker", "spoken_at"
+)  # fmt: skip
+
+
 def insert_claims(
     connection, document: Document, ids: list[int], claims: list[PreviewClaim], match_texts
 ) -> None:
     """Insert a document's new claims, with the ids drawn for them, in bulk, with their
     search vectors on PostgreSQL. Several times faster than
     bulk_create for the thousands of claims of a long document (which spends most of its
-    time making model instances and SQL): every column but the claim's own seven (id,
-    offsets, kind, text, folded text, check-worthiness) takes the same value in every
-    row, converted once.
+    time making model instances and SQL): every column but the claim's own nine (id,
+    offsets, kind, text, folded text, check-worthiness, speaker and time) takes the same
+    value in every row, converted once. A claim without a speaker of its own (from a
+    transcript label) gets the document's.
 
     On PostgreSQL the rows go by COPY into a temporary table, then into the claims with
     their search vectors in one INSERT … SELECT (each row written once, not inserted and
@@ -223,19 +233,24 @@ def insert_claims(
         for f in fields
     ]
     attnames = [f.attname for f in fields]
-    own = tuple(
-        attnames.index(name)
-        for name in ("id", "start", "end", "kind", "text", "match_text", "checkworthiness")
-    )
+    own = tuple(attnames.index(name) for name in _OWN_COLUMNS)
+    limit = meta.get_field("speaker").max_length
 
     def rows():
         for pk, claim, folded in zip(ids, claims, match_texts, strict=True):
             row = template.copy()
-            for position, value in zip(
-                own,
-                (pk, claim.start, claim.end, claim.kind, claim.text, folded, claim.checkworthiness),
-                strict=True,
-            ):
+            values = (
+                pk,
+                claim.start,
+                claim.end,
+                claim.kind,
+                claim.text,
+                folded,
+                claim.checkworthiness,
+                claim.speaker[:limit] or document.speaker,
+                claim.spoken_at,
+            )
+            for position, value in zip(own, values, strict=True):
                 row[position] = value
             yield row
 

@@ -137,6 +137,8 @@ def _restore_claim(data, document, ratings, users) -> None:
         kind=data["kind"],
         text=document.text[start:end],
         checkworthiness=data["checkworthiness"],
+        speaker=data.get("speaker", ""),  # "": the document's, as in backups made before
+        spoken_at=data.get("spoken_at"),
         restatement=data.get("restatement", ""),
         not_checkable=data.get("not_checkable", False),
         assignee=users(data.get("assignee")),

@@ -2,7 +2,10 @@
 
 The text is cut into blocks at line breaks (never inside a claim); a block is a heading,
 a list item, a metadata line or a paragraph, after the kind of the first splitter claim
-that starts in it. Inside a block the text is cut at every claim boundary, and each piece
+that starts in it. Marks the reader does not need are left out of the HTML, as the splitter
+leaves them out of every claim: a list item's bullet and a heading's Markdown `#` marks (their
+count gives the heading's level: `#` is an `<h2>`, `##` an `<h3>`, deeper ones `<h4>`; the
+page title is the `<h1>`). Inside a block the text is cut at every claim boundary, and each piece
 is wrapped in the marks of all claims that cover it, outermost (earliest, longest) first.
 A claim that overlaps another without nesting in it is therefore split into several
 `<mark>` pieces, so the HTML stays well formed whatever the overlaps.
@@ -20,6 +23,7 @@ from html import escape
 
 BLOCK_TAGS = {"heading": "h2", "metadata": "p", "list_item": "li", "paragraph": "p"}
 _BULLET = re.compile(r"\s*(?:[-*•–·]|\d{1,3}[.)])\s+")
+_HEADING_MARK = re.compile(r"\s*(#{1,6})(?:[ \t]+|$)")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,13 @@ class Block:
     start: int
     end: int
     kind: str  # heading, metadata, list_item or paragraph
+    level: int = 1  # a heading's level: how many `#` marks it had, or 1
+
+    @property
+    def tag(self) -> str:
+        if self.kind == "heading":
+            return f"h{min(self.level + 1, 4)}"
+        return BLOCK_TAGS[self.kind]
 
 
 def _text(chunk: str) -> str:
@@ -94,10 +105,15 @@ def _assign_kinds(text: str, result: list[Block], claims: list[MarkedClaim]) -> 
             kind = splitter[i].kind
             if kind in ("heading", "metadata", "list_item"):
                 block.kind = kind
+        mark = None
         if block.kind == "list_item":
-            bullet = _BULLET.match(text, block.start, block.end)
-            if bullet and bullet.end() <= splitter[i].start:
-                block.start = bullet.end()
+            mark = _BULLET.match(text, block.start, block.end)
+        elif block.kind == "heading":
+            mark = _HEADING_MARK.match(text, block.start, block.end)
+            if mark and mark.end() <= splitter[i].start:
+                block.level = len(mark[1])
+        if mark and mark.end() <= splitter[i].start:
+            block.start = mark.end()
 
 
 def render(text: str, claims: list[MarkedClaim]) -> str:
@@ -115,7 +131,7 @@ def render(text: str, claims: list[MarkedClaim]) -> str:
         elif block.kind != "list_item" and in_list:
             out.append("</ul>")
             in_list = False
-        tag = BLOCK_TAGS[block.kind]
+        tag = block.tag
         out.append(f'<{tag} class="doc-block doc-{block.kind}">')
         # Claims that touch the block: those starting before its end and ending after
         # its start. Blocks are cut only between claims, so one pass over the claims in

@@ -170,7 +170,6 @@ def document_detail(request, pk):
     workspace = document.workspace
     role = Viewer(request.user, workspace).role
     ratings = _scale(workspace)
-    filters = ClaimFilterForm(request.GET or None, ratings=ratings)
     # Queries: claims with their state, current verdict ratings, and (when filtering) the
     # ids of the claims that match. Plain rows, not model instances: a long document has
     # thousands of claims.
@@ -184,8 +183,11 @@ def document_detail(request, pk):
             "has_verdict",
             "has_approved",
             "has_annotation",
+            "speaker",
         )
     )
+    speakers = sorted({row[-1] for row in rows if row[-1]}, key=str.casefold)
+    filters = ClaimFilterForm(request.GET or None, ratings=ratings, speakers=speakers)
     verdict_ratings = dict(
         Verdict.objects.filter(
             claim__document=document, is_current=True, retracted_at__isnull=True
@@ -203,6 +205,7 @@ def document_detail(request, pk):
     text_html, shown_count = _marked_text(
         document, rows, verdict_ratings, ratings, shown, escape(base_query.urlencode())
     )
+    context_speakers = speakers if len(speakers) > 1 else []
     export_formats = [(name, exporter.label) for name, exporter in FORMATS.items()]
     context = {
         "document": document,
@@ -213,6 +216,7 @@ def document_detail(request, pk):
         "shown_count": shown_count,
         "filters": filters,
         "filtering": shown is not None,
+        "speakers": context_speakers,
         "ratings": ratings,
         "is_reviewer": can(request.user, Action.ANNOTATION_REVIEW, workspace),
         "export_formats": export_formats,
@@ -238,6 +242,8 @@ def _filtered(user, role, document, data):
         claims = claims.filter(assignee=user)
     if data.get("prior"):
         claims = claims.filter(prior_verdict__isnull=False)
+    if data.get("speaker"):
+        claims = claims.filter(speaker=data["speaker"])
     visible = counted_annotations(user).filter(claim=OuterRef("pk"))
     if data.get("review"):
         if not can(user, Action.ANNOTATION_REVIEW, document):
@@ -257,7 +263,7 @@ def _filtered(user, role, document, data):
 
 
 # Bump when the marked text's HTML changes, so cached renderings of the old form are not used.
-MARKED_TEXT_VERSION = 1
+MARKED_TEXT_VERSION = 2
 
 
 MARKED_TEXT_SECONDS = 24 * 3600
@@ -291,7 +297,7 @@ def _marked_text(document, rows, verdict_ratings, ratings, shown, query) -> tupl
         return mark_safe(zlib.decompress(packed).decode()), count
     by_rating = {r.pk: r for r in ratings}
     marked = [
-        _marked(number, row, by_rating.get(verdict_ratings.get(row[0])), query)
+        _marked(number, row, by_rating.get(verdict_ratings.get(row[0])), query, document.speaker)
         for number, row in enumerate(rows, 1)
         if shown is None or row[0] in shown
     ]
@@ -302,13 +308,17 @@ def _marked_text(document, rows, verdict_ratings, ratings, shown, query) -> tupl
     return mark_safe(html), len(marked)  # escaped by layout
 
 
-def _marked(number, row, rating, query) -> layout.MarkedClaim:
+def _marked(number, row, rating, query, document_speaker) -> layout.MarkedClaim:
     """A claim row (id, start, end, kind, not_checkable, has_verdict, has_approved,
-    has_annotation) as the page marks it. `query` is the escaped filter query string."""
-    pk, start, end, kind, not_checkable, has_verdict, has_approved, has_annotation = row
+    has_annotation, speaker) as the page marks it. `query` is the escaped filter query
+    string. A speaker of the claim's own (a transcript's turn) is named in its label."""
+    pk, start, end, kind, not_checkable, has_verdict, has_approved, has_annotation, said_by = row
     state = Claim.derive_state(has_verdict, has_approved, has_annotation)
     label = f"Claim {number}, {STATE_LABELS[state]}"
     attrs = f' data-state="{state}" data-number="{number}"'
+    if said_by and said_by != document_speaker:
+        label = f"Claim {number}, said by {said_by}, {STATE_LABELS[state]}"
+        attrs += f' data-speaker="{escape(said_by)}" title="{escape(said_by)}"'
     rating_html = ""
     if rating is not None:
         label += f", rated {rating.label}"

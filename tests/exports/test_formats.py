@@ -142,7 +142,7 @@ def test_csv_has_one_row_per_claim_with_the_columns_of_the_issue():
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == [
         "id", "start", "end", "text", "kind", "checkworthiness", "state",
-        "verdict_rating", "verdict_summary", "sources", "annotators",
+        "verdict_rating", "verdict_summary", "sources", "annotators", "speaker", "spoken_at",
     ]  # fmt: skip
     claim = desk.claims[0]
     assert len(rows) == 3
@@ -156,6 +156,7 @@ def test_csv_has_one_row_per_claim_with_the_columns_of_the_issue():
     assert row["verdict_summary"] == "Unemployment rose in year 0."
     assert len(row["sources"].split("\n")) == 2
     assert row["annotators"] == desk.annotator.username
+    assert (row["speaker"], row["spoken_at"]) == (desk.document.speaker, "")
 
 
 def test_csv_reads_in_chunks_without_repeating_or_skipping_claims(monkeypatch):

@@ -105,7 +105,10 @@ def test_annotation_selectors_bodies_and_agents():
     }
     assert position == {"type": "TextPositionSelector", "start": claim.start, "end": claim.end}
     purposes = [body["purpose"] for body in data["body"]]
-    assert purposes == ["commenting", "describing", "assessing", "linking", "linking"]
+    assert purposes == [
+        "commenting", "describing", "assessing", "linking", "linking", "describing"
+    ]  # fmt: skip
+    assert data["body"][5]["value"] == f"Said by {desk.document.speaker}"  # the claim's
     assert data["body"][0]["format"] == "text/markdown"
     assert data["body"][2]["value"] == "False"
     assert data["body"][3]["type"] == "SpecificResource"

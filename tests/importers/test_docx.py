@@ -48,11 +48,7 @@ def test_docx_paragraphs_headings_lists_and_tables():
             "First line\n"
             "second line\n"
             "\n"
-            "Year\n"
-            "\n"
-            "Rate\n"
-            "\n"
-            "merged cell\n"
+            "- merged cell\n"
             "\n"
             "Closing words."
         ),
@@ -148,3 +144,55 @@ def test_docx_custom_style_based_on_a_heading_is_a_heading():
         document.add_paragraph("Text.")
 
     assert import_file(make_docx(build), "a.docx").text == "## Chapter one\n\nText."
+
+
+def build_budget_table(document):
+    document.add_paragraph("Housing plan", style="Heading 1")
+    document.add_paragraph("We will build homes.")
+    table = document.add_table(rows=3, cols=2)
+    for row, cells in enumerate([("Year", "Homes"), ("2024", "12,000"), ("2025", "")]):
+        for column, text in enumerate(cells):
+            table.cell(row, column).text = text
+    layout = document.add_table(rows=1, cols=1)
+    layout.cell(0, 0).text = "A boxed paragraph stays a paragraph."
+    document.add_paragraph("Closing words.")
+
+
+@pytest.mark.parametrize(
+    "author",
+    ["python-docx", "Microsoft Office User", "Normal.dotm", "LibreOffice", "Administrator"],
+)
+def test_docx_table_rows_are_list_items_and_program_author_is_ignored(author):
+    data = make_docx(build_budget_table, author=author, last_modified_by="python-docx")
+    imported = import_file(data, "plan.docx")
+    assert imported.text == (
+        "# Housing plan\n\nWe will build homes.\n\n"
+        "- Year: 2024 · Homes: 12,000\n- Year: 2025\n\n"
+        "A boxed paragraph stays a paragraph.\n\nClosing words."
+    )
+    assert imported.author == ""
+
+
+def test_docx_table_without_header_row_joins_its_cells():
+    def build(document):
+        table = document.add_table(rows=2, cols=3)
+        for row, cells in enumerate([("2023", "5 %", "up"), ("2024", "4 %", "")]):
+            for column, text in enumerate(cells):
+                table.cell(row, column).text = text
+
+    assert import_file(make_docx(build), "t.docx").text == "- 2023 · 5 % · up\n- 2024 · 4 %"
+
+
+def test_docx_table_rows_become_list_item_claims_not_headings():
+    from annotations.text import segmentation
+
+    text = import_file(make_docx(build_budget_table), "plan.docx").text
+    claims = [(text[s.start : s.end], s.kind) for s in segmentation.split(text)]
+    assert ("Year: 2024 · Homes: 12,000", "list_item") in claims
+    assert ("Year: 2025", "list_item") in claims
+    assert not any(kind == "heading" and "Year" in span for span, kind in claims)
+
+
+def test_docx_author_who_is_a_person_is_kept():
+    data = make_docx(build_budget_table, author="Jane Minister")
+    assert import_file(data, "plan.docx").author == "Jane Minister"

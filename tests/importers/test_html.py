@@ -102,12 +102,50 @@ def test_html_meta_charset_is_honoured():
     assert import_file(html.encode("cp1252"), "a.html").text == "Café “quoted”."
 
 
-def test_html_table_cells_become_paragraphs():
+def test_html_table_rows_become_list_items_with_cells_joined():
     html = (
         b"<html><body><p>Rates:</p><table><tr><td>2023</td><td>5 %</td></tr>"
         b"<tr><td>2024</td><td>4 %</td></tr></table></body></html>"
     )
-    assert import_file(html, "a.html").text == "Rates:\n\n2023\n\n5 %\n\n2024\n\n4 %"
+    assert import_file(html, "a.html").text == "Rates:\n\n- 2023 \u00b7 5 %\n- 2024 \u00b7 4 %"
+
+
+NEWS_PAGE = b"""<!doctype html><html lang="en"><head><title>Housing plan | Daily News</title>
+</head><body>
+<header><nav><ul><li><a href="/">Home</a></li><li><a href="/politics">Politics</a></li>
+<li><a href="/world">World</a></li></ul></nav></header>
+<main>
+<h1>Housing plan</h1>
+<p>The minister said rents rose by 12 per cent last year.</p>
+<ul><li><a href="/share/fb">Share</a></li><li><a href="/share/tw">Tweet</a></li></ul>
+<h2>What was promised</h2>
+<p>She promised 12,000 new homes by 2025. <a href="/more">Read more</a></p>
+<p>Prices, <a href="/stats">the statistics office says</a>, will fall.</p>
+<p>There is <a href="/m">more</a> to it.</p>
+<table><tr><th>Year</th><th>Homes</th></tr><tr><td>2024</td><td>12,000</td></tr></table>
+<p><a href="/story2">Continue reading</a></p>
+<p><a href="/a">Other story one</a> | <a href="/b">Other story two</a></p>
+<h3>Related</h3>
+<ul><li><a href="/r1">Taxes rise again in Flanders</a></li>
+<li><a href="/r2">Budget talks stall</a></li></ul>
+</main>
+<footer><p>\xc2\xa9 2024 Daily News. All rights reserved.</p>
+<ul><li><a href="/privacy">Privacy</a></li></ul></footer>
+</body></html>"""
+
+
+def test_html_navigation_footer_and_link_only_boilerplate_are_dropped():
+    imported = import_file(NEWS_PAGE, "news.html")
+    assert imported.text == (
+        "# Housing plan\n\n"
+        "The minister said rents rose by 12 per cent last year.\n\n"
+        "## What was promised\n\n"
+        "She promised 12,000 new homes by 2025.\n\n"
+        "Prices, the statistics office says, will fall.\n\n"
+        "There is more to it.\n\n"
+        "- Year: 2024 \u00b7 Homes: 12,000"
+    )
+    assert imported.title == "Housing plan"
 
 
 def test_html_with_only_scripts_is_refused_as_empty():

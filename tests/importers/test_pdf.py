@@ -7,7 +7,7 @@ from annotations.importers import ImportedText, import_file
 from tests.importers.samples import make_pdf, refused
 
 
-def test_pdf_pages_are_joined_with_a_blank_line_and_dehyphenated():
+def test_pdf_lines_of_a_page_are_one_paragraph_and_pages_break_after_a_sentence():
     data = make_pdf(
         [
             ["First line of page one.", "A frac-", "tion of well-", "Known words."],
@@ -18,7 +18,7 @@ def test_pdf_pages_are_joined_with_a_blank_line_and_dehyphenated():
         lang="en-GB",
     )
     assert import_file(data, "speech.pdf") == ImportedText(
-        text=("First line of page one.\nA fraction of well-\nKnown words.\n\nPage two. Caf\u00e9."),
+        text="First line of page one. A fraction of well-Known words.\n\nPage two. Caf\u00e9.",
         format="pdf",
         title="Budget speech",
         author="Jane Minister",

@@ -62,6 +62,8 @@ def rich_desk():
     )
     Annotation.objects.filter(pk=desk.claims[2].annotations.get().pk).update(hidden=True)
     Claim.objects.filter(pk=desk.claims[2].pk).update(restatement="Restated.", not_checkable=True)
+    # A transcript's claim: its own speaker and time survive the round trip.
+    Claim.objects.filter(pk=desk.claims[1].pk).update(speaker="JOHN ROE", spoken_at=751)
     return desk
 
 
@@ -75,6 +77,8 @@ def test_json_round_trip_is_identical_apart_from_ids_and_workspace():
     assert second["workspace"]["slug"] == target.slug
     assert without_ids(second) == without_ids(first)
     assert Verdict.objects.filter(claim__document=restored).count() == 4
+    speakers = list(restored.claims.order_by("start").values_list("speaker", "spoken_at"))
+    assert speakers[:3] == [("Jane Minister", None), ("JOHN ROE", 751), ("Jane Minister", None)]
 
 
 def test_restore_creates_missing_users_inactive_and_matches_existing_ones():

@@ -53,3 +53,34 @@ def test_layout_keeps_offsets_of_astral_characters_and_carriage_returns():
 def test_layout_escapes_markup_in_the_text():
     html = layout.render("<script>alert(1)</script> & more", [])
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+
+
+def test_layout_leaves_markdown_heading_marks_out_and_gives_the_level():
+    text = "# Programme\n\nWe act.\n\n## Housing\n\n### Rents\n\n\n\nEnd."
+    claims = [
+        layout.MarkedClaim(1, 2, 11, "heading"),
+        layout.MarkedClaim(2, 13, 20, "sentence"),
+        layout.MarkedClaim(3, 25, 32, "heading"),
+        layout.MarkedClaim(4, 38, 43, "heading"),
+        layout.MarkedClaim(5, 47, 51, "sentence"),
+    ]
+    html = layout.render(text, claims)
+    assert "#" not in html
+    assert html.startswith('<h2 class="doc-block doc-heading"><mark class="claim" id="claim-1"')
+    assert '<h3 class="doc-block doc-heading"><mark class="claim" id="claim-3"' in html
+    assert '<h4 class="doc-block doc-heading"><mark class="claim" id="claim-4"' in html
+    texts = re.findall(r'<span data-offset="(\d+)">([^<]*)</span>', html)
+    assert texts == [
+        ("2", "Programme"),
+        ("13", "We act."),
+        ("25", "Housing"),
+        ("38", "Rents"),
+        ("47", "End."),
+    ]
+
+
+def test_layout_keeps_a_hash_that_a_heading_claim_covers():
+    # A reader's selection may take in the mark: then it is text of a claim and shown.
+    text = "# Title"
+    html = layout.render(text, [layout.MarkedClaim(1, 0, 7, "heading")])
+    assert '<span data-offset="0"># Title</span>' in html

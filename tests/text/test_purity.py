@@ -26,6 +26,7 @@ def test_the_text_package_has_the_pure_modules():
         "layout",
         "markdown",
         "segmentation",
+        "transcripts",
     ]
 
 

@@ -39,6 +39,15 @@ def test_preview_shows_claims_and_saves_nothing(client, desk):
     assert Document.objects.count() == 0
 
 
+def test_preview_of_a_transcript_names_the_speakers(client, desk):
+    text = "ANNA: Rents rose by 20%.\nBEN: They fell.\nANNA: <b>No</b>."
+    response = client.post(_url(desk), {"text": text, "preview": "1", "language": "en"})
+    page = response.content.decode()
+    assert "<strong>ANNA:</strong> Rents rose by 20%." in page
+    assert "<strong>BEN:</strong> They fell." in page
+    assert "<strong>ANNA:</strong> &lt;b&gt;No&lt;/b&gt;." in page
+
+
 def test_import_pasted_text_redirects_to_the_document(client, desk):
     response = client.post(
         _url(desk),

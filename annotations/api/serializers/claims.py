@@ -28,6 +28,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "kind",
             "text",
             "checkworthiness",
+            "speaker",
+            "spoken_at",
             "restatement",
             "not_checkable",
             "assignee",
@@ -43,6 +45,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "kind",
             "text",
             "checkworthiness",
+            "speaker",
+            "spoken_at",
             "created_at",
         ]
 
@@ -55,6 +59,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "kind": claim.kind,
             "text": claim.text,
             "checkworthiness": claim.checkworthiness,
+            "speaker": claim.speaker,
+            "spoken_at": claim.spoken_at,
             "restatement": claim.restatement,
             "not_checkable": claim.not_checkable,
             "assignee": _user(claim.assignee) if claim.assignee_id else None,
