@@ -19,7 +19,9 @@ from annotations.models.documents import (
     progress_level,
 )
 from annotations.models.exceptions import (
+    HIDDEN_BY_EDITOR,
     NO_SUCH_MEMBER,
+    Conflict,
     Duplicate,
     InvalidInput,
     NotVisible,
@@ -43,6 +45,7 @@ from annotations.models.workspaces import (
 
 __all__ = [
     "DEFAULT_RATINGS",
+    "HIDDEN_BY_EDITOR",
     "HTTP_URL",
     "NO_SUCH_MEMBER",
     "Annotation",
@@ -50,6 +53,7 @@ __all__ = [
     "ClaimKind",
     "ClaimMatchKey",
     "ClaimQuerySet",
+    "Conflict",
     "Comment",
     "Document",
     "Duplicate",

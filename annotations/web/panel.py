@@ -30,6 +30,7 @@ from annotations.models import (
     Duplicate,
     Flag,
     InvalidInput,
+    ModerationEvent,
     Rating,
     Source,
     Verdict,
@@ -69,6 +70,10 @@ def _panel_context(request, claim, **extra) -> dict:
     )
     current = next((v for v in verdicts if v.is_current and not v.is_retracted), None)
     posted = extra.pop("annotation_form", None)
+    if mine is not None and mine.hidden:
+        # Read-only for its author, with what the editor said when hiding it.
+        mine.hidden_by = _hiding(mine)
+        posted = None
     if posted is None:
         posted = _stored_values(mine)
     context = {
@@ -148,6 +153,15 @@ def _panel_annotations(viewer, user, claim, edit_forms):
         annotation.can_publish = can(user, "verdict.publish", annotation)
         annotation.threads = _threads(annotation.comments.all())
     return annotations, mine, others
+
+
+def _hiding(annotation):
+    """The moderation event that hid the annotation (the latest hide), or None."""
+    return (
+        ModerationEvent.objects.filter(annotation=annotation, action=ModerationEvent.Action.HIDE)
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def _stored_values(mine) -> dict:
