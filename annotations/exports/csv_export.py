@@ -29,6 +29,7 @@ from annotations.permissions import viewer_for
 
 HEADER = [
     "id",
+    "number",
     "start",
     "end",
     "text",
@@ -86,7 +87,9 @@ def rows(document, viewer) -> Iterator[list]:
                 | Q(start=start, end=end, id__gt=pk)
             )
         window = window[:CHUNK_SIZE]
-        chunk = list(window.values_list("id", "start", "end", "text", "kind", "checkworthiness"))
+        chunk = list(
+            window.values_list("id", "start", "end", "number", "text", "kind", "checkworthiness")
+        )
         if not chunk:
             return
         in_chunk = window.values("id")
@@ -112,7 +115,7 @@ def rows(document, viewer) -> Iterator[list]:
         }
         # Hidden work stays out even for editors (only their json carries it), and the
         # state comes from the same rows, so a blind annotator's column leaks nothing.
-        for pk, start, end, text, kind, checkworthiness in chunk:
+        for pk, start, end, number, text, kind, checkworthiness in chunk:
             of_claim = annotations.get(pk, ())
             verdict = verdicts.get(pk)
             seen = [a for a in of_claim if viewer.sees_unhidden(a)]
@@ -124,6 +127,7 @@ def rows(document, viewer) -> Iterator[list]:
                 urls = list(dict.fromkeys(u.strip() for u in urls if is_http_url(u)))
             yield [
                 pk,
+                number,
                 start,
                 end,
                 neutralise(text),

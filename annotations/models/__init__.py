@@ -16,6 +16,7 @@ from annotations.models.documents import (
     ClaimMatchKey,
     ClaimQuerySet,
     Document,
+    SpeakerType,
     progress_level,
 )
 from annotations.models.exceptions import (
@@ -69,6 +70,7 @@ __all__ = [
     "RatingScale",
     "Role",
     "Source",
+    "SpeakerType",
     "Verdict",
     "VersionConflict",
     "WorkflowError",

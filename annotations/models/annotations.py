@@ -136,8 +136,9 @@ class Annotation(models.Model):
             if value is not None and "\x00" in value:
                 raise InvalidInput("Text may not contain NUL characters.", field=name)
 
-    def _locked(self, expected_version=None) -> "Annotation":
-        """Lock this row for the rest of the transaction and check the version."""
+    def _locked(self, expected_version=None, author=None) -> "Annotation":
+        """Lock this row for the rest of the transaction and check the version. For its
+        `author` writing, a hidden annotation is refused first: reloading would not help."""
         try:
             locked = (
                 Annotation.objects.select_for_update(of=("self",))
@@ -147,6 +148,8 @@ class Annotation(models.Model):
         except Annotation.DoesNotExist:
             # Deleted by a request that held the lock before us.
             raise NotVisible() from None
+        if author is not None and locked.hidden and locked.author_id == author.pk:
+            raise WorkflowError(HIDDEN_BY_EDITOR, code="hidden")
         if expected_version is not None and locked.version != expected_version:
             raise VersionConflict(locked)
         return locked
@@ -167,7 +170,7 @@ class Annotation(models.Model):
     def edit(self, by, *, expected_version=None, **fields) -> "Annotation":
         """The author edits; an approved annotation goes back to submitted."""
         with transaction.atomic():
-            locked = self._locked(expected_version)
+            locked = self._locked(expected_version, author=by)
             locked._require_author(by, "Only its author can edit an annotation.")
             self._validate_fields(locked.claim, fields)
             for name, value in fields.items():
@@ -180,7 +183,7 @@ class Annotation(models.Model):
     def touch(self, by, *, expected_version=None) -> "Annotation":
         """Record a change to the annotation's sources as an edit of the annotation."""
         with transaction.atomic():
-            locked = self._locked(expected_version)
+            locked = self._locked(expected_version, author=by)
             locked._require_author(by, "Only its author can edit an annotation.")
             locked._clear_approval()
             return self._saved(locked)
@@ -192,7 +195,7 @@ class Annotation(models.Model):
 
     def submit(self, by, *, expected_version=None) -> "Annotation":
         with transaction.atomic():
-            locked = self._locked(expected_version)
+            locked = self._locked(expected_version, author=by)
             locked._require_author(by, "Only its author can submit an annotation.")
             if locked.status not in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED):
                 raise WorkflowError(
@@ -256,7 +259,7 @@ class Annotation(models.Model):
 
     def delete_draft(self, by) -> None:
         with transaction.atomic():
-            locked = self._locked()
+            locked = self._locked(author=by)
             locked._require_author(by, "Only its author can delete an annotation.")
             if locked.status != self.Status.DRAFT:
                 raise WorkflowError(

@@ -65,7 +65,8 @@ def test_saving_a_hidden_annotation_answers_in_the_panel_and_changes_nothing(hid
     new_rating = rating(hidden["claim"].document.workspace, "True")
     response = hidden["client"].post(
         reverse("claim_annotation", args=[hidden["claim"].pk]),
-        {"rating": new_rating.pk, "summary": "Changed.", "version": annotation.version},
+        # The version the panel held before the hiding (which made a new one).
+        {"rating": new_rating.pk, "summary": "Changed.", "version": annotation.version - 1},
         **HTMX,
     )
     page = response.content.decode()

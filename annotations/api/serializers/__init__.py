@@ -18,7 +18,10 @@ from annotations.api.serializers.annotations import (
 from annotations.api.serializers.claims import (
     ClaimAssignSerializer,
     ClaimCreateSerializer,
+    ClaimMergeSerializer,
     ClaimSerializer,
+    ClaimSplitResultSerializer,
+    ClaimSplitSerializer,
 )
 from annotations.api.serializers.comments import (
     CommentCreateSerializer,
@@ -89,6 +92,9 @@ __all__ = [
     "COMMENT_MAX",
     "ClaimAssignSerializer",
     "ClaimCreateSerializer",
+    "ClaimMergeSerializer",
+    "ClaimSplitResultSerializer",
+    "ClaimSplitSerializer",
     "ClaimRefSerializer",
     "ClaimSerializer",
     "CommentCreateSerializer",
