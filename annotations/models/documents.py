@@ -95,6 +95,14 @@ class Document(models.Model):
         and edited one writer at a time."""
         Document.objects.select_for_update().filter(pk=self.pk).values_list("pk").first()
 
+    def set_speaker_type(self, by, speaker_type: str) -> None:
+        """An editor records whether the speaker is a person or an organisation."""
+        _require(by, "document.import", self, "Only editors can change a document's details.")
+        if speaker_type not in SpeakerType.values:
+            raise InvalidInput("Choose person or organization.", field="speaker_type")
+        self.speaker_type = speaker_type
+        self.save(update_fields=["speaker_type"])
+
     def publish_report(self, by, *, slug: str = "", include_approved: bool = False) -> None:
         """Put the report at /reports/<slug>/ for anyone to read; the slug stays stable
         across withdrawals and republications."""

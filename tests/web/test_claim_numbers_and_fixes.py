@@ -6,13 +6,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from annotations.models import Claim, Role
+from annotations.models import Claim, Document, Role
 from tests.factories import AnnotationFactory, member
-from tests.web.workbench import _page, _speech
+from tests.web.workbench import SPEECH, _page, _speech
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+PANEL_QUERIES = 12
 
 
 def _client(user):
@@ -167,3 +168,32 @@ def test_split_with_a_bad_offset_is_refused_naming_the_field(speech, offset):
     )
     assert response.status_code == 400
     assert Claim.objects.filter(document=document).count() == 6
+
+
+def _more_claims(document, n):
+    """n more claims of one word each, after the speech's own, numbered after them."""
+    base = document.claims.count()
+    document.text = document.text + "".join(f" w{i:04d}" for i in range(n))
+    Document.objects.filter(pk=document.pk).update(text=document.text)
+    start = len(SPEECH) + 1
+    Claim.objects.bulk_create(
+        Claim(document=document, number=base + 1 + i, start=start + 6 * i, end=start + 6 * i + 5)
+        for i in range(n)
+    )
+
+
+def test_editors_panel_with_claim_fixes_query_count_holds_as_claims_grow(
+    speech, django_assert_num_queries
+):
+    document, claims, editor = speech
+    claim = claims["We must act now."]
+    client = _client(editor)
+    url = reverse("claim_panel", args=[claim.pk])
+    # session, user, claim, roles, claim with state, ratings, annotations (none: nothing
+    # to prefetch), similar claims by match keys, verdicts, previous claim, next claim,
+    # members
+    for extra in (0, 200):
+        _more_claims(document, extra)
+        with django_assert_num_queries(PANEL_QUERIES):
+            html = client.get(url, **HTMX).content.decode()
+        assert "Merge with claim 2 (before)" in html and "Merge with claim 4 (after)" in html

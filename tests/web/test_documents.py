@@ -68,6 +68,7 @@ def _bulk_document(n_claims):
     Claim.objects.bulk_create(
         Claim(
             document=document,
+            number=i + 1,
             start=i * step,
             end=(i + 1) * step - 1,
             text=text[i * step : (i + 1) * step - 1],

@@ -48,6 +48,7 @@ from annotations.api.serializers.documents import (
     DocumentCreateSerializer,
     DocumentDetailSerializer,
     DocumentSerializer,
+    DocumentUpdateSerializer,
 )
 from annotations.api.serializers.flags import (
     FlagCreateSerializer,
@@ -101,6 +102,7 @@ __all__ = [
     "CommentSerializer",
     "DocumentCreateSerializer",
     "DocumentCreatedSerializer",
+    "DocumentUpdateSerializer",
     "DocumentDetailSerializer",
     "DocumentSerializer",
     "EXCERPT_MAX",

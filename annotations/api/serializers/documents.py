@@ -72,6 +72,13 @@ class DocumentCreateSerializer(serializers.Serializer):
         return attrs
 
 
+class DocumentUpdateSerializer(serializers.Serializer):
+    speaker_type = serializers.ChoiceField(
+        choices=SpeakerType.choices,
+        help_text="person or organization: ClaimReview's itemReviewed.author @type.",
+    )
+
+
 class DocumentCreatedSerializer(DocumentDetailSerializer):
     created = serializers.BooleanField(
         read_only=True, help_text="False when the same text was imported before."
