@@ -29,7 +29,6 @@ from annotations.permissions import viewer_for
 
 HEADER = [
     "id",
-    "number",
     "start",
     "end",
     "text",
@@ -40,6 +39,7 @@ HEADER = [
     "verdict_summary",
     "sources",
     "annotators",
+    "number",  # the claim's stored number, as pages and reports show it (last: added later)
 ]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_CHUNK = 200
@@ -127,7 +127,6 @@ def rows(document, viewer) -> Iterator[list]:
                 urls = list(dict.fromkeys(u.strip() for u in urls if is_http_url(u)))
             yield [
                 pk,
-                number,
                 start,
                 end,
                 neutralise(text),
@@ -138,6 +137,7 @@ def rows(document, viewer) -> Iterator[list]:
                 neutralise(verdict[1]) if verdict else "",
                 neutralise("\n".join(urls)),
                 neutralise("\n".join(dict.fromkeys(a.username for a in seen))),
+                number,
             ]
         if len(chunk) < CHUNK_SIZE:
             return
