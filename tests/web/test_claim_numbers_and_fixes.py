@@ -147,16 +147,16 @@ def test_merge_with_a_bad_claim_id_is_refused(speech, other, status):
 def test_editor_splits_a_claim_and_the_second_part_is_numbered_last(speech):
     document, claims, editor = speech
     claim = claims["Unemployment fell to 5% last year."]
-    response = _client(editor).post(
-        reverse("claim_split", args=[claim.pk]), {"offset": claim.start + 24}
-    )
+    client = _client(editor)
+    response = client.post(reverse("claim_split", args=[claim.pk]), {"offset": claim.start + 24})
     assert response.status_code == 302
     assert response["Location"] == f"/documents/{document.pk}/?claim=2"
     texts = dict(Claim.objects.filter(document=document).values_list("number", "text"))
     assert (texts[2], texts[7]) == ("Unemployment fell to 5%", "last year.")
-    page = _page(_client(editor), document, "?claim=7")
-    assert "Claim 2 split; its second part is claim 7." not in page  # shown once, before
-    assert '<h2 id="panel-title" tabindex="-1">Claim 7 ' in page
+    page = client.get(response["Location"]).content.decode()
+    assert "Claim 2 split; its second part is claim 7." in page
+    assert '<h2 id="panel-title" tabindex="-1">Claim 2 ' in page
+    assert '<h2 id="panel-title" tabindex="-1">Claim 7 ' in _page(client, document, "?claim=7")
 
 
 @pytest.mark.parametrize("offset", ["", "x", "1e3", "\x00", "99999999999999"])
