@@ -86,7 +86,8 @@ class Document(models.Model):
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def next_claim_number(self) -> int:
-        """The number a claim made now gets: one more than the highest ever kept."""
+        """The number a claim made now gets: one more than the highest the document
+        holds now (a deleted last claim's number may come back; an inner one never)."""
         highest = self.claims.aggregate(highest=Max("number"))["highest"]
         return (highest or 0) + 1
 
