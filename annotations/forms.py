@@ -2,7 +2,16 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.forms import inlineformset_factory
 
-from annotations.models import Claim, Membership, Rating, RatingScale, Role, Source, Workspace
+from annotations.models import (
+    Claim,
+    Membership,
+    Rating,
+    RatingScale,
+    Role,
+    Source,
+    SpeakerType,
+    Workspace,
+)
 
 
 class WorkspaceSettingsForm(forms.ModelForm):
@@ -98,6 +107,13 @@ class ImportForm(forms.Form):
     )
     title = forms.CharField(max_length=300, required=False, help_text="Default: from the file.")
     speaker = forms.CharField(max_length=200, required=False, help_text="Who made the claims.")
+    speaker_type = forms.ChoiceField(
+        choices=SpeakerType.choices,
+        initial=SpeakerType.PERSON,
+        required=False,
+        label="The speaker is",
+        help_text="A person or an organisation (a party, a ministry): exports say which.",
+    )
     source_url = forms.URLField(
         max_length=2000, required=False, assume_scheme="https", label="Source URL"
     )

@@ -191,8 +191,8 @@ def _submitted_claims(user):
 def annotation_q(user, prefix: str = "") -> Q:
     """The annotations `user` may see, over every workspace, as a Q on Annotation (or on
     a model reaching one through `prefix`, e.g. "annotation__"). Hidden work is for
-    editors; a blind desk's annotator sees colleagues' work on a claim only once they
-    have submitted their own there."""
+    editors and for its own author (read-only, marked hidden); a blind desk's annotator
+    sees colleagues' work on a claim only once they have submitted their own there."""
     p = prefix
     if is_staff_moderator(user):
         return Q(**{f"{p}pk__isnull": False})
@@ -203,7 +203,12 @@ def annotation_q(user, prefix: str = "") -> Q:
     blind_ws = _blind_workspace_ids(user)
     open_ws = [ws for ws in memberships if ws not in editor_ws and ws not in blind_ws]
     workspace = f"{p}claim__document__workspace_id__in"
-    q = Q(**{f"{p}pk__in": []})
+    # My own work, hidden or not, on every desk I belong to.
+    q = (
+        Q(**{workspace: list(memberships), f"{p}author": user})
+        if memberships
+        else Q(**{f"{p}pk__in": []})
+    )
     if editor_ws:
         q |= Q(**{workspace: editor_ws})
     if open_ws:
@@ -399,12 +404,14 @@ class Viewer:
         return not self.blind_limited or claim_id in self.submitted_claim_ids
 
     def sees_annotation(self, annotation) -> bool:
+        """Its author always sees their own annotation (hidden: read-only, marked as
+        such, with the editor's note); hidden work of others is for editors."""
         if not self.reads:
-            return False
-        if annotation.hidden and not self.is_editor:
             return False
         if self.user is not None and annotation.author_id == self.user.pk:
             return True
+        if annotation.hidden and not self.is_editor:
+            return False
         return self.sees_colleagues_on(annotation.claim_id)
 
     def sees_comment(self, comment) -> bool:
@@ -477,7 +484,8 @@ def _object_rule(user, role, action, obj) -> bool:
         if not _sees_annotation(user, role, obj):
             return False
         if action == Action.ANNOTATION_WRITE:
-            return obj.author_id == user.pk
+            # A hidden annotation is read-only, also for its author.
+            return obj.author_id == user.pk and not obj.hidden
         if action == Action.ANNOTATION_REVIEW:
             return obj.author_id != user.pk and obj.status == Annotation.Status.SUBMITTED
         if action == Action.VERDICT_PUBLISH:
@@ -500,7 +508,7 @@ def _object_rule(user, role, action, obj) -> bool:
         if not _sees_annotation(user, role, obj.annotation):
             return False
         if action == Action.ANNOTATION_WRITE:
-            return obj.annotation.author_id == user.pk
+            return obj.annotation.author_id == user.pk and not obj.annotation.hidden
         return True
     if isinstance(obj, Flag):
         return role == EDITOR or obj.reporter_id == user.pk
@@ -514,9 +522,11 @@ def _object_rule(user, role, action, obj) -> bool:
 
 
 def _sees_annotation(user, role, annotation) -> bool:
+    if annotation.author_id == user.pk:
+        return True
     if annotation.hidden and role != EDITOR:
         return False
-    if annotation.author_id == user.pk or role != ANNOTATOR:
+    if role != ANNOTATOR:
         return True
     if not annotation.claim.document.workspace.blind:
         return True

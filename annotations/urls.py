@@ -5,6 +5,7 @@ from django.urls import path, reverse_lazy
 
 from annotations.web import (
     accounts,
+    claim_edits,
     documents,
     exports,
     health,
@@ -40,6 +41,9 @@ urlpatterns = [
     path("claims/<int:pk>/assign/", documents.claim_assign, name="claim_assign"),
     path("claims/<int:pk>/panel/", panel.claim_panel, name="claim_panel"),
     path("claims/<int:pk>/details/", documents.claim_details, name="claim_details"),
+    path("claims/<int:pk>/delete/", claim_edits.claim_delete, name="claim_delete"),
+    path("claims/<int:pk>/merge/", claim_edits.claim_merge, name="claim_merge"),
+    path("claims/<int:pk>/split/", claim_edits.claim_split, name="claim_split"),
     path("claims/<int:pk>/annotation/", panel.claim_annotation, name="claim_annotation"),
     path("claims/<int:pk>/sources/", panel.source_add, name="source_add"),
     path("sources/<int:pk>/", panel.source_edit, name="source_edit"),

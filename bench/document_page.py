@@ -77,13 +77,14 @@ def build(n_claims: int, annotators: int, blind: bool):
     text = "".join(parts)
     document = Document.objects.create(workspace=workspace, title="Bench", text=text)
     Claim.objects.bulk_create(
-        Claim(document=document, start=s, end=e, text=text[s:e], checkworthiness=0.7)
-        for s, e in spans
+        Claim(document=document, number=i, start=s, end=e, text=text[s:e], checkworthiness=0.7)
+        for i, (s, e) in enumerate(spans, start=1)
     )
     # Overlapping selections: from the middle of one sentence into the next.
     Claim.objects.bulk_create(
         Claim(
             document=document,
+            number=len(spans) + 1 + i,
             start=spans[i][0] + 8,
             end=spans[i + 1][0] + 10,
             kind="selection",

@@ -72,10 +72,10 @@ def build(tag):
         source_url="https://example.org/speech",
     )  # fmt: skip
     claims, start = [], 0
-    for sentence in sentences:
+    for number, sentence in enumerate(sentences, start=1):
         claims.append(
-            Claim(document=document, start=start, end=start + len(sentence), text=sentence,
-                  checkworthiness=0.7)
+            Claim(document=document, number=number, start=start, end=start + len(sentence),
+                  text=sentence, checkworthiness=0.7)
         )  # fmt: skip
         start += len(sentence) + 1
     claims = Claim.objects.bulk_create(claims)

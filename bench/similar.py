@@ -201,10 +201,11 @@ def fill(n_claims: int, seed: int = 1):
         claims = []
         i = 0
         for document, offsets in zip(documents, spans, strict=True):
-            for start, end in offsets:
+            for number, (start, end) in enumerate(offsets, start=1):
                 claims.append(
                     Claim(
                         document=document,
+                        number=number,
                         start=start,
                         end=end,
                         text=texts[i],
@@ -270,10 +271,12 @@ def _copy_claims_pg(connection, workspace, documents, spans, texts, folded, keys
             for row in rows():
                 copy.write_row(row)
         raw.execute(
-            """INSERT INTO annotations_claim (id, document_id, start, "end", kind, text,
-                   checkworthiness, restatement, not_checkable, created_at, match_text,
+            """INSERT INTO annotations_claim (id, document_id, number, start, "end", kind,
+                   text, checkworthiness, restatement, not_checkable, created_at, match_text,
                    search_vector)
-               SELECT id, document_id, start, "end", 'sentence', text, 0.7, '', false, now(),
+               SELECT id, document_id,
+                   ROW_NUMBER() OVER (PARTITION BY document_id ORDER BY start, "end", id),
+                   start, "end", 'sentence', text, 0.7, '', false, now(),
                    match_text, setweight(to_tsvector('english', text), 'A')
                FROM bench_claims"""
         )

@@ -173,3 +173,51 @@ def test_claims_get_their_documents_speaker_and_keep_their_own():
 
     speakers = dict(Claim.objects.values_list("pk", "speaker"))
     assert speakers == {first.pk: "Jane Doe", own.pk: "MODERATOR", nobody.pk: ""}
+
+
+BEFORE_CLAIM_NUMBER = ("annotations", "0024_notification_hidden_kinds")
+CLAIM_NUMBER_REQUIRED = ("annotations", "0026_claim_number_required")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claims_are_numbered_in_reading_order_per_document_and_history_follows():
+    document = DocumentFactory(text="Taxes rose. Crime fell. Exports doubled.")
+    other = DocumentFactory(text="Wages stalled. Rents rose.")
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("annotations")
+    try:
+        _migrate(BEFORE_CLAIM_NUMBER)
+        old = MigrationExecutor(connection).loader.project_state([BEFORE_CLAIM_NUMBER]).apps
+        OldClaim = old.get_model("annotations", "Claim")
+        # Made out of reading order, as selections are: ids do not follow the text.
+        spans = [(document, 24, 40), (document, 0, 11), (other, 15, 26), (document, 12, 23)]
+        made = [
+            OldClaim.objects.create(
+                document_id=d.pk, start=s, end=e, text=d.text[s:e], kind="sentence"
+            )
+            for d, s, e in spans
+        ]
+        made.append(OldClaim.objects.create(document_id=other.pk, start=0, end=14, text="x"))
+        made.append(OldClaim.objects.create(document_id=document.pk, start=0, end=5, text="y"))
+        HistoricalClaim = old.get_model("annotations", "HistoricalClaim")
+        HistoricalClaim.objects.create(
+            id=999999,
+            document_id=document.pk,
+            start=0,
+            end=3,
+            text="z",
+            kind="sentence",
+            checkworthiness=0,
+            created_at=timezone.now(),
+            history_date=timezone.now(),
+            history_type="-",
+            not_checkable=False,
+        )
+        _migrate(CLAIM_NUMBER_REQUIRED)
+    finally:
+        _migrate(latest[0])
+
+    numbers = dict(Claim.objects.values_list("pk", "number"))
+    assert [numbers[c.pk] for c in made] == [4, 2, 2, 3, 1, 1]
+    history = Claim.history.model.objects
+    assert history.get(id=999999).number == 0
+    assert Claim.objects.create(document=document, start=6, end=10).number == 5

@@ -95,15 +95,16 @@ def test_only_the_author_writes_an_annotation():
     assert can(editor, "annotation.write", annotation) is False
 
 
-def test_hidden_annotation_is_read_by_editors_only():
+def test_hidden_annotation_is_read_by_editors_and_its_author_only():
     claim = ClaimFactory()
     workspace = claim.document.workspace
     annotation = AnnotationFactory(claim=claim, author=member(workspace), hidden=True)
     assert can(member(workspace, Role.EDITOR), "document.read", annotation) is True
     assert can(member(workspace, Role.REVIEWER), "document.read", annotation) is False
     assert can(member(workspace, Role.ANNOTATOR), "document.read", annotation) is False
-    # Not even its author sees it once hidden.
-    assert can(annotation.author, "document.read", annotation) is False
+    # Its author still sees it, read-only.
+    assert can(annotation.author, "document.read", annotation) is True
+    assert can(annotation.author, "annotation.write", annotation) is False
 
 
 def test_hidden_comment_is_read_by_editors_only():

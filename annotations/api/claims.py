@@ -52,6 +52,12 @@ def claim_etag(data: dict) -> str:
         request=serializers.ClaimCreateSerializer,
         responses={201: serializers.ClaimSerializer, 200: serializers.ClaimSerializer},
     ),
+    destroy=extend_schema(
+        summary="Delete a claim nobody has worked on (editors)",
+        description="409 when the claim has annotations or a verdict. Its number is not "
+        "given again.",
+        responses={204: None},
+    ),
     partial_update=extend_schema(
         summary="Change the restatement or mark the claim not checkable",
         parameters=[
@@ -70,6 +76,7 @@ class ClaimViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = serializers.ClaimSerializer
@@ -77,7 +84,8 @@ class ClaimViewSet(
     filterset_class = filters.ClaimFilter
     object_related = ("document__workspace",)
     object_deferred = ("document__text",)
-    extra_error_codes = {"PATCH": ("412",)}
+    # 409: a claim with work on it is not deleted, merged or split.
+    extra_error_codes = {"PATCH": ("412",), "DELETE": ("409",), "POST": ("409",)}
     conflict_serializer = serializers.ClaimSerializer
 
     def rows(self):
@@ -148,6 +156,49 @@ class ClaimViewSet(
         claim = self.get_object()
         data = serializers.ClaimSerializer(claim).data
         return with_etag(Response(data), claim_etag(data))
+
+    def destroy(self, request, *args, **kwargs):
+        self.get_object().delete_unworked(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Merge with the claim next to it in reading order (editors)",
+        description="Neither may have annotations or a verdict (409). The merged claim "
+        "keeps the lower number of the two; the other claim is deleted.",
+        request=serializers.ClaimMergeSerializer,
+        responses=serializers.ClaimSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        claim = self.get_object()
+        serializer = serializers.ClaimMergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        other = self.get_queryset().filter(pk=serializer.validated_data["other"]).first()
+        if other is None:
+            raise InvalidInput("No claim of this document has this id.", field="other")
+        kept = claim.merge_with(other, request.user)
+        data = serializers.ClaimSerializer(self.get_queryset().get(pk=kept.pk)).data
+        return with_etag(Response(data), claim_etag(data))
+
+    @extend_schema(
+        summary="Split the claim in two at an offset inside it (editors)",
+        description="The claim may not have annotations or a verdict (409). The first part "
+        "keeps the claim and its number; the second is a new claim numbered last.",
+        request=serializers.ClaimSplitSerializer,
+        responses={201: serializers.ClaimSplitResultSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def split(self, request, pk=None):
+        claim = self.get_object()
+        serializer = serializers.ClaimSplitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        first, second = claim.split_at(serializer.validated_data["offset"], request.user)
+        parts = self.get_queryset().filter(pk__in=[first.pk, second.pk]).in_bulk()
+        body = {
+            "first": serializers.ClaimSerializer(parts[first.pk]).data,
+            "second": serializers.ClaimSerializer(parts[second.pk]).data,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Assign the claim to a member, or to nobody (editors)",

@@ -62,6 +62,7 @@ class DocumentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = serializers.DocumentSerializer
@@ -90,6 +91,18 @@ class DocumentViewSet(
         document.claim_count = document.claims.count()
         return document
 
+    @extend_schema(
+        summary="Record whether the speaker is a person or an organization (editors)",
+        request=serializers.DocumentUpdateSerializer,
+        responses=serializers.DocumentDetailSerializer,
+    )
+    def partial_update(self, request, *args, **kwargs):
+        document = self.get_object()
+        serializer = serializers.DocumentUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document.set_speaker_type(request.user, serializer.validated_data["speaker_type"])
+        return Response(serializers.DocumentDetailSerializer(document).data)
+
     def create(self, request, *args, **kwargs):
         serializer = serializers.DocumentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -116,6 +129,7 @@ class DocumentViewSet(
                     content_type=upload.content_type,
                     title=data.get("title", ""),
                     speaker=data.get("speaker", ""),
+                    speaker_type=data.get("speaker_type", ""),
                     source_url=data.get("source_url", ""),
                     published=data.get("published"),
                     language=data.get("language", ""),
@@ -136,6 +150,7 @@ class DocumentViewSet(
             imported,
             title=data.get("title", ""),
             speaker=data.get("speaker", ""),
+            speaker_type=data.get("speaker_type", ""),
             source_url=data.get("source_url", ""),
             published=data.get("published"),
             language=data.get("language", ""),

@@ -41,7 +41,12 @@ HEADER = [
     "annotators",
     "speaker",
     "spoken_at",
+    "number",  # the claim's stored number, as pages and reports show it (last: added later)
 ]
+# What each row reads of its claim, in the order rows() unpacks it.
+CLAIM_COLUMNS = (
+    "id", "start", "end", "text", "kind", "checkworthiness", "speaker", "spoken_at", "number"
+)  # fmt: skip
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_CHUNK = 200
 
@@ -88,11 +93,7 @@ def rows(document, viewer) -> Iterator[list]:
                 | Q(start=start, end=end, id__gt=pk)
             )
         window = window[:CHUNK_SIZE]
-        chunk = list(
-            window.values_list(
-                "id", "start", "end", "text", "kind", "checkworthiness", "speaker", "spoken_at"
-            )
-        )
+        chunk = list(window.values_list(*CLAIM_COLUMNS))
         if not chunk:
             return
         in_chunk = window.values("id")
@@ -118,7 +119,7 @@ def rows(document, viewer) -> Iterator[list]:
         }
         # Hidden work stays out even for editors (only their json carries it), and the
         # state comes from the same rows, so a blind annotator's column leaks nothing.
-        for pk, start, end, text, kind, checkworthiness, speaker, spoken_at in chunk:
+        for pk, start, end, text, kind, checkworthiness, speaker, spoken_at, number in chunk:
             of_claim = annotations.get(pk, ())
             verdict = verdicts.get(pk)
             seen = [a for a in of_claim if viewer.sees_unhidden(a)]
@@ -142,6 +143,7 @@ def rows(document, viewer) -> Iterator[list]:
                 neutralise("\n".join(dict.fromkeys(a.username for a in seen))),
                 neutralise(speaker or document.speaker),
                 "" if spoken_at is None else spoken_at,
+                number,
             ]
         if len(chunk) < CHUNK_SIZE:
             return

@@ -33,6 +33,7 @@ def document_data(document) -> dict:
         "id": document.pk,
         "title": document.title,
         "speaker": document.speaker,
+        "speaker_type": document.speaker_type,
         "source_url": document.source_url,
         "published": iso_date(document.published),
         "language": document.language,
@@ -123,6 +124,7 @@ def claim_data(claim, viewer) -> dict:
     shown = {a.pk for a in annotations}
     return {
         "id": claim.pk,
+        "number": claim.number,
         "start": claim.start,
         "end": claim.end,
         "kind": claim.kind,

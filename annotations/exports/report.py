@@ -298,7 +298,7 @@ def _entries(claims, verdicts, notes, work, users, include_approved) -> list[Ent
         approved_of[annotation.claim_id].append(annotation)
     entries = []
     for claim in claims:
-        entry = Entry(number=len(entries) + 1, claim=claim)
+        entry = Entry(number=claim.number, claim=claim)
         claim_verdicts = verdicts_of.get(claim.pk, [])
         current = next((v for v in claim_verdicts if v.is_current), None)
         entry.history = [v for v in claim_verdicts if v is not current]

@@ -16,10 +16,13 @@ from annotations.models.documents import (
     ClaimMatchKey,
     ClaimQuerySet,
     Document,
+    SpeakerType,
     progress_level,
 )
 from annotations.models.exceptions import (
+    HIDDEN_BY_EDITOR,
     NO_SUCH_MEMBER,
+    Conflict,
     Duplicate,
     InvalidInput,
     NotVisible,
@@ -43,6 +46,7 @@ from annotations.models.workspaces import (
 
 __all__ = [
     "DEFAULT_RATINGS",
+    "HIDDEN_BY_EDITOR",
     "HTTP_URL",
     "NO_SUCH_MEMBER",
     "Annotation",
@@ -50,6 +54,7 @@ __all__ = [
     "ClaimKind",
     "ClaimMatchKey",
     "ClaimQuerySet",
+    "Conflict",
     "Comment",
     "Document",
     "Duplicate",
@@ -65,6 +70,7 @@ __all__ = [
     "RatingScale",
     "Role",
     "Source",
+    "SpeakerType",
     "Verdict",
     "VersionConflict",
     "WorkflowError",

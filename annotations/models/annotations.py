@@ -14,6 +14,7 @@ from annotations.models._rules import can as _can
 from annotations.models._rules import require as _require
 from annotations.models.documents import Claim
 from annotations.models.exceptions import (
+    HIDDEN_BY_EDITOR,
     Duplicate,
     InvalidInput,
     NotVisible,
@@ -135,8 +136,9 @@ class Annotation(models.Model):
             if value is not None and "\x00" in value:
                 raise InvalidInput("Text may not contain NUL characters.", field=name)
 
-    def _locked(self, expected_version=None) -> "Annotation":
-        """Lock this row for the rest of the transaction and check the version."""
+    def _locked(self, expected_version=None, author=None) -> "Annotation":
+        """Lock this row for the rest of the transaction and check the version. For its
+        `author` writing, a hidden annotation is refused first: reloading would not help."""
         try:
             locked = (
                 Annotation.objects.select_for_update(of=("self",))
@@ -146,9 +148,17 @@ class Annotation(models.Model):
         except Annotation.DoesNotExist:
             # Deleted by a request that held the lock before us.
             raise NotVisible() from None
+        if author is not None and locked.hidden and locked.author_id == author.pk:
+            raise WorkflowError(HIDDEN_BY_EDITOR, code="hidden")
         if expected_version is not None and locked.version != expected_version:
             raise VersionConflict(locked)
         return locked
+
+    def _require_author(self, by, message: str) -> None:
+        """Only the author writes, and not once an editor has hidden the annotation."""
+        if self.hidden and self.author_id == by.pk:
+            raise WorkflowError(HIDDEN_BY_EDITOR, code="hidden")
+        _require(by, "annotation.write", self, message)
 
     def _saved(self, locked: "Annotation") -> "Annotation":
         locked.version += 1
@@ -160,8 +170,8 @@ class Annotation(models.Model):
     def edit(self, by, *, expected_version=None, **fields) -> "Annotation":
         """The author edits; an approved annotation goes back to submitted."""
         with transaction.atomic():
-            locked = self._locked(expected_version)
-            _require(by, "annotation.write", locked, "Only its author can edit an annotation.")
+            locked = self._locked(expected_version, author=by)
+            locked._require_author(by, "Only its author can edit an annotation.")
             self._validate_fields(locked.claim, fields)
             for name, value in fields.items():
                 setattr(locked, name, value)
@@ -173,8 +183,8 @@ class Annotation(models.Model):
     def touch(self, by, *, expected_version=None) -> "Annotation":
         """Record a change to the annotation's sources as an edit of the annotation."""
         with transaction.atomic():
-            locked = self._locked(expected_version)
-            _require(by, "annotation.write", locked, "Only its author can edit an annotation.")
+            locked = self._locked(expected_version, author=by)
+            locked._require_author(by, "Only its author can edit an annotation.")
             locked._clear_approval()
             return self._saved(locked)
 
@@ -185,8 +195,8 @@ class Annotation(models.Model):
 
     def submit(self, by, *, expected_version=None) -> "Annotation":
         with transaction.atomic():
-            locked = self._locked(expected_version)
-            _require(by, "annotation.write", locked, "Only its author can submit an annotation.")
+            locked = self._locked(expected_version, author=by)
+            locked._require_author(by, "Only its author can submit an annotation.")
             if locked.status not in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED):
                 raise WorkflowError(
                     f"This annotation is already {locked.get_status_display().lower()}.",
@@ -249,8 +259,8 @@ class Annotation(models.Model):
 
     def delete_draft(self, by) -> None:
         with transaction.atomic():
-            locked = self._locked()
-            _require(by, "annotation.write", locked, "Only its author can delete an annotation.")
+            locked = self._locked(author=by)
+            locked._require_author(by, "Only its author can delete an annotation.")
             if locked.status != self.Status.DRAFT:
                 raise WorkflowError(
                     "Only drafts can be deleted; an editor can hide this annotation instead.",
@@ -278,6 +288,13 @@ class Annotation(models.Model):
                 action=ModerationEvent.Action.HIDE if hidden else ModerationEvent.Action.UNHIDE,
                 annotation=self,
                 note=note,
+            )
+            # The author is told, and sees the annotation marked hidden with the note.
+            Notification.send(
+                [locked.author_id],
+                Notification.Kind.HIDDEN if hidden else Notification.Kind.UNHIDDEN,
+                actor=by,
+                annotation=self,
             )
 
     def add_source(self, by, **fields) -> "Source":

@@ -16,11 +16,19 @@ from simple_history.models import HistoricalRecords
 from annotations.models._indexing import indexed_save
 from annotations.models._rules import claims_with_state
 from annotations.models._rules import require as _require
+from annotations.models.claim_edits import ClaimEdits
 from annotations.models.exceptions import NO_SUCH_MEMBER, InvalidInput
 from annotations.models.moderation import ModerationEvent, Notification
 from annotations.models.validators import http_url_validator
 from annotations.models.workspaces import Workspace
 from annotations.text import anchoring, checkworthiness, transcripts
+
+
+class SpeakerType(models.TextChoices):
+    """Who the speaker is, as schema.org names it (ClaimReview's itemReviewed.author)."""
+
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organization"
 
 
 class Document(models.Model):
@@ -29,6 +37,9 @@ class Document(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(max_length=300)
     speaker = models.CharField(max_length=200, blank=True)
+    speaker_type = models.CharField(
+        max_length=12, choices=SpeakerType.choices, default=SpeakerType.PERSON
+    )
     source_url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
     published = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=10, default="en")
@@ -73,6 +84,25 @@ class Document(models.Model):
     @staticmethod
     def hash_text(text: str) -> str:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def next_claim_number(self) -> int:
+        """The number a claim made now gets: one more than the highest the document
+        holds now (a deleted last claim's number may come back; an inner one never)."""
+        highest = self.claims.aggregate(highest=Max("number"))["highest"]
+        return (highest or 0) + 1
+
+    def lock(self) -> None:
+        """Lock the document's row for the rest of the transaction: claims are numbered
+        and edited one writer at a time."""
+        Document.objects.select_for_update().filter(pk=self.pk).values_list("pk").first()
+
+    def set_speaker_type(self, by, speaker_type: str) -> None:
+        """An editor records whether the speaker is a person or an organisation."""
+        _require(by, "document.import", self, "Only editors can change a document's details.")
+        if speaker_type not in SpeakerType.values:
+            raise InvalidInput("Choose person or organization.", field="speaker_type")
+        self.speaker_type = speaker_type
+        self.save(update_fields=["speaker_type"])
 
     def publish_report(self, by, *, slug: str = "", include_approved: bool = False) -> None:
         """Put the report at /reports/<slug>/ for anyone to read; the slug stays stable
@@ -134,8 +164,9 @@ def progress_level(annotations):
     return Coalesce(Subquery(level, output_field=IntegerField()), 0)
 
 
-class Claim(models.Model):
-    """A span [start, end) of a document's text, in code points."""
+class Claim(ClaimEdits, models.Model):
+    """A span [start, end) of a document's text, in code points, with a number that
+    never changes once given (see `number`)."""
 
     class State(models.TextChoices):
         UNCHECKED = "unchecked", "Unchecked"
@@ -149,6 +180,10 @@ class Claim(models.Model):
     )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    # Shown as "Claim N" on pages, in ?claim=N, exports and reports; never changes. An
+    # import numbers 1..n in reading order; a claim made later gets the document's
+    # highest number + 1 (so does the second half of a split claim).
+    number = models.PositiveIntegerField(editable=False)
     kind = models.CharField(max_length=20, choices=ClaimKind.choices, default=ClaimKind.SENTENCE)
     # A copy of document.text[start:end], kept for search and similarity.
     text = models.TextField()
@@ -196,6 +231,8 @@ class Claim(models.Model):
                 name="claim_checkworthiness_in_unit_interval",
             ),
             models.UniqueConstraint(fields=["document", "start", "end"], name="one_claim_per_span"),
+            models.UniqueConstraint(fields=["document", "number"], name="one_claim_per_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="claim_number_positive"),
         ]
         # A document's claims in reading order come from the unique (document, start, end).
         indexes = [
@@ -212,6 +249,8 @@ class Claim(models.Model):
             self.text = self.document.text[self.start : self.end]
         if self.document_id and not self.speaker:
             self.speaker = self.document.speaker
+        if self.number is None and self.document_id:
+            self.number = self.document.next_claim_number()
         with indexed_save(self, kwargs):  # match_text and search_vector, same write
             super().save(*args, **kwargs)
 
@@ -262,6 +301,7 @@ class Claim(models.Model):
         }
         try:
             with transaction.atomic():
+                document.lock()  # numbered one at a time: max + 1 never collides
                 return cls.objects.get_or_create(
                     document=document, start=start, end=end, defaults=defaults
                 )

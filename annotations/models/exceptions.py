@@ -56,5 +56,21 @@ class VersionConflict(WorkflowError):
         self.current = current
 
 
+class Conflict(WorkflowError):
+    """The request clashes with the state of what it names: a claim someone has worked
+    on cannot be deleted, merged or split (409)."""
+
+    status_code = 409
+
+    def __init__(self, message: str):
+        super().__init__(message, code="conflict")
+
+
+# What the author of a hidden annotation is told when they try to change it.
+HIDDEN_BY_EDITOR = (
+    "An editor has hidden this annotation, so it can no longer be changed. If you think "
+    "it should be shown again, contact an editor of this workspace."
+)
+
 # One answer for an unknown account and for someone else's: which ids exist is not told.
 NO_SUCH_MEMBER = "No member of this workspace has this id."

@@ -185,6 +185,8 @@ class Notification(models.Model):
         APPROVED = "approved", "Approved"
         VERDICT_PUBLISHED = "verdict_published", "Verdict published"
         COMMENTED = "commented", "New comment"
+        HIDDEN = "hidden", "Your annotation was hidden"
+        UNHIDDEN = "unhidden", "Your annotation is shown again"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -16,7 +16,13 @@ from annotations.models._indexing import indexed_save
 from annotations.models._rules import can as _can
 from annotations.models._rules import require as _require
 from annotations.models.documents import Claim
-from annotations.models.exceptions import Duplicate, InvalidInput, NotVisible, WorkflowError
+from annotations.models.exceptions import (
+    HIDDEN_BY_EDITOR,
+    Duplicate,
+    InvalidInput,
+    NotVisible,
+    WorkflowError,
+)
 from annotations.models.moderation import ModerationEvent, Notification
 from annotations.models.workspaces import Rating
 
@@ -62,6 +68,8 @@ class Comment(models.Model):
         _require(by, "annotation.write", annotation.claim, "You cannot comment here.")
         if not _can(by, "document.read", annotation):
             raise NotVisible()
+        if annotation.hidden and not _can(by, "moderate", annotation):
+            raise WorkflowError(HIDDEN_BY_EDITOR, code="hidden")
         body = (body or "").strip()
         if not body:
             raise InvalidInput("Write a comment first.", field="body")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 
 from annotations import importers, matching, search
-from annotations.models import Claim, Document, Workspace
+from annotations.models import Claim, Document, SpeakerType, Workspace
 from annotations.text import checkworthiness, transcripts
 from annotations.text.language import detect as detect_language
 
@@ -68,6 +68,7 @@ def import_document(
     *,
     title: str = "",
     speaker: str = "",
+    speaker_type: str = "",
     source_url: str = "",
     published: date | None = None,
     language: str = "",
@@ -100,6 +101,7 @@ def import_document(
                 workspace=workspace,
                 title=title,
                 speaker=speaker,
+                speaker_type=speaker_type or SpeakerType.PERSON,
                 source_url=source_url,
                 published=published,
                 language=language[:10],
@@ -201,7 +203,8 @@ def _draw_claim_ids(connection, count: int) -> list[int]:
 
 # The columns insert_claims fills per claim, in the order of its values.
 _OWN_COLUMNS = (
-    "id", "start", "end", "kind", "text", "match_text", "checkworthiness", "speaker", "spoken_at"
+    "id", "number", "start", "end", "kind", "text", "match_text", "checkworthiness",
+    "speaker", "spoken_at",
 )  # fmt: skip
 
 
@@ -211,10 +214,10 @@ def insert_claims(
     """Insert a document's new claims, with the ids drawn for them, in bulk, with their
     search vectors on PostgreSQL. Several times faster than
     bulk_create for the thousands of claims of a long document (which spends most of its
-    time making model instances and SQL): every column but the claim's own nine (id,
-    offsets, kind, text, folded text, check-worthiness, speaker and time) takes the same
-    value in every row, converted once. A claim without a speaker of its own (from a
-    transcript label) gets the document's.
+    time making model instances and SQL): every column but the claim's own ten (id,
+    number, offsets, kind, text, folded text, check-worthiness, speaker and time) takes the
+    same value in every row, converted once. Numbers go 1..n in reading order. A claim
+    without a speaker of its own (from a transcript label) gets the document's.
 
     On PostgreSQL the rows go by COPY into a temporary table, then into the claims with
     their search vectors in one INSERT … SELECT (each row written once, not inserted and
@@ -235,12 +238,18 @@ def insert_claims(
     attnames = [f.attname for f in fields]
     own = tuple(attnames.index(name) for name in _OWN_COLUMNS)
     limit = meta.get_field("speaker").max_length
+    # Numbered 1..n in reading order (a new document: no claim has a number yet).
+    order = sorted(range(len(claims)), key=lambda i: (claims[i].start, claims[i].end))
+    numbers = [0] * len(claims)
+    for number, index in enumerate(order, start=1):
+        numbers[index] = number
 
     def rows():
-        for pk, claim, folded in zip(ids, claims, match_texts, strict=True):
+        for pk, number, claim, folded in zip(ids, numbers, claims, match_texts, strict=True):
             row = template.copy()
             values = (
                 pk,
+                number,
                 claim.start,
                 claim.end,
                 claim.kind,

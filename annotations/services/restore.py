@@ -26,6 +26,7 @@ from annotations.models import (
     Flag,
     Rating,
     Source,
+    SpeakerType,
     Verdict,
 )
 from annotations.text.dates import parse_date, parse_datetime
@@ -109,6 +110,7 @@ def _restore(data, workspace) -> Document:
             workspace=workspace,
             title=doc["title"],
             speaker=doc.get("speaker", ""),
+            speaker_type=_speaker_type(doc.get("speaker_type")),
             source_url=doc.get("source_url", ""),
             published=parse_date(doc.get("published")),
             language=doc.get("language") or "en",
@@ -126,12 +128,33 @@ def _restore(data, workspace) -> Document:
     return document
 
 
+def _speaker_type(value) -> str:
+    if value is None:  # a backup from before speaker types: what exports said then
+        return SpeakerType.PERSON
+    if value not in SpeakerType.values:
+        raise RestoreError(f"Unknown speaker type {value!r}: use person or organization.")
+    return value
+
+
+def _claim_number(data):
+    """The claim's number as backed up (kept: links and reports cite it); a backup from
+    before stored numbers has none, and its claims, in reading order there, are numbered
+    1..n as they are restored."""
+    number = data.get("number")
+    if number is None:
+        return None
+    if type(number) is not int or number < 1:
+        raise RestoreError(f"Claim {data.get('id')} has no valid number: {number!r}.")
+    return number
+
+
 def _restore_claim(data, document, ratings, users) -> None:
     start, end = data["start"], data["end"]
     if not (0 <= start < end <= len(document.text)):
         raise RestoreError(f"Claim {data.get('id')} ({start}, {end}) does not fit the text.")
     claim = Claim.objects.create(
         document=document,
+        number=_claim_number(data),
         start=start,
         end=end,
         kind=data["kind"],

@@ -176,6 +176,7 @@ def document_detail(request, pk):
     rows = list(
         _claims_with_state(request.user, role, document).values_list(
             "id",
+            "number",
             "start",
             "end",
             "kind",
@@ -222,11 +223,12 @@ def document_detail(request, pk):
         "export_formats": export_formats,
     }
     try:
-        open_id = parsing.parse_id(request.GET.get("claim"), "claim", optional=True)
+        # The claim's number, as shown on the page (stable: see Claim.number).
+        open_number = parsing.parse_id(request.GET.get("claim"), "claim", optional=True)
     except parsing.InvalidValue as exc:
         return _refused(exc)
-    if open_id is not None:
-        claim = Claim.objects.filter(document=document, pk=open_id).first()
+    if open_number is not None:
+        claim = Claim.objects.filter(document=document, number=open_number).first()
         if claim is not None:
             context.update(_panel_context(request, claim), panel=True)
     return render(request, "annotations/document.html", context)
@@ -297,8 +299,8 @@ def _marked_text(document, rows, verdict_ratings, ratings, shown, query) -> tupl
         return mark_safe(zlib.decompress(packed).decode()), count
     by_rating = {r.pk: r for r in ratings}
     marked = [
-        _marked(number, row, by_rating.get(verdict_ratings.get(row[0])), query, document.speaker)
-        for number, row in enumerate(rows, 1)
+        _marked(row, by_rating.get(verdict_ratings.get(row[0])), query, document.speaker)
+        for row in rows
         if shown is None or row[0] in shown
     ]
     html = layout.render(document.text, marked)
@@ -308,11 +310,12 @@ def _marked_text(document, rows, verdict_ratings, ratings, shown, query) -> tupl
     return mark_safe(html), len(marked)  # escaped by layout
 
 
-def _marked(number, row, rating, query, document_speaker) -> layout.MarkedClaim:
-    """A claim row (id, start, end, kind, not_checkable, has_verdict, has_approved,
+def _marked(row, rating, query, document_speaker) -> layout.MarkedClaim:
+    """A claim row (id, number, start, end, kind, not_checkable, has_verdict, has_approved,
     has_annotation, speaker) as the page marks it. `query` is the escaped filter query
     string. A speaker of the claim's own (a transcript's turn) is named in its label."""
-    pk, start, end, kind, not_checkable, has_verdict, has_approved, has_annotation, said_by = row
+    pk, number, start, end, kind, not_checkable, *state_flags, said_by = row
+    has_verdict, has_approved, has_annotation = state_flags
     state = Claim.derive_state(has_verdict, has_approved, has_annotation)
     label = f"Claim {number}, {STATE_LABELS[state]}"
     attrs = f' data-state="{state}" data-number="{number}"'
@@ -327,7 +330,7 @@ def _marked(number, row, rating, query, document_speaker) -> layout.MarkedClaim:
         rating_html = f'<span class="claim-rating">{escape(rating.label)}</span>'
     if not_checkable:
         label += ", not checkable"
-    href = f"?{query}&amp;claim={pk}" if query else f"?claim={pk}"
+    href = f"?{query}&amp;claim={number}" if query else f"?claim={number}"
     badge = (
         f'<a class="claim-badge" href="{href}#claim-{pk}" data-claim="{pk}"'
         f' aria-label="{escape(label)}"><span class="claim-no">{number}</span>'
@@ -362,10 +365,16 @@ def agreement_report(document, user=None):
         .exclude(rating=None)
         .order_by("claim__start", "claim__end", "claim_id")
         .values_list(
-            "claim_id", "author_id", "rating__label", "rating__ordinal", "rating__position"
+            "claim__number",
+            "claim_id",
+            "author_id",
+            "rating__label",
+            "rating__ordinal",
+            "rating__position",
         )
     )
-    return summarise(ratings)
+    # Each claim as (its number, its id): the number to show, the id to link.
+    return summarise(((number, pk), *rest) for number, pk, *rest in ratings)
 
 
 @login_required

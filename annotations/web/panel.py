@@ -30,6 +30,7 @@ from annotations.models import (
     Duplicate,
     Flag,
     InvalidInput,
+    ModerationEvent,
     Rating,
     Source,
     Verdict,
@@ -69,6 +70,10 @@ def _panel_context(request, claim, **extra) -> dict:
     )
     current = next((v for v in verdicts if v.is_current and not v.is_retracted), None)
     posted = extra.pop("annotation_form", None)
+    if mine is not None and mine.hidden:
+        # Read-only for its author, with what the editor said when hiding it.
+        mine.hidden_by = _hiding(mine)
+        posted = None
     if posted is None:
         posted = _stored_values(mine)
     context = {
@@ -94,6 +99,7 @@ def _panel_context(request, claim, **extra) -> dict:
             if viewer.is_editor
             else ()
         ),
+        "claim_fixes": _claim_fixes(user, claim, annotations, verdicts),
         "state_icon": STATE_ICONS[claim.state],
         "state_label": Claim.State(claim.state).label,
         "field_errors": {},
@@ -105,20 +111,26 @@ def _panel_context(request, claim, **extra) -> dict:
 
 
 def _panel_claim(user, role, claim) -> Claim:
-    """The claim with its state as the user may see it, and its number in the document."""
-    claim = (
+    """The claim with its state as the user may see it."""
+    return (
         _claims_with_state(user, role, claim.document)
         .filter(pk=claim.pk)
         .select_related("document__workspace", "assignee")
         .get()
     )
-    claim.number = (
-        Claim.objects.filter(document_id=claim.document_id)
-        .filter(Q(start__lt=claim.start) | Q(start=claim.start, end__lt=claim.end))
-        .count()
-        + 1
-    )
-    return claim
+
+
+def _claim_fixes(user, claim, annotations, verdicts) -> dict | None:
+    """For an editor, on a claim nobody has worked on (an editor sees every annotation,
+    hidden ones too): its neighbours in reading order, to merge with. Two queries."""
+    if annotations or verdicts or not can(user, "claim.edit", claim):
+        return None
+    siblings = Claim.objects.filter(document_id=claim.document_id).exclude(pk=claim.pk)
+    before = Q(start__lt=claim.start) | Q(start=claim.start, end__lt=claim.end)
+    return {
+        "previous": siblings.filter(before).order_by("-start", "-end").first(),
+        "next": siblings.exclude(before).order_by("start", "end").first(),
+    }
 
 
 def _panel_annotations(viewer, user, claim, edit_forms):
@@ -148,6 +160,15 @@ def _panel_annotations(viewer, user, claim, edit_forms):
         annotation.can_publish = can(user, "verdict.publish", annotation)
         annotation.threads = _threads(annotation.comments.all())
     return annotations, mine, others
+
+
+def _hiding(annotation):
+    """The moderation event that hid the annotation (the latest hide), or None."""
+    return (
+        ModerationEvent.objects.filter(annotation=annotation, action=ModerationEvent.Action.HIDE)
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def _stored_values(mine) -> dict:
@@ -187,7 +208,7 @@ def _panel(request, claim, *, status=200, message="", error=None, **extra):
         if message:
             (messages.error if status >= 400 else messages.success)(request, message)
         url = reverse("document", args=[claim.document_id])
-        return redirect(f"{url}?claim={claim.pk}#claim-{claim.pk}")
+        return redirect(f"{url}?claim={claim.number}#claim-{claim.pk}")
     context = _panel_context(request, claim, **extra)
     context.update({"message": message, "message_is_error": status >= 400})
     return render(request, "annotations/claim_panel.html", context, status=status)

@@ -109,7 +109,8 @@ def notification_open(request, pk):
     if notification.claim is None:
         return redirect("notifications")
     url = reverse("document", args=[notification.claim.document_id])
-    return redirect(f"{url}?claim={notification.claim_id}#claim-{notification.claim_id}")
+    claim = notification.claim
+    return redirect(f"{url}?claim={claim.number}#claim-{claim.pk}")
 
 
 @login_required

@@ -187,13 +187,21 @@ def test_editor_sees_hidden_work_marked_hidden(blind_desk):
     assert any(c["hidden"] and c["body"] == "LEAK hidden comment" for c in comments)
 
 
-def test_reviewer_sees_blind_work_but_not_hidden_work(blind_desk):
+def test_reviewer_sees_blind_work_and_only_their_own_hidden_work(blind_desk):
     reviewer = blind_desk["workspace"].memberships.get(user__username="rhea").user
     client = client_for(reviewer)
-    content = client.get("/api/v1/annotations/?page_size=500").content
-    assert b"LEAK blind summary" in content
-    assert b"LEAK hidden summary" not in content
+    body = client.get("/api/v1/annotations/?page_size=500").json()
+    summaries = {a["summary"]: a["hidden"] for a in body["results"]}
+    assert summaries["LEAK blind summary"] is False
+    # The hidden annotation is rhea's own: she sees it, marked hidden (read-only).
+    assert summaries["LEAK hidden summary"] is True
     assert b"LEAK hidden comment" not in client.get("/api/v1/comments/").content
+
+
+def test_annotator_does_not_see_a_colleagues_hidden_work(blind_desk):
+    content = client_for(blind_desk["annotator"]).get("/api/v1/annotations/").content
+    assert b"Colleague summary SEEN." in content
+    assert b"LEAK hidden summary" not in content
 
 
 def test_hidden_comment_is_404_for_its_own_author_after_hiding(blind_desk):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from annotations.exports import FORMATS
-from annotations.models import Claim
+from annotations.models import Claim, SpeakerType
 from tests.exports.factories import correct, make_desk, publish
 from tests.factories import ClaimFactory
 
@@ -85,12 +85,36 @@ def test_a_correction_keeps_the_first_date_and_adds_date_modified():
     assert review["reviewRating"]["alternateName"] == "Mostly false"
 
 
-def test_before_the_report_is_published_the_url_is_the_claim_on_the_document_page():
-    desk = make_desk(claims=1, report_slug="not-yet")
+@pytest.mark.parametrize("slug", [None, "not-yet"])
+def test_before_the_report_is_published_there_is_no_url_not_the_login_only_workbench(slug):
+    desk = make_desk(claims=1, report_slug=slug)
     (review,) = reviews_of(desk.document)
-    assert review["url"] == (
-        f"{settings.SITE_URL}/documents/{desk.document.pk}/#claim-{desk.claims[0].pk}"
-    )
+    assert "url" not in review
+    assert "/documents/" not in json.dumps(review)
+    # Where the claim appeared is still said, as appearance.
+    assert review["itemReviewed"]["appearance"] == {
+        "@type": "CreativeWork",
+        "url": "https://news.example.org/speech",
+    }
+
+
+def test_a_withdrawn_report_has_no_url_either():
+    desk = make_desk(claims=1, report_slug="gone", report_published_at=None)
+    assert "url" not in reviews_of(desk.document)[0]
+
+
+def test_the_speakers_type_is_the_documents_person_or_organization():
+    desk = make_desk(claims=1, speaker="Ministry of Finance")
+    assert reviews_of(desk.document)[0]["itemReviewed"]["author"] == {
+        "@type": "Person",
+        "name": "Ministry of Finance",
+    }
+    desk.document.speaker_type = SpeakerType.ORGANIZATION
+    desk.document.save(update_fields=["speaker_type"])
+    assert reviews_of(desk.document)[0]["itemReviewed"]["author"] == {
+        "@type": "Organization",
+        "name": "Ministry of Finance",
+    }
 
 
 def test_missing_speaker_date_and_source_are_left_out_not_empty():

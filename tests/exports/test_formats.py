@@ -83,7 +83,7 @@ def test_retracted_verdict_is_listed_as_retracted_and_not_as_a_claimreview():
     page = text_of("html", desk.document)
     assert "Verdict retracted" in page and "The speech was misquoted." in page
     reviews = json.loads(text_of("claimreview", desk.document))
-    assert [r["url"].rsplit("-", 1)[1] for r in reviews] == [str(desk.claims[1].pk)]
+    assert [r["claimReviewed"] for r in reviews] == [desk.claims[1].text]
 
 
 @pytest.mark.parametrize("name", ["html", "md"])
@@ -143,11 +143,13 @@ def test_csv_has_one_row_per_claim_with_the_columns_of_the_issue():
     assert rows[0] == [
         "id", "start", "end", "text", "kind", "checkworthiness", "state",
         "verdict_rating", "verdict_summary", "sources", "annotators", "speaker", "spoken_at",
+        "number",
     ]  # fmt: skip
     claim = desk.claims[0]
     assert len(rows) == 3
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["id"] == str(claim.pk)
+    assert (rows[1][-1], rows[2][-1]) == ("1", "2")
     assert (row["start"], row["end"]) == (str(claim.start), str(claim.end))
     assert row["text"] == claim.text
     assert row["kind"] == "sentence" and row["checkworthiness"] == "0.9"

@@ -287,3 +287,10 @@ def test_imported_claims_have_the_search_vectors_index_claims_would_write():
         assert [hit.claim.text for hit in hits] == [
             "Unemployment fell to 5.2% in 2023, the lowest since 1990."
         ]
+
+
+def test_import_numbers_claims_one_to_n_in_reading_order():
+    document = import_document(WorkspaceFactory(), TEXT, title="Budget").document
+    rows = list(document.claims.order_by("start", "end").values_list("number", flat=True))
+    assert rows == list(range(1, len(rows) + 1))
+    assert len(rows) == 5

@@ -126,3 +126,51 @@ def test_restore_keeps_the_report_slug_unless_another_document_has_it():
     desk.document.delete()
     free = restore_document(data, WorkspaceFactory())
     assert free.report_slug == "speech"
+
+
+def test_restore_keeps_claim_numbers_with_their_gaps_and_the_speaker_type():
+    desk = make_desk(claims=3)
+    Claim.objects.filter(pk=desk.claims[1].pk).update(number=7)
+    desk.document.speaker_type = "organization"
+    desk.document.save(update_fields=["speaker_type"])
+    restored = restore_document(export_json(desk.document), WorkspaceFactory())
+    assert list(restored.claims.values_list("number", flat=True)) == [1, 7, 3]
+    assert restored.speaker_type == "organization"
+    # A claim made later continues after the highest number.
+    assert Claim.objects.create(document=restored, start=0, end=3).number == 8
+
+
+def test_a_backup_without_numbers_is_numbered_in_its_reading_order():
+    data = export_json(make_desk(claims=3).document)
+    for claim in data["claims"]:
+        del claim["number"]
+    del data["document"]["speaker_type"]
+    restored = restore_document(data, WorkspaceFactory())
+    assert list(restored.claims.values_list("number", flat=True)) == [1, 2, 3]
+    assert restored.speaker_type == "person"
+
+
+@pytest.mark.parametrize("number", [0, -1, "2", 1.5, True])
+def test_a_claim_number_that_is_no_positive_whole_number_refuses_the_restore(number):
+    data = export_json(make_desk(claims=2).document)
+    data["claims"][1]["number"] = number
+    with pytest.raises(RestoreError) as refused:
+        restore_document(data, WorkspaceFactory())
+    assert str(refused.value) == f"Claim {data['claims'][1]['id']} has no valid number: {number!r}."
+
+
+def test_duplicate_claim_numbers_refuse_the_restore_and_write_nothing():
+    data = export_json(make_desk(claims=2).document)
+    data["claims"][1]["number"] = data["claims"][0]["number"]
+    target = WorkspaceFactory()
+    with pytest.raises(RestoreError):
+        restore_document(data, target)
+    assert not Claim.objects.filter(document__workspace=target).exists()
+
+
+def test_an_unknown_speaker_type_refuses_the_restore():
+    data = export_json(make_desk(claims=1).document)
+    data["document"]["speaker_type"] = "<script>"
+    with pytest.raises(RestoreError) as refused:
+        restore_document(data, WorkspaceFactory())
+    assert str(refused.value) == "Unknown speaker type '<script>': use person or organization."

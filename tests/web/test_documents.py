@@ -68,6 +68,7 @@ def _bulk_document(n_claims):
     Claim.objects.bulk_create(
         Claim(
             document=document,
+            number=i + 1,
             start=i * step,
             end=(i + 1) * step - 1,
             text=text[i * step : (i + 1) * step - 1],
@@ -150,7 +151,8 @@ def test_document_page_can_open_a_claim_panel_without_javascript(client):
     document, claims = _speech()
     claim = claims["Unemployment fell to 5% last year."]
     client.force_login(member(document.workspace))
-    page = _page(client, document, f"?claim={claim.pk}")
+    page = _page(client, document, f"?claim={claim.number}")
+    assert claim.number == 2
     assert '<h2 id="panel-title" tabindex="-1">Claim 2' in page
     assert "contains a percentage (5%)" in page
 
@@ -279,7 +281,7 @@ def _panels(client, desk):
         client,
         reverse("claim_panel", args=[desk.claim.pk]),
         reverse("claim_panel", args=[desk.other_claim.pk]),
-        reverse("document", args=[desk.document.pk]) + f"?claim={desk.other_claim.pk}",
+        reverse("document", args=[desk.document.pk]) + f"?claim={desk.other_claim.number}",
     )
 
 
@@ -333,9 +335,9 @@ def test_agreement_loads_on_request_for_reviewers_with_disagreements_linked(clie
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "over 3 claims rated by two or more members" in fragment
     assert "<html" not in fragment
-    link = (
-        f'href="/documents/{document.pk}/?claim={split.pk}#claim-{split.pk}">claim {split.pk}</a>'
-    )
+    # The claim's number (6, "Thank you.") to show and open, its id to scroll to.
+    link = f'href="/documents/{document.pk}/?claim=6#claim-{split.pk}">claim 6</a>'
+    assert split.number == 6
     assert fragment.count("<a ") == 1 and link in fragment
     full = client.get(url).content.decode()
     assert "<html" in full and link in full
@@ -380,8 +382,8 @@ def test_cached_marked_text_follows_every_change_the_reader_would_see(client):
     annotation.hidden = True
     annotation.save()
     assert 'aria-label="Claim 3, unchecked"' in _page(client, document)
-    assert f"claim={claim.pk}#claim-{claim.pk}" in _page(client, document)
-    assert f"?worthy=on&amp;claim={claim.pk}" in _page(client, document, "?worthy=on")
+    assert f"claim={claim.number}#claim-{claim.pk}" in _page(client, document)
+    assert f"?worthy=on&amp;claim={claim.number}" in _page(client, document, "?worthy=on")
 
 
 def test_marked_text_is_cached_compressed(client):

@@ -38,7 +38,7 @@ def test_opening_a_notification_marks_it_read_and_opens_its_claim():
     response = client.get(f"/notifications/{notification.pk}/")
     assert response.status_code == 302
     assert response["Location"] == (
-        f"/documents/{claim.document_id}/?claim={claim.pk}#claim-{claim.pk}"
+        f"/documents/{claim.document_id}/?claim={claim.number}#claim-{claim.pk}"
     )
     notification.refresh_from_db()
     assert notification.read_at is not None

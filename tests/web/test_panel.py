@@ -88,7 +88,7 @@ def test_without_htmx_a_post_redirects_to_the_document_with_the_panel_open(clien
     client.force_login(member(document.workspace))
     response = client.post(reverse("claim_annotation", args=[claim.pk]), {"summary": "x"})
     assert response.status_code == 302
-    assert response["Location"] == f"/documents/{document.pk}/?claim={claim.pk}#claim-{claim.pk}"
+    assert response["Location"] == f"/documents/{document.pk}/?claim=3#claim-{claim.pk}"
 
 
 def test_sources_are_added_edited_and_removed_and_bad_urls_refused_at_the_field(client):

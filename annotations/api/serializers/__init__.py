@@ -18,7 +18,10 @@ from annotations.api.serializers.annotations import (
 from annotations.api.serializers.claims import (
     ClaimAssignSerializer,
     ClaimCreateSerializer,
+    ClaimMergeSerializer,
     ClaimSerializer,
+    ClaimSplitResultSerializer,
+    ClaimSplitSerializer,
 )
 from annotations.api.serializers.comments import (
     CommentCreateSerializer,
@@ -45,6 +48,7 @@ from annotations.api.serializers.documents import (
     DocumentCreateSerializer,
     DocumentDetailSerializer,
     DocumentSerializer,
+    DocumentUpdateSerializer,
 )
 from annotations.api.serializers.flags import (
     FlagCreateSerializer,
@@ -89,12 +93,16 @@ __all__ = [
     "COMMENT_MAX",
     "ClaimAssignSerializer",
     "ClaimCreateSerializer",
+    "ClaimMergeSerializer",
+    "ClaimSplitResultSerializer",
+    "ClaimSplitSerializer",
     "ClaimRefSerializer",
     "ClaimSerializer",
     "CommentCreateSerializer",
     "CommentSerializer",
     "DocumentCreateSerializer",
     "DocumentCreatedSerializer",
+    "DocumentUpdateSerializer",
     "DocumentDetailSerializer",
     "DocumentSerializer",
     "EXCERPT_MAX",

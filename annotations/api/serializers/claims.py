@@ -22,6 +22,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         model = Claim
         fields = [
             "id",
+            "number",
             "document",
             "start",
             "end",
@@ -39,6 +40,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = [
             "id",
+            "number",
             "document",
             "start",
             "end",
@@ -53,6 +55,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     def to_representation(self, claim):
         return {
             "id": claim.pk,
+            "number": claim.number,
             "document": claim.document_id,
             "start": claim.start,
             "end": claim.end,
@@ -81,6 +84,26 @@ class ClaimCreateSerializer(serializers.Serializer):
     restatement = serializers.CharField(
         max_length=RESTATEMENT_MAX, required=False, allow_blank=True
     )
+
+
+class ClaimMergeSerializer(serializers.Serializer):
+    other = serializers.IntegerField(
+        min_value=1, max_value=MAX_INT, help_text="The id of the claim next to it to merge with."
+    )
+
+
+class ClaimSplitSerializer(serializers.Serializer):
+    offset = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_INT,
+        help_text="Where the second part starts, in code points of the document's text; "
+        "strictly inside the claim.",
+    )
+
+
+class ClaimSplitResultSerializer(serializers.Serializer):
+    first = ClaimSerializer(help_text="The first part: the claim itself, keeping its number.")
+    second = ClaimSerializer(help_text="The second part: a new claim, numbered last.")
 
 
 class ClaimAssignSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from annotations.api.serializers.common import UserSerializer, http_url
-from annotations.models import Document
+from annotations.models import Document, SpeakerType
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -20,6 +20,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "workspace",
             "title",
             "speaker",
+            "speaker_type",
             "source_url",
             "published",
             "language",
@@ -54,6 +55,11 @@ class DocumentCreateSerializer(serializers.Serializer):
     )
     title = serializers.CharField(max_length=300, required=False, allow_blank=True)
     speaker = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    speaker_type = serializers.ChoiceField(
+        choices=SpeakerType.choices,
+        required=False,
+        help_text="person (default) or organization: ClaimReview's itemReviewed.author @type.",
+    )
     source_url = http_url(max_length=2000, required=False, allow_blank=True)
     published = serializers.DateField(required=False, allow_null=True)
     language = serializers.RegexField(
@@ -64,6 +70,13 @@ class DocumentCreateSerializer(serializers.Serializer):
         if bool(attrs.get("text")) == bool(attrs.get("file")):
             raise serializers.ValidationError("Send either the text or a file, not both.")
         return attrs
+
+
+class DocumentUpdateSerializer(serializers.Serializer):
+    speaker_type = serializers.ChoiceField(
+        choices=SpeakerType.choices,
+        help_text="person or organization: ClaimReview's itemReviewed.author @type.",
+    )
 
 
 class DocumentCreatedSerializer(DocumentDetailSerializer):

@@ -41,6 +41,7 @@ class SearchResultSerializer(serializers.Serializer):
 def claim_ref(claim) -> dict:
     return {
         "id": claim.pk,
+        "number": claim.number,
         "document": claim.document_id,
         "document_title": claim.document.title,
         "text": claim.text,
