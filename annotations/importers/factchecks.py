@@ -285,9 +285,11 @@ def _looks_like_json_lines(lines: list[str | None]) -> bool:
 
 def _json_error(error: ValueError, *, line: bool = True) -> str:
     if isinstance(error, json.JSONDecodeError):
+        # "Unterminated string starting at" says where below.
+        msg = error.msg.removesuffix(" starting at")
         if not line:
-            return f"{error.msg} at column {error.colno}"
-        return f"{error.msg} at line {error.lineno}, column {error.colno}"
+            return f"{msg} at column {error.colno}"
+        return f"{msg} at line {error.lineno}, column {error.colno}"
     return str(error)
 
 

@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from annotations import importers, jobs
-from annotations.forms import ImportForm
+from annotations.forms import FactCheckFileForm, ImportForm
+from annotations.permissions import Action, can
 from annotations.services import import_document, segment
 from annotations.web.common import _workspace_for
 
@@ -80,7 +81,13 @@ def document_import(request, slug):
     return render(
         request,
         "annotations/import.html",
-        {"workspace": workspace, "form": form, "preview": preview},
+        {
+            "workspace": workspace,
+            "form": form,
+            "preview": preview,
+            "can_load_factchecks": can(request.user, Action.FACTCHECKS_LOAD, workspace),
+            "factcheck_form": FactCheckFileForm(),
+        },
     )
 
 

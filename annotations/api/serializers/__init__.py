@@ -46,6 +46,12 @@ from annotations.api.serializers.documents import (
     DocumentDetailSerializer,
     DocumentSerializer,
 )
+from annotations.api.serializers.factchecks import (
+    FactCheckLoadSerializer,
+    FactCheckProblemSerializer,
+    FactCheckUploadSerializer,
+    ReferenceFactCheckSerializer,
+)
 from annotations.api.serializers.flags import (
     FlagCreateSerializer,
     FlagResolveSerializer,
@@ -98,6 +104,9 @@ __all__ = [
     "DocumentDetailSerializer",
     "DocumentSerializer",
     "EXCERPT_MAX",
+    "FactCheckLoadSerializer",
+    "FactCheckProblemSerializer",
+    "FactCheckUploadSerializer",
     "ErrorSerializer",
     "FlagCreateSerializer",
     "FlagResolveSerializer",
@@ -114,6 +123,7 @@ __all__ = [
     "RatingRefSerializer",
     "RatingScaleSerializer",
     "RatingSerializer",
+    "ReferenceFactCheckSerializer",
     "RetractSerializer",
     "ReviewSerializer",
     "SearchHitSerializer",
