@@ -254,7 +254,8 @@ def test_utf16_with_a_byte_order_mark_is_read():
         (
             b"Just some notes about claims.\n",
             "unsupported",
-            "The file is neither ClaimReview JSON nor a TSV with a header row (claim, rating, url).",
+            "The file is neither ClaimReview JSON nor a TSV with a header row "
+            "(claim, rating, url).",
         ),
         (
             b"claim,rating,url\nA,B,https://x.org\n",
