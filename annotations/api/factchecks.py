@@ -110,15 +110,17 @@ def _sent_file(request) -> tuple[bytes, str | None]:
     upload = request.FILES.get("file")
     if upload is not None:
         size, name = upload.size, upload.name
-    elif isinstance(request.data, bytes):
-        size, name = len(request.data), None
-    else:
+    elif request.content_type.startswith("multipart/"):
         raise ValidationError(
             {"file": ["Send the fact-checks as the multipart field file, or as the body."]}
         )
+    else:
+        # An empty body parses to no data at all: the reader calls it empty.
+        body = request.data if isinstance(request.data, bytes) else b""
+        size, name = len(body), None
     if size > limit:
         raise PayloadTooLarge(
             f"The file has {size:,} bytes; the limit is {limit:,}. Split it, or load it with "
             "manage.py import_factchecks."
         )
-    return (upload.read() if upload is not None else request.data), name
+    return (upload.read() if upload is not None else body), name
