@@ -131,6 +131,8 @@ def read_factchecks(
             "file",
         )
     lines = _decoded_lines(data, name)
+    if _first_line(lines) is None:  # only Unicode spaces
+        raise _empty(name)
     first = lines[_first_line(lines)]
     if first is not None and first.lstrip()[:1] in ("{", "["):
         result = _read_json(lines, name)
@@ -265,8 +267,8 @@ def _add_reviews(result: FactCheckFile, value, line: int | None) -> None:
             result.problems.append(RecordProblem(where.line, str(bad), where.unit))
 
 
-def _first_line(lines: list[str | None]) -> int:
-    return next(i for i, text in enumerate(lines) if text is None or text.strip())
+def _first_line(lines: list[str | None]) -> int | None:
+    return next((i for i, text in enumerate(lines) if text is None or text.strip()), None)
 
 
 def _looks_like_json_lines(lines: list[str | None]) -> bool:

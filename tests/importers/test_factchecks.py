@@ -237,6 +237,11 @@ def test_utf16_with_a_byte_order_mark_is_read():
             "The file is empty. Choose a ClaimReview JSON or TSV file.",
         ),
         (
+            "\u00a0\u2003\n".encode(),
+            "empty",
+            "The file is empty. Choose a ClaimReview JSON or TSV file.",
+        ),
+        (
             b"%PDF-1.7\n...",
             "binary",
             "The file is a binary file, not ClaimReview JSON or TSV text.",
@@ -296,3 +301,10 @@ def test_a_file_over_the_limit_is_refused_before_reading():
         == "“big.tsv” has 101 bytes; the limit is 100. Split it into smaller files."
     )
     assert refused.value.code == "too_large"
+
+
+def test_a_nul_byte_in_a_tsv_cell_leaves_that_record_out():
+    data = b"claim\turl\nGood claim.\thttps://x.org/1\nBad\x00claim.\thttps://x.org/2\n"
+    result = read_factchecks(data)
+    assert [r.url for r in result.records] == ["https://x.org/1"]
+    assert result.problems == [RecordProblem(3, "The claim contains a NUL character.")]
