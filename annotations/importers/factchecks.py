@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -402,7 +403,9 @@ def _text(fields: dict, name: str) -> str:
     value = str(value)
     if "\x00" in value:
         raise _Bad(f"The {name} contains a NUL character.")
-    value = one_line(normalise_text(value))
+    if not (value.isprintable() and unicodedata.is_normalized("NFC", value)):
+        value = normalise_text(value)  # the common case needs none of its work
+    value = one_line(value)
     limit = LIMITS.get(name)
     if limit and len(value) > limit:
         raise _Bad(f"The {name} has {len(value):,} characters; the limit is {limit:,}.")
