@@ -306,7 +306,9 @@ def _too_deep(name: str) -> ImportRefused:
 def _read_tsv(lines: list[str | None], name: str) -> FactCheckFile:
     header_at = _first_line(lines)
     header = lines[header_at]
-    if header is None or "\t" not in header:
+    if header is None:
+        raise _not_text(name)
+    if "\t" not in header:
         raise _not_factchecks(name, header)
     columns = [COLUMNS.get(_folded(cell)) for cell in _cells(header)]
     missing = [f for f in ("claim", "url") if f not in columns]

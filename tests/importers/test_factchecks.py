@@ -222,6 +222,12 @@ def test_limits_are_the_models_field_lengths():
             assert ReferenceFactCheck._meta.get_field(field).max_length == limit, field
 
 
+def test_a_header_row_not_in_utf8_refuses_the_file():
+    with pytest.raises(ImportRefused) as refused:
+        read_factchecks(b"cl\xe4im\turl\nA claim.\thttps://x.org/1\n")
+    assert refused.value.code == "encoding"
+
+
 def test_utf16_with_a_byte_order_mark_is_read():
     data = codecs.BOM_UTF16_LE + json.dumps(REVIEW).encode("utf-16-le")
     assert read_factchecks(data).records == [MASKS]
