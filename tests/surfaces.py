@@ -292,7 +292,6 @@ SURFACES: list[Surface] = [
         ),
     ),
     Surface("API search state filter", _search_state_filters(api=True), scope="none", states=True),
-    Surface("API similar claims", _similar, scope="none"),
     # Fact-checks published elsewhere: never a member's work, whoever asks.
     Surface(
         "reference fact-checks page",
@@ -306,6 +305,7 @@ SURFACES: list[Surface] = [
         scope="none",
         complete=False,
     ),
+    Surface("API similar claims", _similar, scope="none"),
 ]
 for _fmt in ("html", "md", "pdf", "claimreview", "csv", "json", "w3c"):
     for _api in (False, True):
