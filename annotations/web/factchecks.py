@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from annotations import importers
 from annotations.forms import FactCheckFileForm, ImportForm
 from annotations.models import ReferenceFactCheck
-from annotations.permissions import Action
+from annotations.permissions import Action, can
 from annotations.services.factcheck_files import load_factchecks
 from annotations.web.common import _workspace_for
 
@@ -19,6 +19,15 @@ PAGE_SIZE = 50
 # The page lists this many of the records left out; the counts cover them all.
 SHOWN_PROBLEMS = 200
 QUERY_MAX = 200
+
+
+def factcheck_section(request, workspace) -> dict:
+    """What the import page needs for its "Load reference fact-checks" section, which
+    only those allowed to load them see."""
+    return {
+        "can_load_factchecks": can(request.user, Action.FACTCHECKS_LOAD, workspace),
+        "factcheck_form": FactCheckFileForm(),
+    }
 
 
 @require_POST

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from annotations import importers, jobs
-from annotations.forms import FactCheckFileForm, ImportForm
-from annotations.permissions import Action, can
+from annotations.forms import ImportForm
 from annotations.services import import_document, segment
 from annotations.web.common import _workspace_for
+from annotations.web.factchecks import factcheck_section
 
 PREVIEW_LIMIT = 300
 
@@ -85,8 +85,7 @@ def document_import(request, slug):
             "workspace": workspace,
             "form": form,
             "preview": preview,
-            "can_load_factchecks": can(request.user, Action.FACTCHECKS_LOAD, workspace),
-            "factcheck_form": FactCheckFileForm(),
+            **factcheck_section(request, workspace),
         },
     )
 
