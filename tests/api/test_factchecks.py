@@ -240,3 +240,16 @@ def test_list_queries_do_not_grow_with_rows(desk):
     )
     assert _queries(client, url) == at_one
     assert _queries(client, url + "?page_size=500") == at_one
+
+
+def test_the_errors_listed_are_capped_but_all_counted(desk, monkeypatch):
+    from annotations.api import factchecks
+
+    monkeypatch.setattr(factchecks, "REPORTED_PROBLEMS", 3)
+    body = "\n".join([_review(1)] + [_review(n, url="") for n in range(2, 12)])
+    response = desk.client("editor").generic(
+        "POST", f"{R}/desk/factchecks/", body, "application/x-ndjson"
+    )
+    assert response.status_code == 201
+    assert (response.json()["loaded"], response.json()["skipped"]) == (1, 10)
+    assert [e["line"] for e in response.json()["errors"]] == [2, 3, 4]

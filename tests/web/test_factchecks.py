@@ -196,3 +196,16 @@ def test_list_page_queries_do_not_grow_with_rows(client):
     _references(workspace, 120, start=1)
     assert _queries(client, _list_url(workspace)) == 7
     assert _queries(client, _list_url(workspace, "?page=3")) == 7
+
+
+def test_a_long_list_of_bad_records_is_cut_and_says_so(client, monkeypatch):
+    from annotations.web import factchecks
+
+    monkeypatch.setattr(factchecks, "SHOWN_PROBLEMS", 2)
+    workspace = WorkspaceFactory()
+    client.force_login(member(workspace, Role.EDITOR))
+    lines = [_review(1)] + [_review(n, url="") for n in range(2, 7)]
+    page = client.post(_load_url(workspace), _upload("\n".join(lines).encode())).content.decode()
+    assert "Loaded 1 reference fact-check; skipped 5 with problems." in page
+    assert page.count("<li>Line ") == 2
+    assert "Showing the first 2." in page
