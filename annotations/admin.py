@@ -15,6 +15,7 @@ from annotations.models import (
     Notification,
     Rating,
     RatingScale,
+    ReferenceFactCheck,
     Source,
     Verdict,
     WorkflowError,
@@ -323,3 +324,28 @@ class NotificationAdmin(DeskScoped, admin.ModelAdmin):
     search_fields = ["recipient__username"]
     list_select_related = ["recipient", "actor", "claim"]
     raw_id_fields = ["recipient", "actor", "claim", "annotation"]
+
+
+@admin.register(ReferenceFactCheck)
+class ReferenceFactCheckAdmin(DeskScoped, admin.ModelAdmin):
+    """Fact-checks published elsewhere, as loaded: read here, loaded from the import page,
+    the API or `manage.py import_factchecks`; staff may delete a wrongly loaded one."""
+
+    list_display = ["claim_start", "rating", "publisher", "published", "workspace", "loaded_at"]
+    list_filter = [_desk_filter("workspace")]
+    search_fields = ["claim", "publisher", "url"]
+    list_select_related = ["workspace"]
+    readonly_fields = [
+        f.name for f in ReferenceFactCheck._meta.fields if f.name not in ("search_vector",)
+    ]
+    exclude = ["search_vector"]
+
+    @admin.display(description="claim")
+    def claim_start(self, obj):
+        return obj.claim[:100]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -93,6 +93,16 @@ RatingFormSet = inlineformset_factory(
 )
 
 
+class FactCheckFileForm(forms.Form):
+    """A file of reference fact-checks: ClaimReview JSON(-lines) or TSV."""
+
+    file = forms.FileField(
+        label="Fact-checks file",
+        help_text="ClaimReview JSON-LD (an object, an array or JSON lines) or a TSV with the "
+        "columns claim, rating, url (optionally publisher, date, claimant, title, language).",
+    )
+
+
 class ImportForm(forms.Form):
     """Paste text or upload a file; both go through the same importer and splitter."""
 

@@ -34,6 +34,7 @@ from annotations.models import (
     NotVisible,
     Rating,
     RatingScale,
+    ReferenceFactCheck,
     Role,
     Source,
     Verdict,
@@ -91,7 +92,7 @@ def workspace_of(obj) -> Workspace | None:
     """The workspace an object belongs to, following foreign keys (cached by Django)."""
     if isinstance(obj, Workspace):
         return obj
-    if isinstance(obj, (Document, Membership, Job, ModerationEvent)):
+    if isinstance(obj, (Document, Membership, Job, ModerationEvent, ReferenceFactCheck)):
         return obj.workspace
     if isinstance(obj, RatingScale):
         return obj.workspace
@@ -549,6 +550,7 @@ _WORKSPACE_PATHS = {
     Comment: "annotation__claim__document__workspace_id",
     ModerationEvent: "workspace_id",
     Job: "workspace_id",
+    ReferenceFactCheck: "workspace_id",
 }
 
 

@@ -186,6 +186,9 @@ MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1)
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Files of reference fact-checks (ClaimReview JSON, TSV). Uploads through the pages and
+# the API stay within MAX_UPLOAD_BYTES too; `manage.py import_factchecks` only this.
+FACTCHECKS_MAX_BYTES = env_int("FACTCHECKS_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 
 # Background jobs (large imports, PDF exports). "immediate" runs them in the request,
 # which suits development; "database" queues them for `manage.py jobs_worker` processes on

@@ -292,6 +292,19 @@ SURFACES: list[Surface] = [
         ),
     ),
     Surface("API search state filter", _search_state_filters(api=True), scope="none", states=True),
+    # Fact-checks published elsewhere: never a member's work, whoever asks.
+    Surface(
+        "reference fact-checks page",
+        _page(lambda s: f"/w/{s.workspace.slug}/factchecks/"),
+        scope="none",
+        complete=False,
+    ),
+    Surface(
+        "API reference fact-checks",
+        _api_list(lambda s: f"/api/v1/workspaces/{s.workspace.slug}/factchecks/"),
+        scope="none",
+        complete=False,
+    ),
     Surface("API similar claims", _similar, scope="none"),
 ]
 for _fmt in ("html", "md", "pdf", "claimreview", "csv", "json", "w3c"):

@@ -62,6 +62,17 @@ def _notification():
     )
 
 
+def _reference_factcheck():
+    from annotations.models import ReferenceFactCheck
+
+    return ReferenceFactCheck.objects.create(
+        workspace=WorkspaceFactory(),
+        claim="Taxes rose by 3.5%.",
+        url="https://checks.example.org/taxes",
+        publisher="Example Checks",
+    )
+
+
 MAKERS = {
     "notification": _notification,
     "workspace": WorkspaceFactory,
@@ -76,6 +87,7 @@ MAKERS = {
     "verdict": VerdictFactory,
     "flag": FlagFactory,
     "moderationevent": _moderation_event,
+    "referencefactcheck": _reference_factcheck,
 }
 
 

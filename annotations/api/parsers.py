@@ -4,7 +4,7 @@ import io
 import re
 
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import BaseParser, JSONParser
 
 # A string (escapes included) or one bracket: brackets inside strings do not nest.
 _STRING_OR_BRACKET = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
@@ -42,3 +42,13 @@ class BoundedJSONParser(JSONParser):
                 "arrays and objects."
             )
         return super().parse(io.BytesIO(body), media_type, parser_context)
+
+
+class RawBodyParser(BaseParser):
+    """The request body as bytes, whatever its content type: a file sent as the body
+    (ClaimReview JSON, JSON lines, TSV) that the view reads itself."""
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read() if stream is not None else b""

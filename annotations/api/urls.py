@@ -10,6 +10,7 @@ from annotations.api import (
     claims,
     comments,
     documents,
+    factchecks,
     flags,
     jobs,
     search,
@@ -31,6 +32,11 @@ router.register(
     r"workspaces/(?P<workspace_slug>[-a-zA-Z0-9_]{1,50})/ratings",
     workspaces.RatingViewSet,
     basename="rating",
+)
+router.register(
+    r"workspaces/(?P<workspace_slug>[-a-zA-Z0-9_]{1,50})/factchecks",
+    factchecks.ReferenceFactCheckViewSet,
+    basename="factcheck",
 )
 router.register("documents", documents.DocumentViewSet, basename="document")
 router.register("claims", claims.ClaimViewSet, basename="claim")

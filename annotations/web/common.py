@@ -26,6 +26,7 @@ def _workspace_for(request, slug, action=Action.DOCUMENT_READ) -> Workspace:
     messages_by_action = {
         Action.WORKSPACE_MANAGE: "Only editors can change workspace settings.",
         Action.DOCUMENT_IMPORT: "Only editors can import documents.",
+        Action.FACTCHECKS_LOAD: "Only editors can load reference fact-checks.",
     }
     try:
         require(request.user, action, workspace, messages_by_action.get(action, "Not allowed."))

@@ -11,6 +11,7 @@ from annotations import importers, jobs
 from annotations.forms import ImportForm
 from annotations.services import document_language, import_document, segment
 from annotations.web.common import _workspace_for
+from annotations.web.factchecks import factcheck_section
 
 PREVIEW_LIMIT = 300
 
@@ -82,7 +83,12 @@ def document_import(request, slug):
     return render(
         request,
         "annotations/import.html",
-        {"workspace": workspace, "form": form, "preview": preview},
+        {
+            "workspace": workspace,
+            "form": form,
+            "preview": preview,
+            **factcheck_section(request, workspace),
+        },
     )
 
 

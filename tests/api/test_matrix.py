@@ -41,6 +41,14 @@ def _revised(annotation, author, reviewer):
     return annotation.pk
 
 
+def _reference(desk):
+    from annotations.services.factchecks import FactCheckRecord, store_references
+
+    record = FactCheckRecord(claim="Taxes rose.", url="https://checks.example.org/t")
+    store_references(desk.workspace, [record], None)
+    return desk.workspace.reference_factchecks.get()
+
+
 # (name, method, path(desk), body(desk) or None, headers(desk) or None,
 #  {role: status} for annotator, reviewer, editor, outsider, anonymous)
 CASES = [
@@ -156,6 +164,34 @@ CASES = [
         lambda d: {"name": "House scale"},
         None,
         (403, 403, 200, 404, 401),
+    ),
+    (
+        "reference fact-checks list",
+        "get",
+        lambda d: f"{R}/workspaces/desk/factchecks/",
+        None,
+        None,
+        (200, 200, 200, 404, 401),
+    ),
+    (
+        "reference fact-check detail",
+        "get",
+        lambda d: f"{R}/workspaces/desk/factchecks/{_reference(d).pk}/",
+        None,
+        None,
+        (200, 200, 200, 404, 401),
+    ),
+    (
+        "reference fact-checks load",
+        "post",
+        lambda d: f"{R}/workspaces/desk/factchecks/",
+        lambda d: {
+            "@type": "ClaimReview",
+            "claimReviewed": "Taxes rose by 3.5%.",
+            "url": "https://checks.example.org/taxes",
+        },
+        None,
+        (403, 403, 201, 404, 401),
     ),
     ("documents list", "get", lambda d: f"{R}/documents/", None, None, (200, 200, 200, 200, 401)),
     (

@@ -50,6 +50,12 @@ from annotations.api.serializers.documents import (
     DocumentSerializer,
     DocumentUpdateSerializer,
 )
+from annotations.api.serializers.factchecks import (
+    FactCheckLoadSerializer,
+    FactCheckProblemSerializer,
+    FactCheckUploadSerializer,
+    ReferenceFactCheckSerializer,
+)
 from annotations.api.serializers.flags import (
     FlagCreateSerializer,
     FlagResolveSerializer,
@@ -106,6 +112,9 @@ __all__ = [
     "DocumentDetailSerializer",
     "DocumentSerializer",
     "EXCERPT_MAX",
+    "FactCheckLoadSerializer",
+    "FactCheckProblemSerializer",
+    "FactCheckUploadSerializer",
     "ErrorSerializer",
     "FlagCreateSerializer",
     "FlagResolveSerializer",
@@ -122,6 +131,7 @@ __all__ = [
     "RatingRefSerializer",
     "RatingScaleSerializer",
     "RatingSerializer",
+    "ReferenceFactCheckSerializer",
     "RetractSerializer",
     "ReviewSerializer",
     "SearchHitSerializer",
