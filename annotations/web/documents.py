@@ -216,6 +216,11 @@ def document_detail(request, pk):
         "ratings": ratings,
         "is_reviewer": can(request.user, Action.ANNOTATION_REVIEW, workspace),
         "export_formats": export_formats,
+        # What the report would show, for the confirmation before publishing it.
+        "report_counts": {
+            "published": len(verdict_ratings),
+            "approved": sum(1 for r in rows if r[6] and r[0] not in verdict_ratings),
+        },
     }
     try:
         open_id = parsing.parse_id(request.GET.get("claim"), "claim", optional=True)
@@ -307,22 +312,24 @@ def _marked(number, row, rating, query) -> layout.MarkedClaim:
     has_annotation) as the page marks it. `query` is the escaped filter query string."""
     pk, start, end, kind, not_checkable, has_verdict, has_approved, has_annotation = row
     state = Claim.derive_state(has_verdict, has_approved, has_annotation)
-    label = f"Claim {number}, {STATE_LABELS[state]}"
+    # The link's name is its own text (hidden words around the visible ones), so what a
+    # speech-input user reads on the badge is part of its accessible name.
+    said = f", {STATE_LABELS[state]}"
     attrs = f' data-state="{state}" data-number="{number}"'
     rating_html = ""
     if rating is not None:
-        label += f", rated {rating.label}"
+        said += ", rated "
         attrs += f' data-rating="{rating.pk}"'
         attrs += f' style="--rating: {rating.colour}"'
         rating_html = f'<span class="claim-rating">{escape(rating.label)}</span>'
     if not_checkable:
-        label += ", not checkable"
+        rating_html += '<span class="visually-hidden">, not checkable</span>'
     href = f"?{query}&amp;claim={pk}" if query else f"?claim={pk}"
     badge = (
-        f'<a class="claim-badge" href="{href}#claim-{pk}" data-claim="{pk}"'
-        f' aria-label="{escape(label)}"><span class="claim-no">{number}</span>'
+        f'<a class="claim-badge" href="{href}#claim-{pk}" data-claim="{pk}">'
+        f'<span class="visually-hidden">Claim </span><span class="claim-no">{number}</span>'
         f'<span class="claim-icon" aria-hidden="true">{STATE_ICONS[state]}</span>'
-        f"{rating_html}</a>"
+        f'<span class="visually-hidden claim-state">{said}</span>{rating_html}</a>'
     )
     return layout.MarkedClaim(pk, start, end, kind, attrs, badge)
 

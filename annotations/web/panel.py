@@ -97,6 +97,10 @@ def _panel_context(request, claim, **extra) -> dict:
         "state_icon": STATE_ICONS[claim.state],
         "state_label": Claim.State(claim.state).label,
         "field_errors": {},
+        # Approved work is read-only until its author chooses "Revise" (and confirms).
+        "revise_needed": mine is not None
+        and mine.status == Annotation.Status.APPROVED
+        and not extra.get("revising"),
     }
     if current is not None:
         context["state_colour"] = current.rating.colour
@@ -188,9 +192,30 @@ def _panel(request, claim, *, status=200, message="", error=None, **extra):
             (messages.error if status >= 400 else messages.success)(request, message)
         url = reverse("document", args=[claim.document_id])
         return redirect(f"{url}?claim={claim.pk}#claim-{claim.pk}")
+    extra.setdefault("revising", _revising(request))
     context = _panel_context(request, claim, **extra)
     context.update({"message": message, "message_is_error": status >= 400})
     return render(request, "annotations/claim_panel.html", context, status=status)
+
+
+REVISE_FIRST = (
+    "This annotation is approved. Choose “Revise” first: revising sends it back to review."
+)
+
+
+def _revising(request) -> bool:
+    return request.method == "POST" and request.POST.get("revise") == "1"
+
+
+def _unrevised(request, annotation) -> bool:
+    """True when the request would change approved work without the explicit revise flag
+    the panel's "Revise" button sets: one stray click must not send it back to review."""
+    return (
+        annotation is not None
+        and annotation.author_id == request.user.pk
+        and annotation.status == Annotation.Status.APPROVED
+        and not _revising(request)
+    )
 
 
 @login_required
@@ -242,6 +267,8 @@ def claim_annotation(request, pk):
         except WorkflowError as exc:
             return _panel(request, claim, error=exc)
         return _panel(request, claim, message="Draft deleted.")
+    if _unrevised(request, mine):
+        return _panel(request, claim, status=409, message=REVISE_FIRST)
     if not form.is_valid():
         errors = {name: " ".join(e) for name, e in form.errors.items()}
         return _panel(
@@ -299,6 +326,8 @@ def source_add(request, pk):
         return _panel(
             request, claim, status=400, message="Check the source's fields.", source_form=form
         )
+    if _unrevised(request, Annotation.objects.filter(claim=claim, author=request.user).first()):
+        return _panel(request, claim, status=409, message=REVISE_FIRST, source_form=form)
     try:
         with transaction.atomic():
             mine = _my_annotation_for_sources(request, claim)
@@ -325,6 +354,8 @@ def source_edit(request, pk):
     if not can(request.user, "document.read", source):
         raise Http404("No such source.")
     annotation, claim = source.annotation, source.annotation.claim
+    if _unrevised(request, annotation):
+        return _panel(request, claim, status=409, message=REVISE_FIRST)
     remove = request.POST.get("action") == "remove"
     form = SourceForm(request.POST, instance=source, prefix=f"source-{source.pk}")
     if not remove and not form.is_valid():
