@@ -59,7 +59,8 @@ def test_saving_approved_work_without_the_revise_flag_is_refused_with_409(client
     assert response.status_code == 409
     assert REFUSAL in response.content.decode()
     annotation.refresh_from_db()
-    assert (annotation.status, annotation.summary, annotation.version) == ("approved", "It rose.", 3)
+    stored = (annotation.status, annotation.summary, annotation.version)
+    assert stored == ("approved", "It rose.", 3)
 
 
 def test_saving_approved_work_with_the_revise_flag_sends_it_back_to_review(client):
@@ -72,7 +73,7 @@ def test_saving_approved_work_with_the_revise_flag_sends_it_back_to_review(clien
         "It fell.",
         4,
     )
-    assert "revise-lock\" disabled" not in response.content.decode()
+    assert 'revise-lock" disabled' not in response.content.decode()
 
 
 def test_a_revise_flag_with_another_value_does_not_count(client):
