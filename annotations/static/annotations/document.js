@@ -380,7 +380,7 @@
     } else if (/^[1-9]$/.test(key)) {
       const input = panel.querySelector('#annotation-form input[data-key="' + key + '"]');
       if (!input) return;
-      if (input.disabled) {
+      if (input.matches(":disabled")) {
         // Approved work: a key must not send it back to review; ask as "Revise" does.
         const revise = panel.querySelector("[data-revise]");
         if (revise) revise.click();
