@@ -1,6 +1,8 @@
 """Irreversible acts ask first, in the page: publishing a verdict, publishing and
 withdrawing the report, and anything marked data-confirm."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -114,7 +116,7 @@ def test_downloads_take_approved_work_from_a_checkbox(open_as):
     with page.expect_download() as download:
         page.get_by_role("button", name="Markdown").click()
     path = download.value.path()
-    assert "Approved, not published." in open(path, encoding="utf-8").read()
+    assert "Approved, not published." in Path(path).read_text(encoding="utf-8")
     assert download.value.url.endswith("/export/md/?include_approved=1")
 
 
@@ -122,8 +124,12 @@ GENERIC = """() => {
   const form = document.createElement("form");
   form.method = "post";
   form.action = "/nowhere/";
-  form.innerHTML = '<button type="submit" name="act" value="go" data-confirm="Delete claim 3?">Go</button>';
-  form.addEventListener("submit", (e) => { e.preventDefault(); window.sent = new FormData(form).get("act"); });
+  form.innerHTML =
+    '<button type="submit" name="act" value="go" data-confirm="Delete claim 3?">Go</button>';
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    window.sent = new FormData(form).get("act");
+  });
   document.querySelector("main").append(form);
   const link = document.createElement("a");
   link.href = "#gone";
