@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import ClaimKind, Role
-from tests.factories import ClaimFactory, DocumentFactory, member
+from tests.factories import ClaimFactory, DocumentFactory, VerdictFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +38,9 @@ def test_panel_opens_as_a_sheet_over_the_text_and_closes_back_to_the_claim(open_
     assert (box["x"], box["width"]) == (0, 390)
     assert page.evaluate("getComputedStyle(document.getElementById('panel')).position") == "fixed"
     expect(panel.get_by_role("heading", name="Claim 2")).to_be_in_viewport()
+    # The claim itself sits above the sheet, in view.
+    mark = page.locator(f"mark#claim-{last.pk}").bounding_box()
+    assert 0 <= mark["y"] and mark["y"] + mark["height"] <= box["y"]
     panel.get_by_role("button", name="Close the claim panel").click()
     expect(panel).to_be_hidden()
     expect(badge).to_be_focused()
@@ -68,3 +71,13 @@ def test_pages_do_not_scroll_sideways_on_a_phone(open_as, path):
     assert page.evaluate(OVERFLOW) <= 390
     header = page.locator("header.site").bounding_box()
     assert header["x"] + header["width"] <= 390
+
+
+def test_public_report_fits_a_phone(open_as):
+    document, last = _document()
+    VerdictFactory(claim=last)
+    document.publish_report(member(document.workspace, Role.EDITOR), slug="speech")
+    page = open_as(None, **PHONE)
+    page.goto("/reports/speech/")
+    expect(page.locator("svg.chart")).to_be_visible()
+    assert page.evaluate(OVERFLOW) <= 390

@@ -214,9 +214,12 @@
       panel.querySelector(".panel-message").setAttribute("tabindex", "-1");
       panel.querySelector(".panel-message").focus();
     } else if (opened && narrow.matches) {
-      // On a phone the panel is a sheet over the text: focus moves into it.
+      // On a phone the panel is a sheet over the text: focus moves into it, and the
+      // claim moves to the top of the screen, above the sheet.
       const title = panel.querySelector("#panel-title");
-      if (title) title.focus();
+      if (title) title.focus({ preventScroll: true });
+      const mark = textRoot.querySelector("mark.is-open");
+      if (mark) mark.scrollIntoView({ block: "start" });
     }
   });
 
