@@ -40,7 +40,7 @@ def test_panel_opens_as_a_sheet_over_the_text_and_closes_back_to_the_claim(open_
     expect(panel.get_by_role("heading", name="Claim 2")).to_be_in_viewport()
     # The claim itself sits above the sheet, in view.
     mark = page.locator(f"mark#claim-{last.pk}").bounding_box()
-    assert 0 <= mark["y"] and mark["y"] + mark["height"] <= box["y"]
+    assert mark["y"] >= 0 and mark["y"] + mark["height"] <= box["y"]
     panel.get_by_role("button", name="Close the claim panel").click()
     expect(panel).to_be_hidden()
     expect(badge).to_be_focused()
