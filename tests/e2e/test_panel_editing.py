@@ -132,3 +132,18 @@ def test_focus_returns_to_the_rating_after_the_panel_is_redrawn(open_as):
     panel.get_by_role("radio", name="Half true", exact=True).check()
     expect(panel.locator(".panel-message")).to_have_text("Saved.")
     expect(panel.get_by_role("radio", name="Half true", exact=True)).to_be_focused()
+
+
+def test_when_the_focused_button_is_gone_focus_goes_to_the_outcome(open_as):
+    claim = _claim()
+    page = open_as(member(claim.document.workspace))
+    _open(page, claim)
+    panel = page.locator("#panel")
+    panel.get_by_role("radio", name="True", exact=True).check()
+    expect(panel.locator(".panel-message")).to_have_text("Saved.")
+    panel.get_by_label("Summary").fill("It fell.")
+    panel.get_by_role("button", name="Submit for review").focus()
+    page.keyboard.press("Enter")
+    expect(panel.locator(".panel-message")).to_have_text("Submitted for review.")
+    expect(panel.get_by_role("button", name="Submit for review")).to_have_count(0)
+    expect(panel.locator(".panel-message")).to_be_focused()

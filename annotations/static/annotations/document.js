@@ -176,6 +176,7 @@
       }
     });
     if (active && panel.contains(active)) {
+      kept.inPanel = true;
       kept.focus = active.id
         ? "#" + CSS.escape(active.id)
         : active.name
@@ -207,12 +208,18 @@
     if (event.target !== panel) return;
     syncHighlight();
     const opened = !kept || kept.claim !== openClaimId();
+    const wasInPanel = Boolean(kept && kept.inPanel);
     const restored = restoreKept();
     kept = null;
     if (restored) return;
-    if (panel.querySelector(".panel-message[role=alert]")) {
-      panel.querySelector(".panel-message").setAttribute("tabindex", "-1");
-      panel.querySelector(".panel-message").focus();
+    const message = panel.querySelector(".panel-message");
+    // An error, or a control that is gone (a Submit button after submitting): focus goes
+    // to what the panel says happened, never back to the top of the page.
+    if (message && (message.getAttribute("role") === "alert" || wasInPanel)) {
+      message.setAttribute("tabindex", "-1");
+      message.focus();
+    } else if (wasInPanel && panel.querySelector("#panel-title")) {
+      panel.querySelector("#panel-title").focus();
     } else if (opened && narrow.matches) {
       // On a phone the panel is a sheet over the text: focus moves into it, and the
       // claim moves to the top of the screen, above the sheet.
