@@ -104,8 +104,25 @@ def _panel_context(request, claim, **extra) -> dict:
     }
     if current is not None:
         context["state_colour"] = current.rating.colour
+    context.update(_review_focus(mine, context["others"]))
     context.update(extra)
     return context
+
+
+def _review_focus(mine, others) -> dict:
+    """What the viewer came for comes first: a reviewer with submitted work to review sees
+    colleagues' annotations above their own form; an author asked for changes sees the
+    request above the form."""
+    review_first = any(a.can_review and a.status == Annotation.Status.SUBMITTED for a in others)
+    requested = None
+    if mine is not None and mine.status == Annotation.Status.CHANGES_REQUESTED:
+        decisions = [
+            c
+            for c in mine.comments.all()
+            if c.decision == Comment.Decision.REQUEST_CHANGES and not c.hidden
+        ]
+        requested = decisions[-1] if decisions else None
+    return {"review_first": review_first, "requested_changes": requested}
 
 
 def _panel_claim(user, role, claim) -> Claim:

@@ -147,3 +147,28 @@ def test_when_the_focused_button_is_gone_focus_goes_to_the_outcome(open_as):
     expect(panel.locator(".panel-message")).to_have_text("Submitted for review.")
     expect(panel.get_by_role("button", name="Submit for review")).to_have_count(0)
     expect(panel.locator(".panel-message")).to_be_focused()
+
+
+def test_review_first_for_the_reviewer_and_requested_changes_first_for_the_author(open_as):
+    claim = _claim()
+    workspace = claim.document.workspace
+    annotation = AnnotationFactory(
+        claim=claim, author=member(workspace), status="submitted", summary="It rose."
+    )
+    reviewer = open_as(member(workspace, Role.REVIEWER))
+    _open(reviewer, claim)
+    panel = reviewer.locator("#panel")
+    others = panel.get_by_role("heading", name="Colleagues' annotations").bounding_box()
+    mine = panel.get_by_role("heading", name="My annotation").bounding_box()
+    assert others["y"] < mine["y"]
+    panel.get_by_label("Review comment").fill("Name the quarter.")
+    panel.get_by_role("button", name="Request changes").click()
+    expect(panel.locator(".panel-message")).to_have_text("Changes requested.")
+
+    author = open_as(annotation.author)
+    _open(author, claim)
+    apanel = author.locator("#panel")
+    request = apanel.locator(".requested-changes")
+    expect(request).to_contain_text("Name the quarter.")
+    summary = apanel.get_by_label("Summary").bounding_box()
+    assert request.bounding_box()["y"] < summary["y"]
