@@ -161,3 +161,19 @@ def test_any_data_confirm_element_asks_in_the_page(open_as):
     page.get_by_role("link", name="Merge").click()
     dialog.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**#gone")
+
+
+def test_deleting_a_draft_asks_and_then_posts_the_clicked_buttons_action(open_as):
+    document, claims, _ = _desk()
+    author = member(document.workspace)
+    AnnotationFactory(claim=claims[0], author=author, status="draft", summary="Draft.")
+    page = open_as(author)
+    page.goto(f"/documents/{document.pk}/")
+    page.locator(f'a.claim-badge[data-claim="{claims[0].pk}"]').click()
+    panel = page.locator("#panel")
+    panel.get_by_role("button", name="Delete draft").click()
+    dialog = page.get_by_role("dialog", name="Delete this draft?")
+    expect(dialog).to_contain_text("this cannot be undone")
+    dialog.get_by_role("button", name="Delete draft").click()
+    expect(panel.locator(".panel-message")).to_have_text("Draft deleted.")
+    assert not claims[0].annotations.exists()
