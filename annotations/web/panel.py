@@ -343,13 +343,13 @@ def source_add(request, pk):
         return _panel(
             request, claim, status=400, message="Check the source's fields.", source_form=form
         )
-    if _unrevised(request, Annotation.objects.filter(claim=claim, author=request.user).first()):
-        return _panel(request, claim, status=409, message=REVISE_FIRST, source_form=form)
     try:
         with transaction.atomic():
             mine = _my_annotation_for_sources(request, claim)
-            position = mine.sources.count()
-            mine.add_source(request.user, position=position, **form.cleaned_data)
+            refused = _unrevised(request, mine)
+            if not refused:
+                position = mine.sources.count()
+                mine.add_source(request.user, position=position, **form.cleaned_data)
     except WorkflowError as exc:
         return _panel(request, claim, error=exc, source_form=form)
     except ValidationError as exc:
@@ -358,6 +358,8 @@ def source_add(request, pk):
         return _panel(
             request, claim, status=400, message="Check the source's fields.", source_form=form
         )
+    if refused:
+        return _panel(request, claim, status=409, message=REVISE_FIRST, source_form=form)
     return _panel(request, claim, message="Source added.")
 
 
