@@ -31,7 +31,8 @@
   function ask(source, proceed) {
     if (!dialog) build();
     const data = source.dataset;
-    dialog.querySelector("#confirm-dialog-title").textContent = data.confirmTitle || "Are you sure?";
+    const title = data.confirmTitle || "Are you sure?";
+    dialog.querySelector("#confirm-dialog-title").textContent = title;
     dialog.querySelector("#confirm-dialog-message").textContent = data.confirm;
     dialog.querySelector('button[value="confirm"]').textContent = data.confirmButton || "Confirm";
     const preview = dialog.querySelector(".confirm-preview");
@@ -53,7 +54,8 @@
     (event) => {
       const form = event.target;
       const submitter = event.submitter;
-      const source = submitter && submitter.dataset.confirm ? submitter : form.dataset.confirm ? form : null;
+      const source =
+        submitter && submitter.dataset.confirm ? submitter : form.dataset.confirm ? form : null;
       if (!source) return;
       if (confirmedForm === form) return;
       event.preventDefault();

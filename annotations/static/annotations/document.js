@@ -155,7 +155,8 @@
 
   panel.addEventListener("htmx:beforeRequest", (event) => {
     const source = event.detail.elt;
-    const form = source && (source.tagName === "FORM" ? source : source.form || source.closest("form"));
+    const form =
+      source && (source.tagName === "FORM" ? source : source.form || source.closest("form"));
     const sent = new Map();
     if (form) {
       form.querySelectorAll(TEXT_FIELDS).forEach((field) => sent.set(field.id, field.value));
