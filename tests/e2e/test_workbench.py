@@ -158,7 +158,7 @@ def test_annotate_review_request_changes_resubmit_approve_publish(as_user):
     expect(rpanel.locator(".panel-message")).to_have_text("Changes requested.")
 
     author.reload()
-    expect(panel.get_by_text("Name the quarter.")).to_be_visible()
+    expect(panel.locator(".requested-changes")).to_contain_text("Name the quarter.")
     panel.get_by_label("Summary").fill("It rose to 7% in the fourth quarter.")
     panel.get_by_role("button", name="Resubmit").click()
     expect(panel.locator(".panel-message")).to_have_text("Submitted for review.")
