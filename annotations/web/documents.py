@@ -313,21 +313,22 @@ def _marked(number, row, rating, query) -> layout.MarkedClaim:
     pk, start, end, kind, not_checkable, has_verdict, has_approved, has_annotation = row
     state = Claim.derive_state(has_verdict, has_approved, has_annotation)
     # The link's name is its own text (hidden words around the visible ones), so what a
-    # speech-input user reads on the badge is part of its accessible name.
-    said = f", {STATE_LABELS[state]}"
+    # speech-input user reads on the badge is part of its accessible name: "Claim 2
+    # published, rated False". Browsers put a space around hidden (positioned) words.
+    said = STATE_LABELS[state]
+    if not_checkable:
+        said += ", not checkable"
     attrs = f' data-state="{state}" data-number="{number}"'
     rating_html = ""
     if rating is not None:
-        said += ", rated "
+        said += ", rated"
         attrs += f' data-rating="{rating.pk}"'
         attrs += f' style="--rating: {rating.colour}"'
         rating_html = f'<span class="claim-rating">{escape(rating.label)}</span>'
-    if not_checkable:
-        rating_html += '<span class="visually-hidden">, not checkable</span>'
     href = f"?{query}&amp;claim={pk}" if query else f"?claim={pk}"
     badge = (
         f'<a class="claim-badge" href="{href}#claim-{pk}" data-claim="{pk}">'
-        f'<span class="visually-hidden">Claim </span><span class="claim-no">{number}</span>'
+        f'<span class="visually-hidden">Claim</span><span class="claim-no">{number}</span>'
         f'<span class="claim-icon" aria-hidden="true">{STATE_ICONS[state]}</span>'
         f'<span class="visually-hidden claim-state">{said}</span>{rating_html}</a>'
     )

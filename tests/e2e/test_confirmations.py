@@ -59,6 +59,9 @@ def test_publishing_a_verdict_shows_a_preview_and_cancel_publishes_nothing(open_
     dialog.get_by_role("button", name="Publish").click()
     expect(page.locator("#panel .panel-message")).to_have_text("Verdict published.")
     assert Verdict.objects.get().summary == "It rose to 7%."
+    badge = page.get_by_role("link", name="Claim 1 published, rated False", exact=True)
+    expect(badge).to_be_visible()
+    expect(badge.locator(".claim-rating")).to_have_text("False")
 
 
 def test_report_is_published_from_a_dialog_with_its_contents_as_a_checkbox(open_as):

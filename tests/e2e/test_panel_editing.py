@@ -128,10 +128,13 @@ def test_focus_returns_to_the_rating_after_the_panel_is_redrawn(open_as):
     claim = _claim()
     page = open_as(member(claim.document.workspace, Role.ANNOTATOR))
     _open(page, claim)
+    # The badge's name is its own text, kept up to date with the claim's state.
+    expect(page.get_by_role("link", name="Claim 1 unchecked", exact=True)).to_be_visible()
     panel = page.locator("#panel")
     panel.get_by_role("radio", name="Half true", exact=True).check()
     expect(panel.locator(".panel-message")).to_have_text("Saved.")
     expect(panel.get_by_role("radio", name="Half true", exact=True)).to_be_focused()
+    expect(page.get_by_role("link", name="Claim 1 in progress", exact=True)).to_be_visible()
 
 
 def test_when_the_focused_button_is_gone_focus_goes_to_the_outcome(open_as):

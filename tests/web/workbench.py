@@ -58,5 +58,7 @@ def _badge_name(page, number):
     for badge in badges:
         if f'<span class="claim-no">{number}</span>' in badge:
             text = re.sub(r'<span[^>]*aria-hidden="true">.*?</span>', "", badge)
-            return re.sub(r"<[^>]+>", "", text)
+            # Hidden words are positioned boxes: browsers put a space around them.
+            text = re.sub(r'<span class="visually-hidden[^"]*">(.*?)</span>', r" \1 ", text)
+            return " ".join(re.sub(r"<[^>]+>", "", text).split())
     raise AssertionError(f"no badge for claim {number}")

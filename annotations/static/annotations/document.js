@@ -139,9 +139,11 @@
       rating.remove();
     }
     // The badge's name is its text: the hidden words say the state.
-    let said = ", " + STATE_LABELS[state.dataset.state];
-    if (state.dataset.ratingLabel) said += ", rated ";
-    badge.querySelector(".claim-state").textContent = said;
+    const hidden = badge.querySelector(".claim-state");
+    let said = STATE_LABELS[state.dataset.state];
+    if (hidden.textContent.includes(", not checkable")) said += ", not checkable";
+    if (state.dataset.ratingLabel) said += ", rated";
+    hidden.textContent = said;
   }
 
   // --- Keeping what the user types across panel swaps -------------------------------------
