@@ -221,6 +221,11 @@ def document_detail(request, pk):
         "ratings": ratings,
         "is_reviewer": can(request.user, Action.ANNOTATION_REVIEW, workspace),
         "export_formats": export_formats,
+        # What the report would show, for the confirmation before publishing it.
+        "report_counts": {
+            "published": len(verdict_ratings),
+            "approved": sum(1 for r in rows if r[7] and r[0] not in verdict_ratings),
+        },
     }
     try:
         # The claim's number, as shown on the page (stable: see Claim.number).
@@ -317,25 +322,28 @@ def _marked(row, rating, query, document_speaker) -> layout.MarkedClaim:
     pk, number, start, end, kind, not_checkable, *state_flags, said_by = row
     has_verdict, has_approved, has_annotation = state_flags
     state = Claim.derive_state(has_verdict, has_approved, has_annotation)
-    label = f"Claim {number}, {STATE_LABELS[state]}"
+    # The link's name is its own text (hidden words around the visible ones), so what a
+    # speech-input user reads on the badge is part of its accessible name: "Claim 2
+    # published, rated False". Browsers put a space around hidden (positioned) words.
+    said = STATE_LABELS[state]
+    if not_checkable:
+        said += ", not checkable"
     attrs = f' data-state="{state}" data-number="{number}"'
     if said_by and said_by != document_speaker:
-        label = f"Claim {number}, said by {said_by}, {STATE_LABELS[state]}"
+        said = f"said by {escape(said_by)}, {said}"
         attrs += f' data-speaker="{escape(said_by)}" title="{escape(said_by)}"'
     rating_html = ""
     if rating is not None:
-        label += f", rated {rating.label}"
+        said += ", rated"
         attrs += f' data-rating="{rating.pk}"'
         attrs += f' style="--rating: {rating.colour}"'
         rating_html = f'<span class="claim-rating">{escape(rating.label)}</span>'
-    if not_checkable:
-        label += ", not checkable"
     href = f"?{query}&amp;claim={number}" if query else f"?claim={number}"
     badge = (
-        f'<a class="claim-badge" href="{href}#claim-{pk}" data-claim="{pk}"'
-        f' aria-label="{escape(label)}"><span class="claim-no">{number}</span>'
+        f'<a class="claim-badge" href="{href}#claim-{pk}" data-claim="{pk}">'
+        f'<span class="visually-hidden">Claim</span><span class="claim-no">{number}</span>'
         f'<span class="claim-icon" aria-hidden="true">{STATE_ICONS[state]}</span>'
-        f"{rating_html}</a>"
+        f'<span class="visually-hidden claim-state">{said}</span>{rating_html}</a>'
     )
     return layout.MarkedClaim(pk, start, end, kind, attrs, badge)
 

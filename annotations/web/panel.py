@@ -103,11 +103,32 @@ def _panel_context(request, claim, **extra) -> dict:
         "state_icon": STATE_ICONS[claim.state],
         "state_label": Claim.State(claim.state).label,
         "field_errors": {},
+        # Approved work is read-only until its author chooses "Revise" (and confirms).
+        "revise_needed": mine is not None
+        and mine.status == Annotation.Status.APPROVED
+        and not extra.get("revising"),
     }
     if current is not None:
         context["state_colour"] = current.rating.colour
+    context.update(_review_focus(mine, context["others"]))
     context.update(extra)
     return context
+
+
+def _review_focus(mine, others) -> dict:
+    """What the viewer came for comes first: a reviewer with submitted work to review sees
+    colleagues' annotations above their own form; an author asked for changes sees the
+    request above the form."""
+    review_first = any(a.can_review and a.status == Annotation.Status.SUBMITTED for a in others)
+    requested = None
+    if mine is not None and mine.status == Annotation.Status.CHANGES_REQUESTED:
+        decisions = [
+            c
+            for c in mine.comments.all()
+            if c.decision == Comment.Decision.REQUEST_CHANGES and not c.hidden
+        ]
+        requested = decisions[-1] if decisions else None
+    return {"review_first": review_first, "requested_changes": requested}
 
 
 def _panel_claim(user, role, claim) -> Claim:
@@ -209,9 +230,30 @@ def _panel(request, claim, *, status=200, message="", error=None, **extra):
             (messages.error if status >= 400 else messages.success)(request, message)
         url = reverse("document", args=[claim.document_id])
         return redirect(f"{url}?claim={claim.number}#claim-{claim.pk}")
+    extra.setdefault("revising", _revising(request))
     context = _panel_context(request, claim, **extra)
     context.update({"message": message, "message_is_error": status >= 400})
     return render(request, "annotations/claim_panel.html", context, status=status)
+
+
+REVISE_FIRST = (
+    "This annotation is approved. Choose “Revise” first: revising sends it back to review."
+)
+
+
+def _revising(request) -> bool:
+    return request.method == "POST" and request.POST.get("revise") == "1"
+
+
+def _unrevised(request, annotation) -> bool:
+    """True when the request would change approved work without the explicit revise flag
+    the panel's "Revise" button sets: one stray click must not send it back to review."""
+    return (
+        annotation is not None
+        and annotation.author_id == request.user.pk
+        and annotation.status == Annotation.Status.APPROVED
+        and not _revising(request)
+    )
 
 
 @login_required
@@ -263,6 +305,8 @@ def claim_annotation(request, pk):
         except WorkflowError as exc:
             return _panel(request, claim, error=exc)
         return _panel(request, claim, message="Draft deleted.")
+    if _unrevised(request, mine):
+        return _panel(request, claim, status=409, message=REVISE_FIRST)
     if not form.is_valid():
         errors = {name: " ".join(e) for name, e in form.errors.items()}
         return _panel(
@@ -323,8 +367,10 @@ def source_add(request, pk):
     try:
         with transaction.atomic():
             mine = _my_annotation_for_sources(request, claim)
-            position = mine.sources.count()
-            mine.add_source(request.user, position=position, **form.cleaned_data)
+            refused = _unrevised(request, mine)
+            if not refused:
+                position = mine.sources.count()
+                mine.add_source(request.user, position=position, **form.cleaned_data)
     except WorkflowError as exc:
         return _panel(request, claim, error=exc, source_form=form)
     except ValidationError as exc:
@@ -333,6 +379,8 @@ def source_add(request, pk):
         return _panel(
             request, claim, status=400, message="Check the source's fields.", source_form=form
         )
+    if refused:
+        return _panel(request, claim, status=409, message=REVISE_FIRST, source_form=form)
     return _panel(request, claim, message="Source added.")
 
 
@@ -346,6 +394,8 @@ def source_edit(request, pk):
     if not can(request.user, "document.read", source):
         raise Http404("No such source.")
     annotation, claim = source.annotation, source.annotation.claim
+    if _unrevised(request, annotation):
+        return _panel(request, claim, status=409, message=REVISE_FIRST)
     remove = request.POST.get("action") == "remove"
     form = SourceForm(request.POST, instance=source, prefix=f"source-{source.pk}")
     if not remove and not form.is_valid():

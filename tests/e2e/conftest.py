@@ -48,3 +48,34 @@ def login(page, username, password):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """open_as(user, width=1280, height=800): a logged-in page in a context of its own
+    (several people at once, or a phone's viewport); user None stays logged out."""
+    from tests.factories import PASSWORD
+
+    contexts, native = [], []
+
+    def refuse(dialog):
+        native.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def open_page(user=None, width=1280, height=800):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": height}
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        # Every confirmation is in the page: a native dialog fails the test.
+        page.on("dialog", refuse)
+        if user is not None:
+            login(page, user.username, PASSWORD)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert native == [], "window.alert/confirm/prompt was used"

@@ -158,7 +158,7 @@ def test_annotate_review_request_changes_resubmit_approve_publish(as_user):
     expect(rpanel.locator(".panel-message")).to_have_text("Changes requested.")
 
     author.reload()
-    expect(panel.get_by_text("Name the quarter.")).to_be_visible()
+    expect(panel.locator(".requested-changes")).to_contain_text("Name the quarter.")
     panel.get_by_label("Summary").fill("It rose to 7% in the fourth quarter.")
     panel.get_by_role("button", name="Resubmit").click()
     expect(panel.locator(".panel-message")).to_have_text("Submitted for review.")
@@ -173,6 +173,9 @@ def test_annotate_review_request_changes_resubmit_approve_publish(as_user):
     expect(mark).to_have_attribute("data-state", "approved")
     _open_claim(editor, claim)
     editor.locator("#panel").get_by_role("button", name="Publish verdict").click()
+    confirm = editor.get_by_role("dialog", name="Publish this verdict?")
+    expect(confirm).to_contain_text("It rose to 7% in the fourth quarter.")
+    confirm.get_by_role("button", name="Publish").click()
     expect(editor.locator("#panel .panel-message")).to_have_text("Verdict published.")
     # The highlight follows without a reload: state, rating colour and words.
     expect(mark).to_have_attribute("data-state", "published")

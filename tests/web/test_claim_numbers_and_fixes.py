@@ -27,7 +27,9 @@ def _badges(page):
     return [
         (int(pk), int(number))
         for pk, number in re.findall(
-            r'data-claim="(\d+)" aria-label="Claim (\d+),', page.replace("\n", "")
+            r'data-claim="(\d+)"><span class="visually-hidden">Claim</span>'
+            r'<span class="claim-no">(\d+)</span>',
+            page.replace("\n", ""),
         )
     ]
 

@@ -10,7 +10,7 @@ from annotations.importers import import_file
 from annotations.services import import_document
 from tests.factories import WorkspaceFactory, member
 from tests.importers.samples import make_docx
-from tests.web.workbench import _marked_ids, _page
+from tests.web.workbench import _badge_name, _marked_ids, _page
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_transcript_page_names_each_claims_speaker_and_filters_by_it(client):
     client.force_login(member(document.workspace))
     page = _page(client, document)
     jane = document.claims.get(speaker="JANE DOE")
-    assert 'aria-label="Claim 2, said by JANE DOE, unchecked"' in page
+    assert _badge_name(page, 2) == "Claim 2 said by JANE DOE, unchecked"
     assert f'data-claim="{jane.pk}" data-start="{jane.start}"' in page
     assert '<select id="filter-speaker" name="speaker">' in page
     options = re.findall(r'<option value="([^"]*)"', page.split('id="filter-speaker"')[1])[:4]
@@ -99,5 +99,5 @@ def test_claim_panel_says_who_said_the_claim_and_when(client):
     document = _import(TRANSCRIPT)
     client.force_login(member(document.workspace))
     claim = document.claims.get(speaker="JANE DOE")
-    response = client.get(reverse("document", args=[document.pk]) + f"?claim={claim.pk}")
+    response = client.get(reverse("document", args=[document.pk]) + f"?claim={claim.number}")
     assert "said by JANE DOE at 0:00:12" in response.content.decode()

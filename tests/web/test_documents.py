@@ -23,7 +23,7 @@ from tests.factories import (
     member,
     rating,
 )
-from tests.web.workbench import _marked_ids, _page, _speech
+from tests.web.workbench import _badge_name, _marked_ids, _page, _speech
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_document_page_shows_structure_and_numbers_every_claim(client):
         f'<mark class="claim" id="claim-{heading.pk}" data-claim="{heading.pk}" '
         f'data-start="0" data-end="13" data-state="unchecked" data-number="1">'
     ) in page
-    assert 'aria-label="Claim 1, unchecked"><span class="claim-no">1</span>' in page
+    assert _badge_name(page, 1) == "Claim 1 unchecked"
 
 
 def test_published_claim_shows_its_rating_in_words_and_colour(client):
@@ -54,7 +54,7 @@ def test_published_claim_shows_its_rating_in_words_and_colour(client):
     page = _page(client, document)
     assert 'data-state="published" data-number="2" data-rating=' in page
     assert 'style="--rating: #cf222e"' in page
-    assert 'aria-label="Claim 2, published, rated False"' in page
+    assert _badge_name(page, 2) == "Claim 2 published, rated False"
     assert '<span class="claim-rating">False</span>' in page
 
 
@@ -367,21 +367,21 @@ def test_cached_marked_text_follows_every_change_the_reader_would_see(client):
     article = re.compile(r'<article class="document-text".*?</article>', re.S)
     # The second comes from the cache.
     assert article.search(first).group() == article.search(_page(client, document)).group()
-    assert 'aria-label="Claim 3, unchecked"' in first
+    assert _badge_name(first, 3) == "Claim 3 unchecked"
     annotation = AnnotationFactory(claim=claim, author=member(workspace), status="approved")
-    assert 'aria-label="Claim 3, approved"' in _page(client, document)
+    assert _badge_name(_page(client, document), 3) == "Claim 3 approved"
     VerdictFactory(claim=claim, rating=rating(workspace, "False"))
-    assert 'aria-label="Claim 3, published, rated False"' in _page(client, document)
+    assert _badge_name(_page(client, document), 3) == "Claim 3 published, rated False"
     false = rating(workspace, "False")
     false.label = "Wrong"
     false.save()
-    assert 'aria-label="Claim 3, published, rated Wrong"' in _page(client, document)
+    assert _badge_name(_page(client, document), 3) == "Claim 3 published, rated Wrong"
     Verdict.objects.filter(claim=claim).update(
         retracted_at=datetime(2026, 1, 1, tzinfo=UTC), retraction_note="Wrong claim."
     )
     annotation.hidden = True
     annotation.save()
-    assert 'aria-label="Claim 3, unchecked"' in _page(client, document)
+    assert _badge_name(_page(client, document), 3) == "Claim 3 unchecked"
     assert f"claim={claim.number}#claim-{claim.pk}" in _page(client, document)
     assert f"?worthy=on&amp;claim={claim.number}" in _page(client, document, "?worthy=on")
 

@@ -49,3 +49,16 @@ def _page(client, document, query=""):
 
 def _marked_ids(page):
     return {int(i) for i in re.findall(r'<mark class="claim" id="claim-(\d+)"', page)}
+
+
+def _badge_name(page, number):
+    """The accessible name of claim `number`'s badge: its text without the aria-hidden
+    icon (the badge has no aria-label, so its name is its own words)."""
+    badges = re.findall(r'<a class="claim-badge"[^>]*>(.*?)</a>', page)
+    for badge in badges:
+        if f'<span class="claim-no">{number}</span>' in badge:
+            text = re.sub(r'<span[^>]*aria-hidden="true">.*?</span>', "", badge)
+            # Hidden words are positioned boxes: browsers put a space around them.
+            text = re.sub(r'<span class="visually-hidden[^"]*">(.*?)</span>', r" \1 ", text)
+            return " ".join(re.sub(r"<[^>]+>", "", text).split())
+    raise AssertionError(f"no badge for claim {number}")

@@ -14,6 +14,8 @@
   const addButton = document.getElementById("add-claim");
   const status = document.getElementById("selection-status");
   const dialog = document.getElementById("shortcuts");
+  // Below this width the panel is a sheet over the text (base.css).
+  const narrow = window.matchMedia("(max-width: 48rem)");
   const STATE_LABELS = {
     unchecked: "unchecked",
     in_progress: "in progress",
@@ -130,38 +132,120 @@
       if (!rating) {
         rating = document.createElement("span");
         rating.className = "claim-rating";
-        badge.appendChild(rating);
+        badge.querySelector(".claim-state").after(rating);
       }
       rating.textContent = state.dataset.ratingLabel;
     } else if (rating) {
       rating.remove();
     }
-    let label = "Claim " + state.dataset.number + ", " + STATE_LABELS[state.dataset.state];
-    if (state.dataset.ratingLabel) label += ", rated " + state.dataset.ratingLabel;
-    badge.setAttribute("aria-label", label);
+    // The badge's name is its text: the hidden words say the state.
+    const hidden = badge.querySelector(".claim-state");
+    let said = STATE_LABELS[state.dataset.state];
+    if (hidden.textContent.includes(", not checkable")) said += ", not checkable";
+    if (state.dataset.ratingLabel) said += ", rated";
+    hidden.textContent = said;
   }
 
-  let refocus = null;
-  panel.addEventListener("htmx:beforeSwap", () => {
+  // --- Keeping what the user types across panel swaps -------------------------------------
+  // Every action answers with the whole panel, ~200 ms later. Text typed meanwhile, or typed
+  // earlier and not part of the request, must survive: a field the user changed (its value
+  // differs from the server's copy) keeps the user's text, caret and focus unless the
+  // request carried exactly that text (then the server's answer already holds it).
+
+  const TEXT_FIELDS =
+    "textarea[id], input[id]:not([type=hidden]):not([type=radio]):not([type=checkbox])";
+
+  panel.addEventListener("htmx:beforeRequest", (event) => {
+    const source = event.detail.elt;
+    const form =
+      source && (source.tagName === "FORM" ? source : source.form || source.closest("form"));
+    const sent = new Map();
+    if (form) {
+      form.querySelectorAll(TEXT_FIELDS).forEach((field) => sent.set(field.id, field.value));
+    }
+    event.detail.xhr.sentFields = sent;
+  });
+
+  let kept = null;
+  panel.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.target !== panel) return;
     const active = document.activeElement;
-    refocus = null;
+    const sent = (event.detail.xhr && event.detail.xhr.sentFields) || new Map();
+    kept = { claim: openClaimId(), fields: [], focus: null, caret: null };
+    panel.querySelectorAll(TEXT_FIELDS).forEach((field) => {
+      const changed = field.value !== field.defaultValue;
+      if (changed && sent.get(field.id) !== field.value) {
+        kept.fields.push([field.id, field.value]);
+      }
+    });
     if (active && panel.contains(active)) {
-      refocus = active.id
+      kept.inPanel = true;
+      kept.focus = active.id
         ? "#" + CSS.escape(active.id)
         : active.name
           ? '[name="' + CSS.escape(active.name) + '"][value="' + CSS.escape(active.value) + '"]'
           : null;
+      if (typeof active.selectionStart === "number") {
+        kept.caret = [active.selectionStart, active.selectionEnd];
+      }
     }
   });
+
+  function restoreKept() {
+    const sameClaim = kept && kept.claim === openClaimId();
+    if (!sameClaim) return false;
+    for (const [id, value] of kept.fields) {
+      const field = document.getElementById(id);
+      if (field && panel.contains(field)) field.value = value;
+    }
+    const target = kept.focus && panel.querySelector(kept.focus);
+    if (!target) return false;
+    target.focus({ preventScroll: true });
+    if (kept.caret && typeof target.setSelectionRange === "function") {
+      target.setSelectionRange(kept.caret[0], kept.caret[1]);
+    }
+    return true;
+  }
+
   panel.addEventListener("htmx:afterSwap", (event) => {
     if (event.target !== panel) return;
     syncHighlight();
-    const target = refocus && panel.querySelector(refocus);
-    if (target) target.focus();
-    else if (panel.querySelector(".panel-message[role=alert]")) {
-      panel.querySelector(".panel-message").setAttribute("tabindex", "-1");
-      panel.querySelector(".panel-message").focus();
+    const opened = !kept || kept.claim !== openClaimId();
+    const wasInPanel = Boolean(kept && kept.inPanel);
+    const restored = restoreKept();
+    kept = null;
+    if (restored) return;
+    const message = panel.querySelector(".panel-message");
+    // An error, or a control that is gone (a Submit button after submitting): focus goes
+    // to what the panel says happened, never back to the top of the page.
+    if (message && (message.getAttribute("role") === "alert" || wasInPanel)) {
+      message.setAttribute("tabindex", "-1");
+      message.focus();
+    } else if (wasInPanel && panel.querySelector("#panel-title")) {
+      panel.querySelector("#panel-title").focus();
+    } else if (opened && narrow.matches) {
+      // On a phone the panel is a sheet over the text: focus moves into it, and the
+      // claim moves to the top of the screen, above the sheet.
+      const title = panel.querySelector("#panel-title");
+      if (title) title.focus({ preventScroll: true });
+      const mark = textRoot.querySelector("mark.is-open");
+      if (mark) mark.scrollIntoView({ block: "start" });
     }
+  });
+
+  // --- Revising approved work ---------------------------------------------------------------
+  // Approved work is read-only; "Revise" asks first (confirm.js), then unlocks the forms
+  // and marks their posts as a deliberate revision.
+  panel.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-revise]");
+    if (!button) return;
+    panel.querySelectorAll("fieldset.revise-lock").forEach((set) => (set.disabled = false));
+    panel.querySelectorAll('input[name="revise"]').forEach((input) => (input.value = "1"));
+    button.closest(".revise-note").remove();
+    const rating =
+      panel.querySelector('#annotation-form input[name="rating"]:checked') ||
+      panel.querySelector('#annotation-form input[name="rating"]');
+    if (rating) rating.focus();
   });
 
   // Posts my annotation form through htmx. Called directly (not by submitting the form)
@@ -185,13 +269,16 @@
     }
   });
 
-  panel.addEventListener("click", (event) => {
-    if (!event.target.closest("[data-close-panel]")) return;
+  function closePanel() {
     const id = openClaimId();
     panel.innerHTML = '<p class="muted panel-empty">Claim panel closed.</p>';
     textRoot.querySelectorAll("mark.is-open").forEach((m) => m.classList.remove("is-open"));
     const badge = id && badgeOf(id);
     if (badge) badge.focus();
+  }
+
+  panel.addEventListener("click", (event) => {
+    if (event.target.closest("[data-close-panel]")) closePanel();
   });
 
   textRoot.addEventListener("click", (event) => {
@@ -293,17 +380,26 @@
 
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (dialog.open) return;
+    if (document.querySelector("dialog[open]")) return; // a dialog has the keys
     if (isTyping(event.target)) {
       if (event.key === "Escape") event.target.blur();
       return;
     }
     const key = event.key;
-    if (key === "j" || key === "k") {
+    if (key === "Escape" && narrow.matches && openClaimId()) {
+      closePanel(); // the sheet closes; focus returns to the claim's number
+    } else if (key === "j" || key === "k") {
       step(key === "j" ? 1 : -1);
     } else if (/^[1-9]$/.test(key)) {
       const input = panel.querySelector('#annotation-form input[data-key="' + key + '"]');
       if (!input) return;
+      if (input.matches(":disabled")) {
+        // Approved work: a key must not send it back to review; ask as "Revise" does.
+        const revise = panel.querySelector("[data-revise]");
+        if (revise) revise.click();
+        event.preventDefault();
+        return;
+      }
       input.checked = true;
       input.dispatchEvent(new Event("change", { bubbles: true }));
     } else if (key === "n") {
