@@ -11,7 +11,7 @@ Speed: the demo document repeated to 1 MB, split once, then every claim scored a
 import does (score(text, kind)); prints MB/s for the shipped model and the table scorer.
 
 Budgets: AUC at least 0.88 and at least the table scorer's + 0.10; scoring 1 MB in at
-most 1 s (an import of 1 MB, scoring included, must take under 3 s). Needs scikit-learn
+most 1.5 s (an import of 1 MB, scoring included, must take under 3 s). Needs scikit-learn
 (requirements-dev.txt). Exits non-zero when a budget is missed.
 """
 
@@ -42,7 +42,8 @@ FOLDS = 5
 TOP = 0.20
 MIN_AUC = 0.88
 MIN_GAIN = 0.10
-MAX_SECONDS_PER_MB = 1.0
+# An import of 1 MB must take under 3 s; splitting and storing take about half of that.
+MAX_SECONDS_PER_MB = 1.5
 
 
 def precision_at(labels: np.ndarray, scores: np.ndarray, share: float = TOP) -> float:
