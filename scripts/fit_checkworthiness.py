@@ -69,6 +69,7 @@ class Fitted:
 
     vocabulary: list[str]
     model: LogisticRegression
+    fired: frozenset[str] = frozenset()  # the hand features seen in fitting
 
     def matrix(self, texts: list[str]) -> sparse.csr_matrix:
         return _matrix(texts, {g: i for i, g in enumerate(self.vocabulary)})
@@ -78,6 +79,9 @@ class Fitted:
         return self.model.predict_proba(self.matrix(texts))[:, 1]
 
     def weights(self) -> dict:
+        """Bias, n-gram weights and the weights of the hand features that fired at least
+        once in fitting; the others (no sentence of the data is "very short") keep their
+        hand-set weight at run time, as the data say nothing of them."""
         coefficients = self.model.coef_[0]
         width = len(self.vocabulary)
         return {
@@ -85,6 +89,7 @@ class Fitted:
             "features": {
                 name: float(w)
                 for name, w in zip(claim_features.NAMES, coefficients[width:], strict=True)
+                if name in self.fired
             },
             "ngrams": {
                 g: float(w) for g, w in zip(self.vocabulary, coefficients[:width], strict=True)
@@ -114,7 +119,12 @@ def _matrix(texts: list[str], index: dict[str, int]) -> sparse.csr_matrix:
 
 def _fit_on(texts: list[str], labels: np.ndarray, vocabulary: list[str], c: float) -> Fitted:
     fitted = Fitted(vocabulary, LogisticRegression(C=c, solver="liblinear", random_state=SEED))
-    fitted.model.fit(fitted.matrix(texts), labels)
+    matrix = fitted.matrix(texts)
+    fitted.model.fit(matrix, labels)
+    seen = matrix[:, len(vocabulary) :].getnnz(axis=0)
+    fitted.fired = frozenset(
+        n for n, count in zip(claim_features.NAMES, seen, strict=True) if count
+    )
     return fitted
 
 

@@ -7,7 +7,8 @@ from expert-labelled debate sentences (`claim_ngrams`, weights in data/). The sc
     score(text, kind, language) == logistic(bias + sum of the weights of assess(...).reasons)
 
 and explain() lists those reasons in words: first what raises the score, then what lowers
-it. In English the bias and every weight are learned (scripts/fit_checkworthiness.py); the
+it. In English the bias and the weights are learned (scripts/fit_checkworthiness.py; a
+feature the data never showed, such as "very short", keeps the table's weight); the
 words that weigh most are quoted ('the words "percent", "million" suggest a checkable
 claim'). French and Dutch have no labelled sentences to learn from, so they score with the
 hand-set weights of FEATURES below, from their own word lists.
@@ -111,8 +112,7 @@ def score(text: str, kind: str = "sentence", language: str = DEFAULT_LANGUAGE) -
     if model is None:
         z = BIAS + sum(FEATURES[name][0] for name in found)
     else:
-        learned = model.features
-        z = model.bias + sum(learned.get(name, 0.0) for name in found) + model.ngram_sum(text)
+        z = model.bias + sum(_learned(model, name) for name in found) + model.ngram_sum(text)
     kind_feature = KINDS[kind]
     if kind_feature:
         z = min(z, 0.0) + FEATURES[kind_feature][0]
@@ -137,7 +137,7 @@ def assess(text: str, kind: str = "sentence", language: str = DEFAULT_LANGUAGE) 
     reasons = []
     for name in claim_features.NAMES:
         if name in found:
-            weight = FEATURES[name][0] if model is None else model.features.get(name, 0.0)
+            weight = FEATURES[name][0] if model is None else _learned(model, name)
             reasons.append(Reason(name, weight, _words(FEATURES[name][1], found[name])))
     if model is not None:
         reasons += _word_reasons(model.terms(text))
@@ -184,6 +184,11 @@ def model_for(language: str) -> NgramModel | None:
 def _check(kind: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown claim kind {kind!r}; expected one of {', '.join(KINDS)}")
+
+
+def _learned(model: NgramModel, feature: str) -> float:
+    """A feature's learned weight; the table's where the data never showed it."""
+    return model.features.get(feature, FEATURES[feature][0])
 
 
 def _words(template: str, examples: list[str]) -> str:
