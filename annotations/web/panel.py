@@ -81,7 +81,7 @@ def _panel_context(request, claim, **extra) -> dict:
         "claim": claim,
         "workspace": workspace,
         "role": role,
-        "reasons": checkworthiness.explain(claim.text, claim.kind),
+        "reasons": checkworthiness.explain(claim.text, claim.kind, claim.document.language),
         "worthy": claim.checkworthiness >= workspace.checkworthiness_threshold,
         "ratings": ratings,
         "mine": mine,
