@@ -376,14 +376,19 @@ def search(
         if rating_id is not None:
             annotations = annotations.filter(rating_id=rating_id)
         sets["annotation"] = annotations.select_related("claim__document", "rating", "author")
+    hits = _run(sets, terms, limit)
+    hits.sort(key=lambda h: (-h.rank, KINDS.index(h.kind), h.pk))
+    return hits[:limit]
+
+
+def _run(sets: dict, terms, limit) -> list[SearchHit]:
     if _is_postgres(router.db_for_read(Claim)):
         hits = [hit for kind, qs in sets.items() for hit in _search_pg(kind, qs, terms, limit)]
     else:
         hits = [hit for kind, qs in sets.items() for hit in _search_fallback(kind, qs, terms)]
     if not hits and "claim" in sets:
         hits = _typo_fallback(sets["claim"], terms, limit)
-    hits.sort(key=lambda h: (-h.rank, KINDS.index(h.kind), h.pk))
-    return hits[:limit]
+    return hits
 
 
 # --- forgiving typos -----------------------------------------------------------------

@@ -221,9 +221,9 @@ def _copy_claims_pg(connection, workspace, documents, spans, texts, folded, keys
                 copy.write_row(row)
         raw.execute(
             """INSERT INTO annotations_claim (id, document_id, start, "end", kind, text,
-                   checkworthiness, restatement, not_checkable, created_at, match_text,
-                   search_vector)
-               SELECT id, document_id, start, "end", 'sentence', text, 0.7, '', false, now(),
+                   checkworthiness, restatement, speaker, not_checkable, created_at,
+                   match_text, search_vector)
+               SELECT id, document_id, start, "end", 'sentence', text, 0.7, '', '', false, now(),
                    match_text, setweight(to_tsvector('english', text), 'A')
                FROM bench_claims"""
         )

@@ -9,11 +9,10 @@ the same capped document frequencies, the same lookup of the rarest terms, the s
 features). Each training tweet's candidates are labelled (is it the right fact-check?)
 and a logistic regression (scikit-learn, a development requirement only) fits the
 weights. Thresholds, from the fitted scores on the training data alone:
-- `show`: the lowest score of 95 % of the right fact-checks that rank first, so the
-  "checked before?" lists keep nearly all of them;
-- `mark`: the lowest score whose first-ranked matches are right at least MARK_PRECISION
-  of the time, over training tweets and the even-numbered check-worthy debate sentences
-  (which match nothing).
+- `show`: the lowest score from which the first-ranked matches are right at least
+  SHOW_PRECISION of the time, over the training tweets and the even-numbered
+  check-worthy debate sentences (which match nothing): what "checked before?" lists;
+- `mark`: the same at MARK_PRECISION: what an import marks.
 The development part is never read here: bench/matching_quality.py measures it.
 """
 
@@ -40,7 +39,7 @@ from annotations.matching.folding import normalise  # noqa: E402
 from bench import matching_data  # noqa: E402
 
 MARK_PRECISION = 0.95
-SHOW_KEEP = 0.95
+SHOW_PRECISION = 0.5
 
 
 class MemoryIndex:
@@ -127,16 +126,21 @@ def thresholds(tweets: list, debates: list, model: dict) -> dict:
         found, scores = ranked(ids, rows, model)
         if found:
             firsts.append((float(scores[0]), False))
-    right_scores = sorted(s for s, ok in firsts if ok)
-    show = right_scores[int(len(right_scores) * (1 - SHOW_KEEP))]
-    mark = 1.0
-    for candidate in sorted({s for s, _ in firsts}, reverse=True):
-        marked = [ok for s, ok in firsts if s >= candidate]
-        if sum(marked) / len(marked) >= MARK_PRECISION:
-            mark = candidate
-        elif len(marked) > 20:
-            break
-    return {"show": round(show, 4), "mark": round(mark, 4)}
+    return {
+        "show": round(lowest_with_precision(firsts, SHOW_PRECISION), 4),
+        "mark": round(lowest_with_precision(firsts, MARK_PRECISION), 4),
+    }
+
+
+def lowest_with_precision(firsts: list[tuple[float, bool]], precision: float) -> float:
+    """The lowest score from which the first matches are right at least `precision` of
+    the time (and at least 20 of them)."""
+    threshold, right, total = 1.0, 0, 0
+    for score, ok in sorted(firsts, key=lambda pair: -pair[0]):
+        right, total = right + ok, total + 1
+        if total >= 20 and right / total >= precision:
+            threshold = score
+    return threshold
 
 
 def recall_at(tweets: list, model: dict, k: int) -> float:

@@ -378,7 +378,9 @@ def test_a_typo_finds_its_word_when_nothing_has_the_word_as_typed():
     workspace = WorkspaceFactory()
     user = member(workspace)
     text = "The Soviet Union collapsed in 1991."
-    claim = ClaimFactory(document=DocumentFactory(workspace=workspace, text=text), start=0, end=len(text))
+    claim = ClaimFactory(
+        document=DocumentFactory(workspace=workspace, text=text), start=0, end=len(text)
+    )
     other = "Bread prices rose sharply."
     ClaimFactory(document=DocumentFactory(workspace=workspace, text=other), start=0, end=len(other))
     hits = search(user, workspace, "Sovjet")

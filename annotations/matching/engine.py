@@ -110,6 +110,8 @@ def rank(workspace_id, text, *, limit=10, kinds=KINDS, threshold=None, exclude_c
     alias = router.db_for_read(Claim)
     tables = key_tables(kinds)
     dfs, n = term_frequencies(alias, tables, workspace_id, q_terms)
+    if exclude_claim is not None:  # a claim's own terms: it is not among the texts searched
+        dfs, n = {t: max(0, df - 1) for t, df in dfs.items()}, max(1, n - 1)
     lookup = scoring.lookup_terms(dfs, n)
     if not lookup:
         return []

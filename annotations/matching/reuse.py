@@ -3,7 +3,7 @@ claims at the published verdict of a claim elsewhere in the workspace that says 
 same (`mark_after_import` does it in the import or, for a long document, in a job right
 after); `reuse_verdict` starts an annotation from such a verdict."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db import router, transaction
 from django_tasks import task
@@ -78,7 +78,7 @@ def mark_prior_verdicts(document, *, threshold=None) -> int:
     published = list(
         _published_elsewhere(alias, document)
         .order_by("-published_at", "-id")
-        .values_list("id", "claim__match_text", "claim__restatement", "summary")
+        .values_list("id", "claim__match_text", "claim__restatement")
     )
     claims = list(
         Claim.objects.using(alias)
@@ -102,9 +102,11 @@ def _best_prior(alias, workspace_id, claims, published, threshold) -> dict:
     """claim id → (verdict id, score) of its best published verdict above threshold."""
     if not published:
         return {}
+    # The claim a verdict is on, with its restatement: a mark says "the same claim", so
+    # the verdict's summary (what the checkers found) is not compared.
     texts = [
-        f"{folded} {normalise(f'{restatement} {summary}')}".strip()
-        for _, folded, restatement, summary in published
+        f"{folded} {normalise(restatement)}".strip() if restatement else folded
+        for _, folded, restatement in published
     ]
     postings = defaultdict(list)
     for i, text in enumerate(texts):
@@ -121,6 +123,11 @@ def _best_prior(alias, workspace_id, claims, published, threshold) -> dict:
         chunk = needed[start : start + _FREQUENCY_CHUNK]
         found, n = term_frequencies(alias, key_tables(KINDS), workspace_id, chunk)
         dfs.update(found)
+    # Frequencies among the texts the document's claims are compared with: the
+    # document's own claims (stored by now) do not count.
+    own = Counter(t for claim in claims for t in set(folded_terms(claim.match_text)))
+    dfs = {t: max(0, df - own[t]) for t, df in dfs.items()}
+    n = max(1, n - len(claims))
     best = {}
     for pk, (query, q_terms) in queries.items():
         q_dfs = {t: dfs.get(t, 0) for t in q_terms}

@@ -8,7 +8,8 @@ cost more than it tells). The LOOKUP_TERMS rarest terms below the cap are looked
 texts holding them, by the summed weight of the terms they hold, are the candidates, at
 most CANDIDATES.
 
-Second stage: each candidate gets features (BM25 over terms, saturated; the share of the
+Second stage: each candidate gets features (BM25 over terms, as a share of the query's
+idf mass, so that it reads the same in a small desk as in a large one; the share of the
 query's rare-term mass it covers; cosine of character 2–4-gram TF-IDF vectors, idf over
 the candidates; numbers shared, or its numbers all other than the query's) and a score:
 a logistic fusion of them whose weights and thresholds `scripts/fit_matching.py` fits
@@ -31,10 +32,11 @@ LOOKUP_TERMS = 16
 CANDIDATES = 150
 K1, B = 1.2, 0.75
 NGRAMS = (2, 3, 4)
-# Absolute measures of one candidate, not relative to the others found: a second claim
-# as close as the first scores as high (features relative to the best candidate ranked
-# no better on the training tweets, and made a near twin of the best score low).
-FEATURES = ("bm25_saturated", "coverage", "char_cosine", "numbers_shared", "numbers_missing")
+# Measures of one candidate against the query alone, not relative to the others found
+# (a second claim as close as the first scores as high; features relative to the best
+# candidate ranked no better on the training tweets), and shares rather than sums, so a
+# score means the same in a desk of ten claims and in one of a million.
+FEATURES = ("bm25_share", "coverage", "char_cosine", "numbers_shared", "numbers_missing")
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 
 
@@ -118,7 +120,7 @@ def features(query: str, dfs: dict[str, int], n: int, texts: list[str]) -> np.nd
         norm = K1 * (1 - B + B * len(doc) / (avgdl or 1.0))
         bm25 = sum(q_idf[t] * tf[t] * (K1 + 1) / (tf[t] + norm) for t in q_set if t in tf)
         numbers = _numbers(tf)
-        rows[i, 0] = bm25 / (bm25 + 5.0)
+        rows[i, 0] = bm25 / q_mass  # a term once, in a text of average length: its idf
         rows[i, 1] = sum(q_idf[t] for t in q_set.intersection(tf)) / q_mass
         rows[i, 3] = 1.0 if q_numbers & numbers else 0.0
         rows[i, 4] = 1.0 if q_numbers and numbers and not q_numbers & numbers else 0.0

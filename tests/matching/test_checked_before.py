@@ -2,7 +2,6 @@
 kept apart, reasons given and escaped, the endpoint and the paste box, bounded queries."""
 
 import pytest
-from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -23,7 +22,9 @@ GUANTANAMO_TWEET = (
     "May 1, 2019"
 )
 CHARLOTTE = "70 per cent of the persons arrested during protests in Charlotte had out-of-state IDs."
-CHARLOTTE_REWORDED = "Seventy percent of those arrested in the Charlotte protests had out-of-state IDs"
+CHARLOTTE_REWORDED = (
+    "Seventy percent of those arrested in the Charlotte protests had out-of-state IDs"
+)
 OTHERS = [
     "Drinking coffee every morning doubles the risk of heart disease in adults.",
     "The Eiffel Tower was sold twice by a con man in the 1920s.",
@@ -39,7 +40,7 @@ def references(workspace, *claims, publisher="Snopes"):
             url=f"https://factcheck.example/{i}",
             rating="False",
             publisher=publisher,
-            title=f"Fact check {i}",
+            title=f"Fact check by {publisher}",
         )
         for i, text in enumerate(claims)
     ]
@@ -156,7 +157,7 @@ def test_the_match_endpoint_answers_with_verdicts_references_and_reasons():
     workspace, user = desk()
     loaded = references(workspace, GUANTANAMO, *OTHERS)
     checked = claim_in(workspace, "Obama released 122 Guantanamo detainees who returned to terror.")
-    verdict = VerdictFactory(claim=checked, rating=rating(workspace, "Misleading"))
+    verdict = VerdictFactory(claim=checked, rating=rating(workspace, "Mostly false"))
     response = api(user).post(
         f"/api/v1/workspaces/{workspace.slug}/match/", {"text": GUANTANAMO_TWEET}, format="json"
     )
@@ -173,14 +174,14 @@ def test_the_match_endpoint_answers_with_verdicts_references_and_reasons():
         "publisher": "Snopes",
         "url": "https://factcheck.example/0",
         "published": None,
-        "title": "Fact check 0",
+        "title": "Fact check by Snopes",
     }
     assert reference["claim"] is None and reference["verdict"] is None
     assert "122" in reference["numbers"] and "Guantanamo" in reference["shared"]
     assert "<mark>Guantanamo</mark>" in reference["highlighted"]
     claim = by_kind["claim"]
     assert claim["claim"]["id"] == checked.pk
-    assert claim["verdict"]["id"] == verdict.pk and claim["verdict"]["rating"] == "Misleading"
+    assert claim["verdict"]["id"] == verdict.pk and claim["verdict"]["rating"] == "Mostly false"
     assert all(0 < m["score"] <= 1 for m in matches)
     assert [m["score"] for m in matches] == sorted((m["score"] for m in matches), reverse=True)
 
@@ -217,10 +218,8 @@ def test_the_match_endpoint_is_404_for_non_members():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("count", [3, 30])
-def test_the_match_endpoint_queries_do_not_grow_with_the_matches(
-    count, django_assert_num_queries
-):
+@pytest.mark.parametrize("count", [3, 20])
+def test_the_match_endpoint_queries_do_not_grow_with_the_matches(count, django_assert_num_queries):
     workspace, user = desk()
     references(workspace, *[f"{GUANTANAMO} Report {i}." for i in range(count)])
     for i in range(count):
@@ -232,7 +231,7 @@ def test_the_match_endpoint_queries_do_not_grow_with_the_matches(
     # Session and token checks, the workspace and the member's role; then the matcher:
     # frequencies, candidates, claims with documents, their verdicts with ratings, the
     # references.
-    with django_assert_num_queries(8 if connection.vendor == "postgresql" else 8):
+    with django_assert_num_queries(8):
         response = client.post(url, {"text": GUANTANAMO, "limit": 50}, format="json")
     assert response.status_code == 200
     assert len(response.json()["matches"]) == 2 * count

@@ -172,9 +172,14 @@ def test_the_document_page_says_marks_are_coming(client):
     user = member(workspace)
     document = import_document(workspace, SUPPORTED, title="Speech").document
     client.force_login(user)
-    assert "marks appear in a few seconds" not in client.get(f"/documents/{document.pk}/").content.decode()
+    assert (
+        "marks appear in a few seconds"
+        not in client.get(f"/documents/{document.pk}/").content.decode()
+    )
     type(document).objects.filter(pk=document.pk).update(marks_pending=True)
-    assert "marks appear in a few seconds" in client.get(f"/documents/{document.pk}/").content.decode()
+    assert (
+        "marks appear in a few seconds" in client.get(f"/documents/{document.pk}/").content.decode()
+    )
 
 
 @pytest.mark.django_db
