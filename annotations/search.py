@@ -393,7 +393,7 @@ def _run(sets: dict, terms, limit) -> list[SearchHit]:
 
 # --- forgiving typos -----------------------------------------------------------------
 
-TYPO_SIMILARITY = 0.5  # pg_trgm word_similarity of a word and the closest part of a claim
+TYPO_SIMILARITY = 0.4  # pg_trgm word_similarity of a word and the closest part of a claim
 TYPO_RATIO = 80  # rapidfuzz ratio (0-100) of a query word and a word of the claim
 TYPO_SCAN = 20_000  # SQLite: at most this many claims read for the fallback
 
