@@ -265,3 +265,32 @@ def test_the_paste_box_is_404_for_non_members(client):
     client.force_login(UserFactory())
     response = client.post(f"/w/{workspace.slug}/checked-before/", {"text": GUANTANAMO})
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_match_endpoint_is_throttled_like_the_rest_of_the_api(settings):
+    from django.core.cache import caches
+
+    caches["throttle"].clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "user": "3/min",
+        },
+    }
+    workspace, user = desk()
+    client = api(user)
+    url = f"/api/v1/workspaces/{workspace.slug}/match/"
+    codes = [client.post(url, {"text": BACKED}, format="json").status_code for _ in range(4)]
+    caches["throttle"].clear()
+    assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_the_schema_describes_the_match_endpoint(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/workspaces/{workspace_slug}/match/"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert body.endswith("/MatchRequestRequest")
+    assert "200" in operation["responses"] and "400" in operation["responses"]
