@@ -13,6 +13,10 @@ SQLite: a fallback that gives the same hits on small data: every term as a
 case-insensitive regular expression at a word start (words cut to a crude stem),
 ranked by weighted counts, marked in Python.
 
+When nothing has every word, claims with words close to the query's are found instead
+(`_typo_fallback`: pg_trgm word_similarity on PostgreSQL, rapidfuzz on SQLite), so a
+typo ("Sovjet") still finds its word ("Soviet").
+
 Snippets are safe HTML: the text is escaped first, then `<mark>…</mark>` is put around
 the matches; nothing else is markup.
 
@@ -32,10 +36,11 @@ from datetime import date
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections, router
-from django.db.models import Exists, F, Func, OuterRef, Q, TextField, Value
+from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, TextField, Value
 from django.db.models.functions import NullIf, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import fuzz, process
 
 from annotations import parsing
 from annotations.matching import normalise, store_match_keys
@@ -229,6 +234,8 @@ def indexed_save(instance, save_kwargs: dict):
             keys = "new"
         elif before != instance.match_text:
             keys = "replace"
+    if model is Claim and keys is None and named is not None and "restatement" in named:
+        keys = "replace"  # the restatement's terms are looked up too
     alias = save_kwargs.get("using") or router.db_for_write(model, instance=instance)
     sources = [name for name, _ in VECTOR_FIELDS[model]]
     vector = _is_postgres(alias) and any(saving(name) for name in sources)
@@ -369,12 +376,64 @@ def search(
         if rating_id is not None:
             annotations = annotations.filter(rating_id=rating_id)
         sets["annotation"] = annotations.select_related("claim__document", "rating", "author")
+    hits = _run(sets, terms, limit)
+    hits.sort(key=lambda h: (-h.rank, KINDS.index(h.kind), h.pk))
+    return hits[:limit]
+
+
+def _run(sets: dict, terms, limit) -> list[SearchHit]:
     if _is_postgres(router.db_for_read(Claim)):
         hits = [hit for kind, qs in sets.items() for hit in _search_pg(kind, qs, terms, limit)]
     else:
         hits = [hit for kind, qs in sets.items() for hit in _search_fallback(kind, qs, terms)]
-    hits.sort(key=lambda h: (-h.rank, KINDS.index(h.kind), h.pk))
-    return hits[:limit]
+    if not hits and "claim" in sets:
+        hits = _typo_fallback(sets["claim"], terms, limit)
+    return hits
+
+
+# --- forgiving typos -----------------------------------------------------------------
+
+TYPO_SIMILARITY = 0.4  # pg_trgm word_similarity of a word and the closest part of a claim
+TYPO_RATIO = 80  # rapidfuzz ratio (0-100) of a query word and a word of the claim
+TYPO_SCAN = 20_000  # SQLite: at most this many claims read for the fallback
+
+
+def _typo_fallback(claims, terms, limit) -> list[SearchHit]:
+    """When no claim, verdict or annotation has every word: the claims that have a word
+    close to each query word ("Sovjet" finds "Soviet"), best first. PostgreSQL:
+    pg_trgm's word_similarity; SQLite: rapidfuzz over the words of the claims."""
+    words = [w for term in terms for w in term if not w.isdigit()]
+    if not words:
+        return []
+    if _is_postgres(router.db_for_read(Claim)):
+        score = None
+        for i, word in enumerate(words):
+            part = Func(
+                Value(word), F("text"), function="word_similarity", output_field=FloatField()
+            )
+            claims = claims.alias(**{f"typo_{i}": part}).filter(
+                **{f"typo_{i}__gte": TYPO_SIMILARITY}
+            )
+            score = part if score is None else score + part
+        rows = claims.annotate(typo_rank=score / len(words)).order_by("-typo_rank", "pk")[:limit]
+        found = [(row, float(row.typo_rank)) for row in rows]
+    else:
+        found = []
+        for claim in claims[:TYPO_SCAN]:
+            own = _WORD.findall(claim.text.casefold())
+            scores = [process.extractOne(w, own, scorer=fuzz.ratio) if own else None for w in words]
+            if all(s and s[1] >= TYPO_RATIO for s in scores):
+                found.append((claim, sum(s[1] for s in scores) / 100 / len(words)))
+    hits = []
+    for claim, rank in found:
+        near = [
+            w
+            for w in _WORD.findall(claim.text)
+            if any(fuzz.ratio(w.casefold(), q) >= TYPO_RATIO for q in words)
+        ]
+        patterns = [re.compile(r"\b" + re.escape(w) + r"\b") for w in dict.fromkeys(near)]
+        hits.append(SearchHit("claim", claim.pk, claim, rank / 10, snippet(claim.text, patterns)))
+    return hits
 
 
 def _hit(kind: str, obj, rank: float, snippet: SafeString) -> SearchHit:

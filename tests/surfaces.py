@@ -261,6 +261,27 @@ def _similar(client, scenario):
     return seen
 
 
+def _checked_before(api: bool):
+    """Each claim's text asked of the "Checked before?" box or POST …/match/."""
+
+    def fetch(client, scenario):
+        seen = Seen()
+        for claim in scenario.claims:
+            if api:
+                url = f"/api/v1/workspaces/{scenario.workspace.slug}/match/"
+                response = client.post(url, {"text": claim.text}, content_type="application/json")
+            else:
+                url = f"/w/{scenario.workspace.slug}/checked-before/"
+                response = client.post(url, {"text": claim.text})
+            if response.status_code in (403, 404):
+                return Seen(refused=True)
+            assert response.status_code == 200, (url, response.status_code)
+            _tokens(_text(response), scenario, seen)
+        return seen
+
+    return fetch
+
+
 SURFACES: list[Surface] = [
     Surface("document page", _document_page, scope="unhidden", complete=False, states=True),
     Surface("claim panels", _panels, comments=True),
@@ -306,6 +327,8 @@ SURFACES: list[Surface] = [
         complete=False,
     ),
     Surface("API similar claims", _similar, scope="none"),
+    Surface("checked before? box", _checked_before(api=False), scope="none"),
+    Surface("API match", _checked_before(api=True), scope="none"),
 ]
 for _fmt in ("html", "md", "pdf", "claimreview", "csv", "json", "w3c"):
     for _api in (False, True):

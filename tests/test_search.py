@@ -369,3 +369,22 @@ def test_search_queries_do_not_grow_with_the_hits(desk, extra, django_assert_num
             assert hit.document.title
             assert hit.snippet
     assert len(hits) == 4 + 3 * extra
+
+
+@pytest.mark.django_db
+def test_a_typo_finds_its_word_when_nothing_has_the_word_as_typed():
+    from tests.factories import ClaimFactory, DocumentFactory, WorkspaceFactory, member
+
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    text = "The Soviet Union collapsed in 1991."
+    claim = ClaimFactory(
+        document=DocumentFactory(workspace=workspace, text=text), start=0, end=len(text)
+    )
+    other = "Bread prices rose sharply."
+    ClaimFactory(document=DocumentFactory(workspace=workspace, text=other), start=0, end=len(other))
+    hits = search(user, workspace, "Sovjet")
+    assert [(h.kind, h.pk) for h in hits] == [("claim", claim.pk)]
+    assert str(hits[0].snippet) == "The <mark>Soviet</mark> Union collapsed in 1991."
+    assert search(user, workspace, "Soviet")[0].pk == claim.pk
+    assert search(user, workspace, "Zebrafish") == []

@@ -143,7 +143,7 @@ def test_panel_offers_the_similar_verdict_and_reuse_copies_it(client, desk):
     claim = desk["new_claim"]
     client.force_login(desk["annotator"])
     panel = client.get(reverse("claim_panel", args=[claim.pk])).content.decode()
-    assert "Similar claims" in panel and "It was 141." in panel and "Reuse this verdict" in panel
+    assert "Checked before?" in panel and "It was 141." in panel and "Reuse this verdict" in panel
     client.post(reverse("claim_reuse", args=[claim.pk]), {"verdict": desk["verdict"].pk})
     mine = Annotation.objects.get(claim=claim, author=desk["annotator"])
     assert (mine.rating.label, mine.reused_from) == ("False", desk["verdict"])

@@ -223,7 +223,7 @@ class ClaimViewSet(
         return with_etag(Response(data), claim_etag(data))
 
     @extend_schema(
-        summary="Similar claims in the workspace, with their published verdicts",
+        summary="Similar claims in the workspace, with their published verdicts and why they match",
         parameters=[
             OpenApiParameter("limit", int, description="At most this many (1–50, default 10)."),
         ],
@@ -241,10 +241,11 @@ class ClaimViewSet(
         return Response(
             [
                 {
-                    "claim": serializers.claim_ref(other),
-                    "score": round(score, 4),
-                    "verdict": serializers.verdict_ref(other.published_verdict),
+                    "claim": serializers.claim_ref(match.claim),
+                    "score": round(match.score, 4),
+                    "verdict": serializers.verdict_ref(match.verdict),
+                    **serializers.reasons(match),
                 }
-                for other, score in rows
+                for match in rows
             ]
         )

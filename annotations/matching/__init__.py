@@ -1,18 +1,27 @@
-"""Claim matching: have we checked this claim before?
+"""Claim matching: was this, or something that says the same, checked before?
 
-`folding.normalise` folds a claim's wording (case, accents, punctuation, numbers written
-in words) so that the same claim worded a little differently compares close. It is pure.
-`keys.match_keys` turns folded text into MinHash band keys (pure too): claims that say
-about the same thing share at least one key, unrelated claims rarely do. The keys are
-stored in ClaimMatchKey (kept current on import, on Claim.save and by migration 0009).
-`similar.similar_claims` takes as candidates the claims of the workspace that share a key
-with the claim, then scores them by similarity of their folded text. `reuse` marks an
-imported document's claims with prior verdicts and reuses a verdict for a new annotation.
+`folding.normalise` folds a text's wording (case, accents, punctuation, numbers written
+in words). `terms` cuts folded text into meaning-bearing terms and their stored keys,
+pure. `scoring` is the two stages' arithmetic, pure: which terms to look up (the rarest)
+and the fitted fusion that scores candidates. `keys` stores the term keys (ClaimMatchKey
+for claims, ReferenceMatchKey for reference fact-checks; the MinHash keys of earlier
+versions are kept as functions for old migrations). `engine.find_matches` answers for
+any text, with scores and reasons; `similar.similar_claims` for a claim. `reuse` marks
+an imported document's claims with prior verdicts and reuses a verdict.
 
-Dependencies run folding -> keys -> similar -> reuse. Every public name is re-exported
-here: import from `annotations.matching`.
+Dependencies run folding -> terms -> scoring -> keys -> engine -> similar -> reuse.
+Import from `annotations.matching`.
 """
 
+from annotations.matching.engine import (
+    KINDS,
+    MAX_TEXT_CHARS,
+    Match,
+    check_text,
+    find_matches,
+    highlight,
+    rank,
+)
 from annotations.matching.folding import normalise
 from annotations.matching.keys import (
     BANDS,
@@ -20,40 +29,59 @@ from annotations.matching.keys import (
     MATCH_KEY_CLAIMS,
     MATCH_KEY_SEED,
     ROWS,
+    claim_key_text,
+    key_writer,
     match_key_matrix,
     match_key_writer,
     match_keys,
     match_keys_many,
     store_match_keys,
 )
-from annotations.matching.reuse import mark_prior_verdicts, reuse_verdict
+from annotations.matching.reuse import (
+    INLINE_MARK_CLAIMS,
+    mark_after_import,
+    mark_prior_verdicts,
+    mark_prior_verdicts_job,
+    reuse_verdict,
+)
 from annotations.matching.similar import (
-    MAX_CANDIDATES,
     MAX_LIMIT,
-    PRIOR_VERDICT_THRESHOLD,
-    SIMILAR_THRESHOLD,
-    default_threshold,
+    mark_threshold,
+    show_threshold,
     similar_claims,
 )
+from annotations.matching.terms import clean_pasted, term_keys
 
 __all__ = [
     "BANDS",
     "COPIES",
+    "INLINE_MARK_CLAIMS",
+    "KINDS",
     "MATCH_KEY_CLAIMS",
     "MATCH_KEY_SEED",
-    "MAX_CANDIDATES",
     "MAX_LIMIT",
-    "PRIOR_VERDICT_THRESHOLD",
+    "MAX_TEXT_CHARS",
     "ROWS",
-    "SIMILAR_THRESHOLD",
-    "default_threshold",
+    "Match",
+    "check_text",
+    "claim_key_text",
+    "clean_pasted",
+    "find_matches",
+    "highlight",
+    "key_writer",
+    "mark_after_import",
     "mark_prior_verdicts",
+    "mark_prior_verdicts_job",
+    "mark_threshold",
     "match_key_matrix",
     "match_key_writer",
     "match_keys",
     "match_keys_many",
     "normalise",
+    "rank",
     "reuse_verdict",
+    "show_threshold",
     "similar_claims",
     "store_match_keys",
+    "term_keys",
 ]

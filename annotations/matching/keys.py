@@ -1,16 +1,24 @@
-"""Match keys: MinHash band keys of a claim's folded text (`match_keys`, and
-`match_key_matrix` with numpy over many texts at once), pure; and what stores them in
-ClaimMatchKey (`match_key_writer` for an import, in bulk on SQLite and PostgreSQL;
-`store_match_keys` for one claim's save)."""
+"""Match keys. Stored: the term keys of a claim (`terms.term_keys` of its folded text
+and restatement) in ClaimMatchKey, and of a reference fact-check in ReferenceMatchKey:
+`match_key_writer` / `key_writer` for an import, in bulk on SQLite and PostgreSQL;
+`store_match_keys` for one claim's save.
+
+Earlier versions stored MinHash band keys instead (`match_keys`, `match_key_matrix`,
+pure, kept because migrations 0010 and 0020 compute them). They found only claims that
+share long runs of words; the term keys find those too (near duplicates share all their
+rare words) and rewordings besides, with about 10 rows a claim instead of 28. The
+command `rebuild_match_keys` replaces MinHash keys of claims stored before."""
 
 import json
 import zlib
 from collections.abc import Callable
 
 import numpy as np
-from django.db import router
+from django.db import router, transaction
 
-from annotations.models import Claim, ClaimMatchKey
+from annotations.matching.folding import normalise
+from annotations.matching.terms import term_keys
+from annotations.models import Claim, ClaimMatchKey, ReferenceFactCheck, ReferenceMatchKey
 
 # --- match keys: MinHash bands, pure ------------------------------------------------------
 #
@@ -220,36 +228,43 @@ def match_keys(match_text: str) -> list[int]:
 
 
 def match_key_writer(connection, claim_ids, match_texts, workspace_id) -> Callable[[], None]:
-    """Compute the match keys of new claims (ids, with their folded text) and prepare
-    their rows now; return what writes them, on `connection` (a DatabaseWrapper), in
-    bulk. An import computes here and writes from a second thread (inside its
-    transaction) while it scores the claims: the writing is then the database's work and
-    holds no GIL.
+    """Compute the term keys of new claims (ids, with their folded text) and prepare
+    their rows now; return what writes them, on `connection`, in bulk. An import
+    computes here and writes from a second thread (inside its transaction) while it
+    scores the claims."""
+    return key_writer(
+        connection, ClaimMatchKey, claim_ids, [term_keys(t) for t in match_texts], workspace_id
+    )
 
-    ~28 rows a claim are the largest part of an import, so they go straight to the
-    database without model instances, ordered by key so that the lookup index is
-    written page after page rather than at random: on PostgreSQL one binary COPY, made
-    with numpy; on SQLite one INSERT … SELECT per MATCH_KEY_CLAIMS claims from a JSON
-    array of [claim id, key, key, …], which json_each reads and SQLite sorts far faster
-    than executemany binds rows one by one."""
-    keys, has_words = match_key_matrix(match_texts)
-    claims = np.array(claim_ids, dtype=np.int64)[has_words]
-    keys = keys[has_words]
-    table = connection.ops.quote_name(ClaimMatchKey._meta.db_table)
-    columns = "claim_id, workspace_id, key"
+
+def key_writer(connection, model, owner_ids, key_lists, workspace_id) -> Callable[[], None]:
+    """What writes the keys of many owners (claims into ClaimMatchKey, reference
+    fact-checks into ReferenceMatchKey: `key_lists[i]` are `owner_ids[i]`'s) in bulk,
+    without model instances, ordered by key so that the lookup index is written page
+    after page: on PostgreSQL one binary COPY, made with numpy; on SQLite one INSERT …
+    SELECT per MATCH_KEY_CLAIMS owners from a JSON array of [owner id, key, key, …],
+    which json_each reads far faster than executemany binds rows one by one."""
+    owner_column = next(
+        f.column for f in model._meta.concrete_fields if f.name in ("claim", "reference")
+    )
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = f"{owner_column}, workspace_id, key"
+    lengths = np.fromiter(map(len, key_lists), dtype=np.intp, count=len(key_lists))
     if connection.vendor == "postgresql":
-        claims = np.repeat(claims, BANDS)
-        keys = keys.ravel()
+        owners = np.repeat(np.array(owner_ids, dtype=np.int64), lengths)
+        keys = np.fromiter((k for ks in key_lists for k in ks), dtype=np.int64, count=lengths.sum())
         order = np.argsort(keys, kind="stable")
         rows = np.empty(len(keys), dtype=_COPY_ROW)
         rows["fields"] = 3
         rows["claim_size"] = rows["workspace_size"] = rows["key_size"] = 8
-        rows["claim"] = claims[order]
+        rows["claim"] = owners[order]
         rows["workspace"] = workspace_id
         rows["key"] = keys[order]
         data = _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
 
         def write() -> None:
+            if not len(keys):
+                return
             with connection.cursor() as cursor, connection.wrap_database_errors:
                 copy_sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
                 with cursor.cursor.copy(copy_sql) as copy:
@@ -258,13 +273,13 @@ def match_key_writer(connection, claim_ids, match_texts, workspace_id) -> Callab
         return write
     statement = (
         f"INSERT INTO {table} ({columns}) "
-        f"SELECT json_extract(claim.value, '$[0]'), %s, key.value "
-        f"FROM json_each(%s) AS claim, json_each(claim.value) AS key "
+        f"SELECT json_extract(owner.value, '$[0]'), %s, key.value "
+        f"FROM json_each(%s) AS owner, json_each(owner.value) AS key "
         f"WHERE key.key > 0 ORDER BY key.value"
     )
+    listed = [[pk, *keys] for pk, keys in zip(owner_ids, key_lists, strict=True) if keys]
     arguments = [
-        [workspace_id, json.dumps(np.column_stack((claims[i:j], keys[i:j])).tolist())]
-        for i, j in _chunks(len(claims), MATCH_KEY_CLAIMS)
+        [workspace_id, json.dumps(listed[i:j])] for i, j in _chunks(len(listed), MATCH_KEY_CLAIMS)
     ]
 
     def write() -> None:
@@ -297,16 +312,16 @@ _COPY_ROW = np.dtype(
 )
 
 
-def _key_rows(claims, workspace_id):
-    for claim in claims:
-        for key in match_keys(claim.match_text):
-            yield ClaimMatchKey(claim_id=claim.pk, workspace_id=workspace_id, key=key)
+def claim_key_text(claim) -> str:
+    """What a claim's term keys are made of: its folded text and restatement."""
+    restatement = normalise(claim.restatement) if claim.restatement else ""
+    return f"{claim.match_text} {restatement}".strip()
 
 
 def store_match_keys(claim, *, using=None, replace=True) -> None:
-    """Write the claim's match keys (after its match_text changed), replacing those it
-    had unless `replace` is False (a new claim has none). Called from Claim.save()
-    through search.indexed_save."""
+    """Write the claim's term keys (after its text or restatement changed), replacing
+    those it had unless `replace` is False (a new claim has none). Called from
+    Claim.save() through search.indexed_save."""
     using = using or router.db_for_write(ClaimMatchKey)
     if Claim.document.is_cached(claim):
         workspace_id = claim.document.workspace_id
@@ -318,4 +333,59 @@ def store_match_keys(claim, *, using=None, replace=True) -> None:
         )
     if replace:
         ClaimMatchKey.objects.using(using).filter(claim_id=claim.pk).delete()
-    ClaimMatchKey.objects.using(using).bulk_create(_key_rows([claim], workspace_id))
+    ClaimMatchKey.objects.using(using).bulk_create(
+        ClaimMatchKey(claim_id=claim.pk, workspace_id=workspace_id, key=key)
+        for key in term_keys(claim_key_text(claim))
+    )
+
+
+REBUILD_CHUNK = 2000
+
+
+def rebuild_stale_keys(model, *, chunk: int = REBUILD_CHUNK, using=None) -> int:
+    """Make the stored term keys of every claim (model Claim) or reference fact-check
+    (ReferenceFactCheck) those of its text today, in chunks of `chunk` rows by primary
+    key, each in its own short transaction: MinHash keys of earlier versions, missing or
+    stale keys are replaced; rows whose keys are right are not written, so running it
+    again writes nothing. Safe on a live database: imports go on meanwhile (each writes
+    its own claims' keys). Returns how many rows got new keys."""
+    using = using or router.db_for_write(model)
+    if model is ReferenceFactCheck:
+        key_model, owner = ReferenceMatchKey, "reference_id"
+        fields = ("pk", "claim", "title", "workspace_id")
+
+        def text_of(row):
+            return normalise(f"{row[1]} {row[2]}")
+    else:
+        key_model, owner = ClaimMatchKey, "claim_id"
+        fields = ("pk", "match_text", "restatement", "document__workspace_id")
+
+        def text_of(row):
+            restatement = normalise(row[2]) if row[2] else ""
+            return f"{row[1]} {restatement}".strip()
+
+    rows = model.objects.using(using).order_by("pk").values_list(*fields)
+    keys_of = key_model.objects.using(using)
+    last, rebuilt = 0, 0
+    while batch := list(rows.filter(pk__gt=last)[:chunk]):
+        last = batch[-1][0]
+        stored = {}
+        for pk, key in keys_of.filter(
+            **{f"{owner}__gte": batch[0][0], f"{owner}__lte": last}
+        ).values_list(owner, "key"):
+            stored.setdefault(pk, set()).add(key)
+        stale = [row for row in batch if stored.get(row[0], set()) != set(term_keys(text_of(row)))]
+        if not stale:
+            continue
+        with transaction.atomic(using=using):
+            keys_of.filter(**{f"{owner}__in": [row[0] for row in stale]}).delete()
+            keys_of.bulk_create(
+                (
+                    key_model(**{owner: row[0], "workspace_id": row[3], "key": key})
+                    for row in stale
+                    for key in term_keys(text_of(row))
+                ),
+                batch_size=5000,
+            )
+        rebuilt += len(stale)
+    return rebuilt

@@ -1,20 +1,22 @@
 """Reusing published verdicts: `mark_prior_verdicts` points an imported document's
-claims at the published verdict of a similar claim elsewhere in the workspace;
-`reuse_verdict` starts an annotation from such a verdict."""
+claims at the published verdict of a claim elsewhere in the workspace that says the
+same (`mark_after_import` does it in the import or, for a long document, in a job right
+after); `reuse_verdict` starts an annotation from such a verdict."""
 
-from django.db import connections, transaction
-from rapidfuzz import fuzz
+from collections import Counter, defaultdict
 
-from annotations.matching.similar import (
-    PRIOR_VERDICT_THRESHOLD,
-    _check_threshold,
-    _vendor,
-    default_threshold,
-)
+from django.db import router, transaction
+from django_tasks import task
+
+from annotations.matching import scoring
+from annotations.matching.engine import KINDS, key_tables, term_frequencies
+from annotations.matching.folding import normalise
+from annotations.matching.similar import _check_threshold, mark_threshold
+from annotations.matching.terms import folded_terms
 from annotations.models import (
     Annotation,
     Claim,
-    ClaimMatchKey,
+    Document,
     InvalidInput,
     NotVisible,
     Source,
@@ -22,17 +24,38 @@ from annotations.models import (
 )
 from annotations.permissions import can
 
+# An import marks its claims itself up to this many claims; a longer document in a desk
+# with published verdicts is marked by a background job once the import has committed
+# (`Document.marks_pending` says so meanwhile), which keeps a 1 MB import within 3 s.
+INLINE_MARK_CLAIMS = 300
+_FREQUENCY_CHUNK = 400
 
-def mark_prior_verdicts(document, *, threshold=None) -> int:
-    """Point each claim of the document that says about the same as a claim with a
-    published verdict (current, not retracted) elsewhere in the workspace at that
-    verdict, with the score; clear the mark where no such verdict is left. Returns how
-    many claims are marked."""
-    alias, vendor = _vendor()
-    threshold = _check_threshold(
-        default_threshold(PRIOR_VERDICT_THRESHOLD, vendor) if threshold is None else threshold
-    )
-    published_elsewhere = (
+
+def mark_after_import(document, claims: int) -> None:
+    """Mark the document's claims now, or in a job after the import commits."""
+    alias = router.db_for_write(Claim)
+    if claims <= INLINE_MARK_CLAIMS or not _published_elsewhere(alias, document).exists():
+        mark_prior_verdicts(document)
+        return
+    Document.objects.using(alias).filter(pk=document.pk).update(marks_pending=True)
+    document.marks_pending = True
+    transaction.on_commit(lambda: mark_prior_verdicts_job.enqueue(document.pk), using=alias)
+
+
+@task()
+def mark_prior_verdicts_job(document_id: int) -> int:
+    """The background half of mark_after_import."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:  # deleted meanwhile
+        return 0
+    with transaction.atomic():
+        marked = mark_prior_verdicts(document)
+        Document.objects.filter(pk=document_id).update(marks_pending=False)
+    return marked
+
+
+def _published_elsewhere(alias, document):
+    return (
         Verdict.objects.using(alias)
         .filter(
             claim__document__workspace_id=document.workspace_id,
@@ -41,16 +64,28 @@ def mark_prior_verdicts(document, *, threshold=None) -> int:
         )
         .exclude(claim__document=document)
     )
-    claims = Claim.objects.using(alias).filter(document=document)
-    if not published_elsewhere.exists():
-        # Nothing to match against (a new desk, or the first document): clear old marks.
-        claims.filter(prior_verdict__isnull=False).update(prior_verdict=None, prior_similarity=None)
-        return 0
-    if vendor == "postgresql":
-        best = _prior_verdicts_pg(alias, document, threshold)
-    else:
-        best = _prior_verdicts_fuzz(alias, document, threshold)
-    claims = claims.only("pk", "prior_verdict", "prior_similarity")
+
+
+def mark_prior_verdicts(document, *, threshold=None) -> int:
+    """Point each claim of the document that says the same as a claim with a published
+    verdict (current, not retracted) elsewhere in the workspace at that verdict, with
+    the matcher's score; clear the mark where no such verdict is left. The matcher is
+    the engine's (same terms, frequencies, features and fusion), over the claims with
+    published verdicts only, and a claim is marked from the fitted `mark` threshold,
+    chosen for precision. Returns how many claims are marked."""
+    alias = router.db_for_write(Claim)
+    threshold = mark_threshold() if threshold is None else _check_threshold(threshold)
+    published = list(
+        _published_elsewhere(alias, document)
+        .order_by("-published_at", "-id")
+        .values_list("id", "claim__match_text", "claim__restatement")
+    )
+    claims = list(
+        Claim.objects.using(alias)
+        .filter(document=document)
+        .only("pk", "match_text", "prior_verdict", "prior_similarity")
+    )
+    best = _best_prior(alias, document.workspace_id, claims, published, threshold)
     changed = []
     for claim in claims:
         verdict_id, score = best.get(claim.pk, (None, None))
@@ -63,67 +98,53 @@ def mark_prior_verdicts(document, *, threshold=None) -> int:
     return len(best)
 
 
-def _prior_candidates_sql() -> str:
-    """The (claim of the document, claim with a published verdict) pairs of the
-    workspace that share a match key: a CTE named `pairs`, parameters (document id,
-    workspace id, True)."""
-    key_table = ClaimMatchKey._meta.db_table
-    claim_table = Claim._meta.db_table
-    verdict_table = Verdict._meta.db_table
-    return f"""
-        WITH pairs AS (
-            SELECT DISTINCT mk.claim_id AS claim_id, vk.claim_id AS verdict_claim_id
-            FROM {key_table} mk
-            JOIN {claim_table} c0 ON c0.id = mk.claim_id
-            JOIN {key_table} vk ON vk.workspace_id = mk.workspace_id AND vk.key = mk.key
-                AND vk.claim_id <> mk.claim_id
-            WHERE c0.document_id = %s AND mk.workspace_id = %s
-              AND EXISTS (
-                  SELECT 1 FROM {verdict_table} v0 WHERE v0.claim_id = vk.claim_id
-                  AND v0.is_current = %s AND v0.retracted_at IS NULL)
-        )"""
-
-
-def _prior_verdicts_pg(alias, document, threshold) -> dict[int, tuple[int, float]]:
-    claim_table = Claim._meta.db_table
-    verdict_table = Verdict._meta.db_table
-    # One claim per row, with the best-scoring verdict; the newest wins a tie.
-    sql = f"""{_prior_candidates_sql()}
-        SELECT DISTINCT ON (c.id) c.id, v.id, similarity(c.match_text, vc.match_text) AS score
-        FROM pairs p
-        JOIN {claim_table} c ON c.id = p.claim_id
-        JOIN {claim_table} vc ON vc.id = p.verdict_claim_id
-        JOIN {verdict_table} v ON v.claim_id = vc.id
-        WHERE v.is_current AND v.retracted_at IS NULL AND c.match_text <> ''
-          AND similarity(c.match_text, vc.match_text) >= %s
-        ORDER BY c.id, score DESC, v.published_at DESC, v.id DESC
-    """
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [document.pk, document.workspace_id, True, threshold])
-        return {claim_id: (verdict_id, float(score)) for claim_id, verdict_id, score in cursor}
-
-
-def _prior_verdicts_fuzz(alias, document, threshold) -> dict[int, tuple[int, float]]:
-    claim_table = Claim._meta.db_table
-    verdict_table = Verdict._meta.db_table
-    sql = f"""{_prior_candidates_sql()}
-        SELECT c.id, c.match_text, v.id, vc.match_text
-        FROM pairs p
-        JOIN {claim_table} c ON c.id = p.claim_id
-        JOIN {claim_table} vc ON vc.id = p.verdict_claim_id
-        JOIN {verdict_table} v ON v.claim_id = vc.id
-        WHERE v.is_current = %s AND v.retracted_at IS NULL AND c.match_text <> ''
-          AND vc.match_text <> ''
-        ORDER BY v.published_at DESC, v.id DESC
-    """
+def _best_prior(alias, workspace_id, claims, published, threshold) -> dict:
+    """claim id → (verdict id, score) of its best published verdict above threshold."""
+    if not published:
+        return {}
+    # The claim a verdict is on, with its restatement: a mark says "the same claim", so
+    # the verdict's summary (what the checkers found) is not compared.
+    texts = [
+        f"{folded} {normalise(restatement)}".strip() if restatement else folded
+        for _, folded, restatement in published
+    ]
+    postings = defaultdict(list)
+    for i, text in enumerate(texts):
+        for term in dict.fromkeys(folded_terms(text)):
+            postings[term].append(i)
+    queries = {}
+    for claim in claims:
+        q_terms = set(folded_terms(claim.match_text))
+        if q_terms & postings.keys():
+            queries[claim.pk] = (claim.match_text, q_terms)
+    needed = sorted({t for _, q_terms in queries.values() for t in q_terms})
+    dfs, n = {}, 0
+    for start in range(0, len(needed), _FREQUENCY_CHUNK):
+        chunk = needed[start : start + _FREQUENCY_CHUNK]
+        found, n = term_frequencies(alias, key_tables(KINDS), workspace_id, chunk)
+        dfs.update(found)
+    # Frequencies among the texts the document's claims are compared with: the
+    # document's own claims (stored by now) do not count.
+    own = Counter(t for claim in claims for t in set(folded_terms(claim.match_text)))
+    dfs = {t: max(0, df - own[t]) for t, df in dfs.items()}
+    n = max(1, n - len(claims))
     best = {}
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [document.pk, document.workspace_id, True, True])
-        for claim_id, folded, verdict_id, verdict_folded in cursor.fetchall():
-            score = fuzz.ratio(folded, verdict_folded, score_cutoff=threshold * 100)
-            # Rows come newest verdict first: a later one must score higher to win.
-            if score and (claim_id not in best or score / 100 > best[claim_id][1]):
-                best[claim_id] = (verdict_id, score / 100)
+    for pk, (query, q_terms) in queries.items():
+        q_dfs = {t: dfs.get(t, 0) for t in q_terms}
+        found = defaultdict(float)
+        for term, weight in scoring.lookup_terms(
+            {t: q_dfs[t] for t in q_terms if t in postings}, n
+        ):
+            for i in postings[term]:
+                found[i] += weight
+        ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[: scoring.CANDIDATES]
+        if not ranked:
+            continue
+        rows = scoring.features(query, q_dfs, n, [texts[i] for i, _ in ranked])
+        scores = scoring.fuse(rows)
+        top = min(range(len(ranked)), key=lambda j: (-scores[j], ranked[j][0]))
+        if scores[top] >= threshold:
+            best[pk] = (published[ranked[top][0]][0], round(float(scores[top]), 4))
     return best
 
 

@@ -29,7 +29,7 @@ from annotations.models.exceptions import (
     VersionConflict,
     WorkflowError,
 )
-from annotations.models.factchecks import ReferenceFactCheck, claim_digest
+from annotations.models.factchecks import ReferenceFactCheck, ReferenceMatchKey, claim_digest
 from annotations.models.jobs import Job
 from annotations.models.moderation import Flag, ModerationEvent, Notification
 from annotations.models.review import Comment, Verdict
@@ -67,6 +67,7 @@ __all__ = [
     "Notification",
     "Rating",
     "ReferenceFactCheck",
+    "ReferenceMatchKey",
     "RatingScale",
     "Role",
     "Source",

@@ -55,6 +55,9 @@ class Document(models.Model):
     report_include_approved = models.BooleanField(
         default=False, help_text="Also show approved work that has no published verdict yet."
     )
+    # Set while a background job marks the claims that earlier verdicts cover (a long
+    # import in a desk with published verdicts); the page says the marks are coming.
+    marks_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

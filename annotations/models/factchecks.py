@@ -60,3 +60,29 @@ class ReferenceFactCheck(models.Model):
     def save(self, *args, **kwargs):
         self.claim_sha256 = claim_digest(self.claim)
         super().save(*args, **kwargs)
+
+
+class ReferenceMatchKey(models.Model):
+    """The term keys of a reference fact-check (its claim and title), as ClaimMatchKey
+    holds a claim's: what the first stage of matching looks up."""
+
+    pk = models.CompositePrimaryKey("reference", "key")
+    reference = models.ForeignKey(
+        ReferenceFactCheck,
+        on_delete=models.CASCADE,
+        related_name="match_keys",
+        db_constraint=False,
+        db_index=False,
+    )
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "key", "reference"], name="referencematchkey_lookup")
+        ]
+
+    def __str__(self):
+        return f"{self.key} → reference {self.reference_id}"

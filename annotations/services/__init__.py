@@ -162,7 +162,7 @@ def _store_claims(document: Document, language: str) -> int:
         claims = _scored(text, spoken, lang)
         writing.result()
     insert_claims(connection, document, ids, claims, folded)
-    matching.mark_prior_verdicts(document)
+    matching.mark_after_import(document, len(claims))
     return len(claims)
 
 

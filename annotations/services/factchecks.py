@@ -1,5 +1,7 @@
 """Storing reference fact-checks (verdicts published elsewhere) in a workspace, with what
-matching and search read: the folded text and, on PostgreSQL, the search vector."""
+matching and search read: the folded text, the term keys of claim and title
+(ReferenceMatchKey, what the matcher's first stage looks up) and, on PostgreSQL, the
+search vector."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -9,7 +11,7 @@ from django.db import connections, router, transaction
 from django.db.models import F
 
 from annotations import matching
-from annotations.models import ReferenceFactCheck, Workspace, claim_digest
+from annotations.models import ReferenceFactCheck, ReferenceMatchKey, Workspace, claim_digest
 from annotations.permissions import require
 
 BATCH = 2000
@@ -67,6 +69,14 @@ def store_references(workspace: Workspace, records, by) -> int:
     with transaction.atomic(using=alias):
         created = ReferenceFactCheck.objects.using(alias).bulk_create(rows, batch_size=BATCH)
         ids = [row.pk for row in created]
+        connection = connections[alias]
+        matching.key_writer(
+            connection,
+            ReferenceMatchKey,
+            ids,
+            [matching.term_keys(matching.normalise(f"{r.claim} {r.title}")) for r in created],
+            workspace.pk,
+        )()
         if ids and _is_postgres(alias):
             ReferenceFactCheck.objects.using(alias).filter(pk__in=ids).update(
                 search_vector=SearchVector(F("claim"), weight="A", config="english")

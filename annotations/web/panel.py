@@ -61,8 +61,8 @@ def _panel_context(request, claim, **extra) -> dict:
     ratings = _scale(workspace)
     annotations, mine, others = _panel_annotations(viewer, user, claim, extra.pop("edit_forms", {}))
     blind_hidden = viewer.blind_limited and (mine is None or mine.status == Annotation.Status.DRAFT)
-    # Queries: candidates by shared match keys, their scores, their verdicts.
-    similar = similar_claims(claim, user, limit=5)
+    # Queries: term frequencies, candidates, claims, their verdicts, references.
+    similar = similar_claims(claim, user, limit=5, kinds=("claim", "reference"))
     verdicts = list(
         claim.verdicts.select_related("rating", "published_by", "retracted_by").order_by(
             "published_at", "id"

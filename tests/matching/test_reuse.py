@@ -3,13 +3,11 @@
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from annotations.matching import (
-    PRIOR_VERDICT_THRESHOLD,
-    default_threshold,
     mark_prior_verdicts,
+    mark_threshold,
     reuse_verdict,
 )
 from annotations.models import (
@@ -47,7 +45,7 @@ def test_import_marks_claims_that_match_an_earlier_published_verdict():
     marked = {c.text: (c.prior_verdict_id, c.prior_similarity) for c in document.claims.all()}
     verdict_id, score = marked[SUPPORTED]
     assert verdict_id == verdict.pk
-    assert score >= default_threshold(PRIOR_VERDICT_THRESHOLD, connection.vendor)
+    assert score >= mark_threshold()
     assert marked[UNRELATED] == (None, None)
     assert marked["The minimum wage doubled since 2010."] == (None, None)
     assert list(document.claims.filter(prior_verdict__isnull=False)) == [
@@ -141,3 +139,59 @@ def test_reusing_on_a_claim_already_annotated_is_refused_and_saves_nothing():
     with pytest.raises(WorkflowError):
         reuse_verdict(verdict, claim, user)
     assert Annotation.objects.get().reused_from is None
+
+
+# --- marks of a long import come from a job ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_long_import_marks_its_claims_in_a_job_after_it_commits(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from annotations.matching import reuse
+
+    monkeypatch.setattr(reuse, "INLINE_MARK_CLAIMS", 1)
+    workspace = WorkspaceFactory()
+    verdict = VerdictFactory(claim=claim_in(workspace, BACKED))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        document = import_document(workspace, f"{SUPPORTED} {UNRELATED}", title="Speech").document
+    document.refresh_from_db()
+    assert document.marks_pending is True
+    assert list(document.claims.filter(prior_verdict__isnull=False)) == []
+    [run_job] = callbacks
+    run_job()  # the job, run by the immediate backend of the tests
+    document.refresh_from_db()
+    assert document.marks_pending is False
+    marked = dict(document.claims.values_list("text", "prior_verdict_id"))
+    assert marked == {SUPPORTED: verdict.pk, UNRELATED: None}
+
+
+@pytest.mark.django_db
+def test_the_document_page_says_marks_are_coming(client):
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    document = import_document(workspace, SUPPORTED, title="Speech").document
+    client.force_login(user)
+    assert (
+        "marks appear in a few seconds"
+        not in client.get(f"/documents/{document.pk}/").content.decode()
+    )
+    type(document).objects.filter(pk=document.pk).update(marks_pending=True)
+    assert (
+        "marks appear in a few seconds" in client.get(f"/documents/{document.pk}/").content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_a_long_import_in_a_desk_without_verdicts_marks_nothing_and_queues_nothing(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from annotations.matching import reuse
+
+    monkeypatch.setattr(reuse, "INLINE_MARK_CLAIMS", 1)
+    workspace = WorkspaceFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        document = import_document(workspace, f"{SUPPORTED} {UNRELATED}", title="Speech").document
+    assert callbacks == []
+    document.refresh_from_db()
+    assert document.marks_pending is False

@@ -1,14 +1,9 @@
 """Similar claims: reworded twins found, workspaces kept apart, queries bounded."""
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
-from annotations.matching import (
-    SIMILAR_THRESHOLD,
-    default_threshold,
-    similar_claims,
-)
+from annotations.matching import mark_threshold, show_threshold, similar_claims
 from annotations.models import (
     Claim,
     InvalidInput,
@@ -42,12 +37,13 @@ def test_the_two_donbass_sentences_of_the_demo_document_find_each_other(demo):
     national = claim_containing(document, DONBASS_NATIONAL)
     plain = claim_containing(document, DONBASS_PLAIN)
     assert national.match_text and plain.match_text
-    [(best, score), *_] = similar_claims(national, annotator)
-    assert best == plain
-    assert score > 0.9
-    [(best, score), *_] = similar_claims(plain, annotator)
-    assert best == national
-    assert score > 0.9
+    [best, *_] = similar_claims(national, annotator)
+    assert best.claim == plain
+    assert best.score >= mark_threshold()
+    assert {"Donbass", "liberation", "territory"} <= set(best.shared)
+    [best, *_] = similar_claims(plain, annotator)
+    assert best.claim == national
+    assert best.score >= mark_threshold()
 
 
 @pytest.mark.django_db
@@ -58,9 +54,13 @@ def test_a_lightly_reworded_claim_finds_its_twin_and_not_an_unrelated_claim():
     supported = claim_in(workspace, SUPPORTED)
     claim_in(workspace, UNRELATED)
     found = similar_claims(backed, user)
-    assert [claim for claim, _ in found] == [supported]
-    threshold = default_threshold(SIMILAR_THRESHOLD, connection.vendor)
-    assert threshold <= found[0][1] < 1
+    assert [match.claim for match in found] == [supported]
+    assert show_threshold() <= found[0].score < 1
+    assert found[0].shared == ["114", "countries", "resolution"]
+    assert found[0].numbers == ["114"]
+    assert str(found[0].highlighted) == (
+        "<mark>114</mark> <mark>countries</mark> supported the <mark>resolution</mark>."
+    )
 
 
 @pytest.mark.django_db
@@ -69,7 +69,10 @@ def test_numbers_written_in_words_match_digits_exactly():
     user = member(workspace)
     words = claim_in(workspace, "One hundred and fourteen countries backed the resolution.")
     digits = claim_in(workspace, BACKED)
-    assert similar_claims(words, user)[0] == (digits, pytest.approx(1.0))
+    [best] = similar_claims(words, user)
+    assert best.claim == digits
+    assert best.numbers == ["114"]
+    assert best.score >= mark_threshold()
 
 
 @pytest.mark.django_db
@@ -90,7 +93,7 @@ def test_a_member_of_both_workspaces_still_gets_only_the_claims_own_workspace():
     backed = claim_in(workspace, BACKED)
     twin = claim_in(workspace, SUPPORTED)
     claim_in(elsewhere, BACKED)
-    assert [c for c, _ in similar_claims(backed, user)] == [twin]
+    assert [m.claim for m in similar_claims(backed, user)] == [twin]
 
 
 @pytest.mark.django_db
@@ -113,7 +116,7 @@ def test_similar_claims_carry_their_current_published_verdict():
         retracted_at=timezone.now(),
         retraction_note="Wrong claim.",
     )
-    found = dict(similar_claims(backed, user))
+    found = [m.claim for m in similar_claims(backed, user)]
     assert set(found) == {supported, again}
     by_pk = {c.pk: c for c in found}
     assert by_pk[supported.pk].published_verdict == verdict
@@ -147,12 +150,10 @@ def test_similar_claims_queries_do_not_grow_with_the_claims(count, django_assert
     _fill_twins(workspace, count)
     claim = Claim.objects.select_related("document__workspace").get(pk=claim.pk)
     roles_of(user)
-    # PostgreSQL: the candidates (claims sharing a match key) scored, with their
-    # documents, in one query; their verdicts.
-    # SQLite: the candidates' folded texts (claims sharing a match key); the claims with
-    # their documents; their verdicts.
-    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
+    # The terms' frequencies; the candidates; the claims with their documents; their
+    # verdicts (and ratings).
+    with django_assert_num_queries(4):
         found = similar_claims(claim, user, limit=50)
-        assert all(c.published_verdict.rating.label for c, _ in found)
-        assert all(c.document.title for c, _ in found)
+        assert all(m.verdict.rating.label for m in found)
+        assert all(m.claim.document.title for m in found)
     assert len(found) == count

@@ -66,11 +66,15 @@ from annotations.api.serializers.jobs import (
 )
 from annotations.api.serializers.search import (
     ClaimRefSerializer,
+    MatchRequestSerializer,
+    MatchResultSerializer,
     SearchHitSerializer,
     SearchResultSerializer,
     SimilarClaimSerializer,
     VerdictRefSerializer,
     claim_ref,
+    match_body,
+    reasons,
     verdict_ref,
 )
 from annotations.api.serializers.verdicts import (
@@ -137,6 +141,10 @@ __all__ = [
     "SearchHitSerializer",
     "SearchResultSerializer",
     "SimilarClaimSerializer",
+    "MatchRequestSerializer",
+    "MatchResultSerializer",
+    "match_body",
+    "reasons",
     "SourceSerializer",
     "TokenRequestSerializer",
     "TokenSerializer",

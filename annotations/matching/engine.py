@@ -1,0 +1,271 @@
+"""Checked before? `find_matches` answers for any text: the claims of a workspace (with
+their published verdicts) and its reference fact-checks that say the same, however
+worded, each with its score and why it matched.
+
+Two stages (see `scoring`): the first looks up the text's rarest terms in the stored term
+keys (ClaimMatchKey, ReferenceMatchKey; the (workspace, key, owner) indexes) on both
+databases alike: one query for the terms' document frequencies, counted up to DF_CAP,
+one for the candidates, best summed weight first. The second scores the candidates'
+texts (a claim's text, restatement and published verdict's summary; a reference's claim
+and title) with the fitted fusion.
+
+Queries, whatever the number of claims: 1 (frequencies) + 1 (candidates) + 2 (claims
+with documents; their verdicts) + 1 (references), fewer when a stage finds nothing;
+plus the user's roles once per user object.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import connections, router
+from django.db.models import Prefetch
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from annotations.matching import scoring
+from annotations.matching.folding import normalise
+from annotations.matching.terms import clean_pasted, folded_terms, stem, term_key
+from annotations.models import (
+    Claim,
+    ClaimMatchKey,
+    Document,
+    InvalidInput,
+    ReferenceFactCheck,
+    ReferenceMatchKey,
+    Verdict,
+)
+from annotations.permissions import require
+
+KINDS = ("claim", "reference")
+MAX_TEXT_CHARS = 5000
+MAX_LIMIT = 50
+MAX_QUERY_TERMS = 64  # distinct terms of a long text whose frequencies are read
+_WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W_]+")
+
+
+@dataclass
+class Match:
+    """One answer: a claim of the desk (with its published verdict, if any) or a
+    reference fact-check, its score in [0, 1], and why it matched."""
+
+    kind: str  # "claim" or "reference"
+    score: float
+    claim: Claim | None = None
+    reference: ReferenceFactCheck | None = None
+    verdict: Verdict | None = None
+    shared: list[str] = field(default_factory=list)  # words shared, as the match writes them
+    numbers: list[str] = field(default_factory=list)  # numbers shared (folded digits)
+    highlighted: SafeString = mark_safe("")  # the match's text, escaped, shared words marked
+
+    @property
+    def pk(self) -> int:
+        return self.claim.pk if self.claim is not None else self.reference.pk
+
+    @property
+    def text(self) -> str:
+        return self.claim.text if self.claim is not None else self.reference.claim
+
+
+def check_text(text) -> str:
+    """The pasted text, or InvalidInput (a 400) saying what is wrong with it."""
+    if not isinstance(text, str):
+        raise InvalidInput("Give the text to look up as a string.", field="text")
+    if "\x00" in text:
+        raise InvalidInput("The text may not contain NUL characters.", field="text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidInput(
+            f"The text has {len(text):,} characters; look up at most {MAX_TEXT_CHARS:,}.",
+            field="text",
+        )
+    if not text.strip():
+        raise InvalidInput("Paste the text to look up.", field="text")
+    return text
+
+
+def find_matches(
+    workspace, text: str, user, *, limit=10, kinds=KINDS, threshold=None, exclude_claim=None
+) -> list[Match]:
+    """The workspace's claims and reference fact-checks that say what `text` says, best
+    first, at most `limit`, each scoring at least `threshold` (default: the fitted
+    `show` threshold). Raises NotVisible for a non-member, InvalidInput for bad text."""
+    require(user, "document.read", workspace)
+    return rank(
+        workspace.pk,
+        check_text(text),
+        limit=limit,
+        kinds=kinds,
+        threshold=threshold,
+        exclude_claim=exclude_claim,
+    )
+
+
+def rank(workspace_id, text, *, limit=10, kinds=KINDS, threshold=None, exclude_claim=None):
+    """find_matches without the permission check (callers have made it)."""
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    threshold = scoring.fitted()["show"] if threshold is None else float(threshold)
+    query = normalise(clean_pasted(text))
+    q_terms = list(dict.fromkeys(folded_terms(query)))[:MAX_QUERY_TERMS]
+    if not q_terms:
+        return []
+    alias = router.db_for_read(Claim)
+    tables = key_tables(kinds)
+    dfs, n = term_frequencies(alias, tables, workspace_id, q_terms)
+    if exclude_claim is not None:  # a claim's own terms: it is not among the texts searched
+        dfs, n = {t: max(0, df - 1) for t, df in dfs.items()}, max(1, n - 1)
+    lookup = scoring.lookup_terms(dfs, n)
+    if not lookup:
+        return []
+    found = _candidates(alias, tables, workspace_id, lookup, exclude_claim)
+    if not found:
+        return []
+    loaded = _load(alias, found)
+    keys = [k for k in found if k in loaded]
+    texts = [_scored_text(loaded[k]) for k in keys]
+    rows = scoring.features(query, dfs, n, texts)
+    scores = scoring.fuse(rows)
+    order = sorted(range(len(keys)), key=lambda i: (-scores[i], keys[i]))
+    matches = []
+    for i in order:
+        if scores[i] < threshold or len(matches) >= limit:
+            break
+        matches.append(_match(loaded[keys[i]], float(scores[i]), set(q_terms), texts[i]))
+    return matches
+
+
+def key_tables(kinds) -> list[tuple[str, str, str]]:
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise InvalidInput(f"Unknown kinds: {', '.join(sorted(unknown))}.", field="kinds")
+    out = []
+    if "claim" in kinds:
+        out.append(("claim", ClaimMatchKey._meta.db_table, "claim_id"))
+    if "reference" in kinds:
+        out.append(("reference", ReferenceMatchKey._meta.db_table, "reference_id"))
+    return out
+
+
+def term_frequencies(alias, tables, workspace_id, q_terms) -> tuple[dict[str, int], int]:
+    """Each term's document frequency among the workspace's texts, counted up to DF_CAP
+    in each table (a bounded index range each), and how many texts there are, counted
+    up to N_CAP: one query."""
+    quote = connections[alias].ops.quote_name
+    selects, params = [], []
+    sizes = {
+        "claim": (
+            f"SELECT 1 FROM {quote(Claim._meta.db_table)} c JOIN "
+            f"{quote(Document._meta.db_table)} d ON d.id = c.document_id WHERE d.workspace_id = %s"
+        ),
+        "reference": (
+            f"SELECT 1 FROM {quote(ReferenceFactCheck._meta.db_table)} WHERE workspace_id = %s"
+        ),
+    }
+    size = " + ".join(
+        f"(SELECT COUNT(*) FROM ({sizes[kind]} LIMIT {scoring.N_CAP}) AS n)"
+        for kind, _, _ in tables
+    )
+    selects.append(f"SELECT -1 AS term, {size} AS df")
+    params += [workspace_id] * len(tables)
+    for position, term in enumerate(q_terms):
+        counts = " + ".join(
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {quote(table)} WHERE workspace_id = %s "
+            f"AND {quote('key')} = %s LIMIT {scoring.DF_CAP}) AS c)"
+            for _, table, _ in tables
+        )
+        selects.append(f"SELECT {position} AS term, {counts} AS df")
+        for _ in tables:
+            params += [workspace_id, term_key(term)]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        rows = dict(cursor.fetchall())
+    return {term: int(rows[position]) for position, term in enumerate(q_terms)}, int(rows[-1])
+
+
+def _candidates(alias, tables, workspace_id, lookup, exclude_claim) -> dict:
+    """(kind, id) → summed weight of the looked-up terms it holds, best CANDIDATES."""
+    quote = connections[alias].ops.quote_name
+    values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS DOUBLE PRECISION))"] * len(lookup))
+    params = [v for term, weight in lookup for v in (term_key(term), weight)]
+    parts = []
+    for kind, table, owner in tables:
+        exclude = f" AND k.{owner} <> %s" if kind == "claim" and exclude_claim else ""
+        parts.append(
+            f"SELECT '{kind}' AS kind, k.{owner} AS owner, SUM(q.w) AS weight "
+            f"FROM {quote(table)} k JOIN q ON k.{quote('key')} = q.k "
+            f"WHERE k.workspace_id = %s{exclude} GROUP BY k.{owner}"
+        )
+        params.append(workspace_id)
+        if exclude:
+            params.append(exclude_claim)
+    sql = (
+        f"WITH q (k, w) AS (VALUES {values}) {' UNION ALL '.join(parts)} "
+        f"ORDER BY weight DESC, kind, owner LIMIT {scoring.CANDIDATES}"
+    )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(kind, int(owner)): float(weight) for kind, owner, weight in cursor.fetchall()}
+
+
+def _load(alias, found) -> dict:
+    claim_ids = [pk for kind, pk in found if kind == "claim"]
+    reference_ids = [pk for kind, pk in found if kind == "reference"]
+    loaded = {}
+    if claim_ids:
+        published = Prefetch(
+            "verdicts",
+            queryset=Verdict.objects.using(alias)
+            .filter(is_current=True, retracted_at__isnull=True)
+            .select_related("rating"),
+            to_attr="_published_verdicts",
+        )
+        claims = (
+            Claim.objects.using(alias)
+            .filter(pk__in=claim_ids)
+            .select_related("document")
+            .prefetch_related(published)
+        )
+        for claim in claims:
+            claim.published_verdict = (claim._published_verdicts or [None])[0]
+            loaded["claim", claim.pk] = claim
+    if reference_ids:
+        for reference in ReferenceFactCheck.objects.using(alias).filter(pk__in=reference_ids):
+            loaded["reference", reference.pk] = reference
+    return loaded
+
+
+def _scored_text(obj) -> str:
+    """The folded text the second stage scores: a claim with its restatement and its
+    published verdict's summary; a reference fact-check's claim and title."""
+    if isinstance(obj, ReferenceFactCheck):
+        return normalise(f"{obj.claim} {obj.title}")
+    verdict = obj.published_verdict
+    extra = f" {obj.restatement}" if obj.restatement else ""
+    extra += f" {verdict.summary}" if verdict is not None and verdict.summary else ""
+    return f"{obj.match_text or normalise(obj.text)}{' ' + normalise(extra) if extra else ''}"
+
+
+def _match(obj, score: float, q_terms: set[str], scored: str) -> Match:
+    shared_terms = q_terms.intersection(folded_terms(scored))
+    if isinstance(obj, ReferenceFactCheck):
+        match = Match("reference", score, reference=obj)
+    else:
+        match = Match("claim", score, claim=obj, verdict=obj.published_verdict)
+    match.numbers = sorted(t for t in shared_terms if t[0].isdigit())
+    match.highlighted, match.shared = highlight(match.text, shared_terms)
+    return match
+
+
+def highlight(text: str, shared_terms: set[str]) -> tuple[SafeString, list[str]]:
+    """The text escaped, each word whose term is in `shared_terms` in <mark>; and those
+    words, in order, once each."""
+    out, words, position = [], [], 0
+    for found in _WORD.finditer(text):
+        word_terms = {stem(w) for w in normalise(found.group()).split()}
+        if not word_terms & shared_terms:
+            continue
+        out.append(escape(text[position : found.start()]))
+        out.append(f"<mark>{escape(found.group())}</mark>")
+        position = found.end()
+        if found.group() not in words:
+            words.append(found.group())
+    out.append(escape(text[position:]))
+    return mark_safe("".join(out)), words  # every piece of text was escaped above

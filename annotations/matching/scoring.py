@@ -1,0 +1,142 @@
+"""The two stages' arithmetic, pure (numpy only): which of a query's terms the first
+stage looks up, and how the second stage scores each candidate it found.
+
+First stage: a query's terms are weighed by how rare they are among the workspace's
+claims and reference fact-checks: their document frequency, counted up to DF_CAP (a
+word in more texts than that says little about any of them, and counting further would
+cost more than it tells). The LOOKUP_TERMS rarest terms below the cap are looked up; the
+texts holding them, by the summed weight of the terms they hold, are the candidates, at
+most CANDIDATES.
+
+Second stage: each candidate gets features (BM25 over terms, as a share of the query's
+idf mass, so that it reads the same in a small desk as in a large one; the share of the
+query's rare-term mass it covers; cosine of character 2–4-gram TF-IDF vectors, idf over
+the candidates; numbers shared, or its numbers all other than the query's) and a score:
+a logistic fusion of them whose weights and thresholds `scripts/fit_matching.py` fits
+on the training tweets and writes to `weights.json`.
+"""
+
+import json
+import math
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from annotations.matching.terms import folded_terms
+
+DF_CAP = 2000
+N_CAP = 20_000  # texts counted, at most: a workspace's size as idf sees it
+LOOKUP_TERMS = 16
+CANDIDATES = 150
+K1, B = 1.2, 0.75
+NGRAMS = (2, 3, 4)
+# Measures of one candidate against the query alone, not relative to the others found
+# (a second claim as close as the first scores as high; features relative to the best
+# candidate ranked no better on the training tweets), and shares rather than sums, so a
+# score means the same in a desk of ten claims and in one of a million.
+FEATURES = ("bm25_share", "coverage", "char_cosine", "numbers_shared", "numbers_missing")
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+
+
+def idf(df: int, n: int) -> float:
+    """The weight of a term found in `df` of `n` texts (df counted up to DF_CAP, n up
+    to N_CAP): in a small desk no word is rare."""
+    n = max(min(n, N_CAP), df, 1)
+    return math.log((n + 1) / (min(df, DF_CAP) + 0.5))
+
+
+def lookup_terms(dfs: dict[str, int], n: int) -> list[tuple[str, float]]:
+    """The query's terms the first stage looks up, rarest first, with their weights:
+    terms some text holds and fewer than DF_CAP do, at most LOOKUP_TERMS."""
+    usable = sorted((df, term) for term, df in dfs.items() if 0 < df < DF_CAP)
+    return [(term, idf(df, n)) for df, term in usable[:LOOKUP_TERMS]]
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _char_grams(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The character n-grams (NGRAMS) of each text padded with a space: rows (text),
+    gram codes (a 64-bit hash of the code points) and counts, one entry per distinct
+    gram of a text. Vectorised over all texts at once."""
+    joined = "\x00".join(f" {t} " for t in texts)
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    row_of = np.cumsum(points == 0)
+    codes, rows = [], []
+    for n in NGRAMS:
+        if len(points) < n:
+            continue
+        length = len(points) - n + 1
+        code = np.zeros(length, dtype=np.uint64)
+        bad = np.zeros(length, dtype=bool)
+        for k in range(n):
+            part = points[k : k + length]
+            code = (code * _MIX) ^ (part + np.uint64(n))
+            bad |= part == 0
+        codes.append(code[~bad])
+        rows.append(row_of[:length][~bad])
+    code = np.concatenate(codes)
+    row = np.concatenate(rows)
+    grams, gram_index = np.unique(code, return_inverse=True)
+    pairs, counts = np.unique(row * len(grams) + gram_index, return_counts=True)
+    return pairs // len(grams), pairs % len(grams), counts
+
+
+def _char_cosines(query: str, texts: list[str]) -> np.ndarray:
+    """Cosine of the query's and each text's character n-gram TF-IDF vectors (sublinear
+    tf; idf over the query and the texts)."""
+    n = len(texts) + 1
+    rows, cols, counts = _char_grams([query, *texts])
+    df = np.bincount(cols)
+    idf = np.log((n + 1) / (df + 1)) + 1.0
+    values = (1.0 + np.log(counts.astype(float))) * idf[cols]
+    norms = np.sqrt(np.bincount(rows, values * values, minlength=n))
+    query_dense = np.zeros(len(df))
+    first = rows == 0
+    query_dense[cols[first]] = values[first]
+    dots = np.bincount(rows, values * query_dense[cols], minlength=n)
+    norms[norms == 0] = 1.0
+    return dots[1:] / (norms[1:] * norms[0])
+
+
+def _numbers(words) -> set[str]:
+    return {w for w in words if w[0].isdigit()}
+
+
+def features(query: str, dfs: dict[str, int], n: int, texts: list[str]) -> np.ndarray:
+    """One row of FEATURES per candidate: `query` and `texts` folded, `dfs` the
+    document frequency of each query term among the `n` texts searched."""
+    q_set = set(folded_terms(query))
+    q_idf = {t: idf(dfs[t], n) if dfs.get(t) else 0.0 for t in q_set}
+    q_mass = sum(q_idf.values()) or 1.0
+    q_numbers = _numbers(q_set)
+    docs = [folded_terms(t) for t in texts]
+    avgdl = (sum(len(d) for d in docs) / len(docs)) if docs else 1.0
+    rows = np.zeros((len(texts), len(FEATURES)))
+    for i, doc in enumerate(docs):
+        tf = Counter(doc)
+        norm = K1 * (1 - B + B * len(doc) / (avgdl or 1.0))
+        bm25 = sum(q_idf[t] * tf[t] * (K1 + 1) / (tf[t] + norm) for t in q_set if t in tf)
+        numbers = _numbers(tf)
+        rows[i, 0] = bm25 / q_mass  # a term once, in a text of average length: its idf
+        rows[i, 1] = sum(q_idf[t] for t in q_set.intersection(tf)) / q_mass
+        rows[i, 3] = 1.0 if q_numbers & numbers else 0.0
+        rows[i, 4] = 1.0 if q_numbers and numbers and not q_numbers & numbers else 0.0
+    if len(texts):
+        rows[:, 2] = _char_cosines(query, texts)
+    return rows
+
+
+@cache
+def fitted() -> dict:
+    """The fusion's weights and thresholds, as scripts/fit_matching.py wrote them."""
+    return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+
+
+def fuse(rows: np.ndarray, model: dict | None = None) -> np.ndarray:
+    """Each candidate's score in [0, 1]: the fitted logistic fusion of its features."""
+    model = model or fitted()
+    weights = np.array([model["weights"][name] for name in FEATURES])
+    return 1.0 / (1.0 + np.exp(-(rows @ weights + model["intercept"])))

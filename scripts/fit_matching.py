@@ -1,0 +1,165 @@
+"""Fit the matcher's fusion weights and thresholds on the training tweets; write them to
+annotations/matching/weights.json. Deterministic: same data, same file.
+
+    .venv/bin/python scripts/fit_matching.py
+
+The verified claims (claim and title) are indexed in memory exactly as the database
+indexes reference fact-checks (annotations.matching.terms and .scoring: the same terms,
+the same capped document frequencies, the same lookup of the rarest terms, the same
+features). Each training tweet's candidates are labelled (is it the right fact-check?)
+and a logistic regression (scikit-learn, a development requirement only) fits the
+weights. Thresholds, from the fitted scores on the training data alone:
+- `show`: the lowest score from which the first-ranked matches are right at least
+  SHOW_PRECISION of the time, over the training tweets and the even-numbered
+  check-worthy debate sentences (which match nothing): what "checked before?" lists;
+- `mark`: the same at MARK_PRECISION: what an import marks.
+The development part is never read here: bench/matching_quality.py measures it.
+"""
+
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import django
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+os.environ.setdefault("SECRET_KEY", "fit-matching")
+django.setup()  # annotations.matching's package imports the models
+
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from annotations.matching import scoring  # noqa: E402
+from annotations.matching import terms as term_module  # noqa: E402
+from annotations.matching.folding import normalise  # noqa: E402
+from bench import matching_data  # noqa: E402
+
+MARK_PRECISION = 0.95
+SHOW_PRECISION = 0.5
+
+
+class MemoryIndex:
+    """The verified claims as the database holds reference fact-checks: folded text,
+    and postings of each term."""
+
+    def __init__(self, docs: list[tuple[str, str]]):
+        self.ids = [doc_id for doc_id, _ in docs]
+        self.folded = [normalise(text) for _, text in docs]
+        postings = defaultdict(set)
+        for i, folded in enumerate(self.folded):
+            for term in term_module.folded_terms(folded):
+                postings[term].add(i)
+        self.postings = {t: sorted(p) for t, p in postings.items()}
+
+    def candidates(self, text: str):
+        """What the engine computes for a pasted text: (ids, features, first-stage)."""
+        query = normalise(term_module.clean_pasted(text))
+        q_terms = set(term_module.folded_terms(query))
+        dfs = {t: min(len(self.postings.get(t, ())), scoring.DF_CAP) for t in q_terms}
+        found = defaultdict(float)
+        n = len(self.ids)
+        for term, weight in scoring.lookup_terms(dfs, n):
+            for i in self.postings[term]:
+                found[i] += weight
+        ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[: scoring.CANDIDATES]
+        texts = [self.folded[i] for i, _ in ranked]
+        rows = scoring.features(query, dfs, n, texts)
+        return [self.ids[i] for i, _ in ranked], rows
+
+
+def load_index() -> MemoryIndex:
+    return MemoryIndex(
+        [(v, f"{claim} {title}") for v, claim, title in matching_data.verified_claims()]
+    )
+
+
+def grouped(part: str) -> list[tuple[str, set[str]]]:
+    right = defaultdict(set)
+    texts = {}
+    for tweet, text, vclaim in matching_data.tweets(part):
+        right[tweet].add(vclaim)
+        texts[tweet] = text
+    return [(texts[t], right[t]) for t in sorted(right, key=int)]
+
+
+def pools(index: MemoryIndex) -> tuple[list, list]:
+    """Each training tweet's candidates (ids, features, right ids), and each training
+    debate sentence's (ids, features): computed once, read by every step."""
+    tweets = [(*index.candidates(text), right) for text, right in grouped("train")]
+    debates = [index.candidates(text) for text in matching_data.debate_sentences("train")]
+    return tweets, debates
+
+
+def fit(tweets: list) -> dict:
+    x = np.vstack([rows for ids, rows, _ in tweets if ids])
+    y = np.array([1 if i in right else 0 for ids, _, right in tweets for i in ids])
+    model = LogisticRegression(C=1.0, max_iter=5000)
+    model.fit(x, y)
+    return {
+        "weights": {
+            name: round(float(w), 6)
+            for name, w in zip(scoring.FEATURES, model.coef_[0], strict=True)
+        },
+        "intercept": round(float(model.intercept_[0]), 6),
+    }
+
+
+def ranked(ids: list, rows: np.ndarray, model: dict) -> tuple[list, np.ndarray]:
+    if not ids:
+        return [], np.zeros(0)
+    scores = scoring.fuse(rows, model)
+    order = sorted(range(len(ids)), key=lambda i: (-scores[i], i))
+    return [ids[i] for i in order], scores[order]
+
+
+def thresholds(tweets: list, debates: list, model: dict) -> dict:
+    firsts = []  # (score of the first match, is it right)
+    for ids, rows, right in tweets:
+        found, scores = ranked(ids, rows, model)
+        if found:
+            firsts.append((float(scores[0]), found[0] in right))
+    for ids, rows in debates:
+        found, scores = ranked(ids, rows, model)
+        if found:
+            firsts.append((float(scores[0]), False))
+    return {
+        "show": round(lowest_with_precision(firsts, SHOW_PRECISION), 4),
+        "mark": round(lowest_with_precision(firsts, MARK_PRECISION), 4),
+    }
+
+
+def lowest_with_precision(firsts: list[tuple[float, bool]], precision: float) -> float:
+    """The lowest score from which the first matches are right at least `precision` of
+    the time (and at least 20 of them)."""
+    threshold, right, total = 1.0, 0, 0
+    for score, ok in sorted(firsts, key=lambda pair: -pair[0]):
+        right, total = right + ok, total + 1
+        if total >= 20 and right / total >= precision:
+            threshold = score
+    return threshold
+
+
+def recall_at(tweets: list, model: dict, k: int) -> float:
+    hits = sum(bool(set(ranked(ids, rows, model)[0][:k]) & right) for ids, rows, right in tweets)
+    return hits / len(tweets)
+
+
+def main() -> None:
+    tweets, debates = pools(load_index())
+    model = fit(tweets)
+    model.update(thresholds(tweets, debates, model))
+    model["fitted_on"] = "CLEF-2020 claim retrieval, train (800 tweets); ClaimBuster even ids"
+    path = scoring.WEIGHTS_FILE
+    path.write_text(json.dumps(model, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {path.relative_to(ROOT)}")
+    print(json.dumps(model, indent=2, sort_keys=True))
+    print(f"train recall@1 {recall_at(tweets, model, 1):.3f}")
+    print(f"train recall@5 {recall_at(tweets, model, 5):.3f}")
+
+
+if __name__ == "__main__":
+    main()
