@@ -22,21 +22,61 @@ from annotations.permissions import (
 )
 from annotations.web.common import _posted, _refused
 
+QUEUE_ORDERS = {"oldest": ("submitted_at", "id"), "newest": ("-submitted_at", "-id")}
+
 
 @login_required
+@require_safe
 def review_queue(request):
-    """Submitted work waiting for this user's review, across workspaces, oldest first."""
+    """Submitted work waiting for this user's review, across workspaces: oldest first by
+    default, or newest first; narrowed to one document or one author, chosen from the
+    work this user may review."""
+    try:
+        document_id = parsing.parse_id(request.GET.get("document"), "document", optional=True)
+        author_id = parsing.parse_id(request.GET.get("author"), "author", optional=True)
+    except parsing.InvalidValue as exc:
+        return _refused(exc)
+    order = request.GET.get("order") or "oldest"
+    if order not in QUEUE_ORDERS:
+        return _refused(InvalidInput("order: choose oldest or newest.", field="order"))
     reviewable = workspace_ids_with(request.user, Action.ANNOTATION_REVIEW, staff=False)
-    # Queries: session, user, roles, then the annotations with their claims and documents.
-    pending = (
+    waiting = (
         counted_annotations(request.user)
         .filter(claim__document__workspace_id__in=reviewable, status=Annotation.Status.SUBMITTED)
         .exclude(author=request.user)
-        .select_related("author", "rating", "claim__document__workspace")
-        .defer("claim__document__text")
-        .order_by("submitted_at", "id")[:500]
     )
-    return render(request, "annotations/review_queue.html", {"annotations": pending})
+    # The choices: every document and author with work waiting, whatever is selected.
+    pairs = list(
+        waiting.order_by()
+        .values_list(
+            "claim__document_id", "claim__document__title", "author_id", "author__username"
+        )
+        .distinct()
+    )
+    documents = sorted({(d, title) for d, title, _, _ in pairs}, key=lambda r: r[1].casefold())
+    authors = sorted({(a, name) for _, _, a, name in pairs}, key=lambda r: r[1].casefold())
+    if document_id is not None:
+        waiting = waiting.filter(claim__document_id=document_id)
+    if author_id is not None:
+        waiting = waiting.filter(author_id=author_id)
+    # Queries: session, user, roles, the choices, the annotations with their claims and
+    # documents, the unread count.
+    pending = (
+        waiting.select_related("author", "rating", "claim__document__workspace")
+        .defer("claim__document__text")
+        .order_by(*QUEUE_ORDERS[order])[:500]
+    )
+    return render(
+        request,
+        "annotations/review_queue.html",
+        {
+            "annotations": pending,
+            "documents": documents,
+            "authors": authors,
+            "selected": {"document": document_id, "author": author_id, "order": order},
+            "filtering": document_id is not None or author_id is not None,
+        },
+    )
 
 
 @login_required

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from annotations.models import Flag, Membership, Notification, Rating, Role
 from tests.factories import (
@@ -38,12 +41,13 @@ def test_review_queue_query_count_holds_at_1_and_50(client, django_assert_num_qu
     reviewer = member(workspace, Role.REVIEWER)
     client.force_login(reviewer)
     _submitted(workspace, 1)
-    # session, user, roles, annotations with claims/documents/workspaces, unread count
-    with django_assert_num_queries(5):
+    # session, user, roles, the document and author choices, annotations with
+    # claims/documents/workspaces, unread count
+    with django_assert_num_queries(6):
         response = client.get(reverse("review_queue"))
     assert len(response.context["annotations"]) == 1
     _submitted(workspace, 49)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("review_queue"))
     assert len(response.context["annotations"]) == 50
 
@@ -62,6 +66,118 @@ def test_review_queue_is_oldest_first_and_skips_own_drafts_and_hidden(client):
     client.force_login(reviewer)
     listed = list(client.get(reverse("review_queue")).context["annotations"])
     assert listed == [first, second]
+
+
+def _queue_of_three(workspace):
+    """Three submitted annotations, a day apart: (oldest, middle, newest), the first two
+    on one document by one author, the last on another document by another author."""
+    first_doc = DocumentFactory(workspace=workspace, title="Budget <speech>")
+    other_doc = DocumentFactory(workspace=workspace, title="Annual report")
+    ann, ben = member(workspace, username="ann"), member(workspace, username="ben")
+    now = timezone.now()
+    rows = []
+    for i, (document, author) in enumerate([(first_doc, ann), (first_doc, ann), (other_doc, ben)]):
+        claim = ClaimFactory(document=document, start=i, end=i + 5)
+        rows.append(
+            AnnotationFactory(
+                claim=claim,
+                author=author,
+                status="submitted",
+                submitted_at=now - timedelta(days=3 - i),
+            )
+        )
+    return rows, (first_doc, other_doc), (ann, ben)
+
+
+def test_review_queue_sorts_newest_first_and_filters_by_document_and_author(client):
+    workspace = WorkspaceFactory()
+    reviewer = member(workspace, Role.REVIEWER)
+    (oldest, middle, newest), (first_doc, other_doc), (ann, ben) = _queue_of_three(workspace)
+    client.force_login(reviewer)
+    url = reverse("review_queue")
+
+    def listed(**query):
+        return list(client.get(url, query).context["annotations"])
+
+    assert listed() == [oldest, middle, newest]
+    assert listed(order="newest") == [newest, middle, oldest]
+    assert listed(document=first_doc.pk, order="newest") == [middle, oldest]
+    assert listed(author=ben.pk) == [newest]
+    assert listed(document=first_doc.pk, author=ben.pk) == []
+    response = client.get(url, {"document": other_doc.pk})
+    # The choices stay whole while one is selected; titles are escaped.
+    assert response.context["documents"] == [
+        (other_doc.pk, "Annual report"),
+        (first_doc.pk, "Budget <speech>"),
+    ]
+    assert response.context["authors"] == [(ann.pk, "ann"), (ben.pk, "ben")]
+    page = response.content.decode()
+    assert f'<option value="{other_doc.pk}" selected>Annual report</option>' in page
+    assert "Budget &lt;speech&gt;" in page and "Budget <speech>" not in page
+
+
+def test_review_queue_choices_come_only_from_work_the_reviewer_may_review(client):
+    workspace = WorkspaceFactory()
+    reviewer = member(workspace, Role.REVIEWER)
+    _queue_of_three(workspace)
+    # Another desk's work, and hidden work here, never name their document or author.
+    elsewhere = WorkspaceFactory()
+    AnnotationFactory(
+        claim=ClaimFactory(document=DocumentFactory(workspace=elsewhere, title="Secret")),
+        author=member(elsewhere, username="stranger"),
+        status="submitted",
+    )
+    AnnotationFactory(
+        claim=ClaimFactory(document=DocumentFactory(workspace=workspace, title="Hidden only")),
+        author=member(workspace, username="hidden_author"),
+        status="submitted",
+        hidden=True,
+    )
+    client.force_login(reviewer)
+    response = client.get(reverse("review_queue"))
+    assert [title for _, title in response.context["documents"]] == [
+        "Annual report",
+        "Budget <speech>",
+    ]
+    assert [name for _, name in response.context["authors"]] == ["ann", "ben"]
+    # Filtering by a document of another desk finds nothing there.
+    secret = DocumentFactory(workspace=elsewhere)
+    assert (
+        list(client.get(reverse("review_queue"), {"document": secret.pk}).context["annotations"])
+        == []
+    )
+
+
+def test_review_queue_filtered_query_count_holds_as_rows_grow(client, django_assert_num_queries):
+    workspace = WorkspaceFactory()
+    client.force_login(member(workspace, Role.REVIEWER))
+    rows, (first_doc, _), (ann, _) = _queue_of_three(workspace)
+    url = reverse("review_queue")
+    query = {"document": first_doc.pk, "author": ann.pk, "order": "newest"}
+    with django_assert_num_queries(6):
+        assert len(client.get(url, query).context["annotations"]) == 2
+    for i in range(20):
+        claim = ClaimFactory(document=first_doc, start=10 + i, end=20 + i)
+        AnnotationFactory(claim=claim, author=ann, status="submitted")
+        AnnotationFactory(claim=claim, author=member(workspace), status="submitted")
+    with django_assert_num_queries(6):
+        assert len(client.get(url, query).context["annotations"]) == 22
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"document": "abc"}, "document: Give a whole number"),
+        ({"author": "0"}, "author: Give a whole number"),
+        ({"document": "1\x00"}, "document: Give a whole number"),
+        ({"order": "sideways"}, "order: choose oldest or newest."),
+    ],
+)
+def test_review_queue_refuses_bad_filters_with_400(client, query, message):
+    client.force_login(member(WorkspaceFactory(), Role.REVIEWER))
+    response = client.get(reverse("review_queue"), query)
+    assert response.status_code == 400
+    assert response.content.decode().startswith(message)
 
 
 def test_annotators_have_an_empty_review_queue(client):
