@@ -254,6 +254,7 @@ class Annotation(models.Model):
                 Notification.Kind.APPROVED if approve else Notification.Kind.CHANGES_REQUESTED,
                 actor=by,
                 annotation=self,
+                comment=comment.body,
             )
             return comment
 

@@ -210,8 +210,9 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} for {self.recipient}"
 
     @classmethod
-    def send(cls, recipient_ids, kind, *, actor, claim=None, annotation=None) -> None:
-        """Notify everyone listed except the actor."""
+    def send(cls, recipient_ids, kind, *, actor, claim=None, annotation=None, comment="") -> None:
+        """Notify everyone listed except the actor. `comment`: the text of the comment the
+        notice is about, quoted in its email (a new comment: nobody has hidden it yet)."""
         if annotation is not None and claim is None:
             claim = annotation.claim
         recipients = {rid for rid in recipient_ids if rid != actor.pk}
@@ -233,4 +234,4 @@ class Notification(models.Model):
                 .values_list("user__email", flat=True)
             )
             if emails:
-                notifications.email_on_commit(emails, cls.Kind(kind).label, actor, claim)
+                notifications.email_on_commit(emails, cls.Kind(kind).label, actor, claim, comment)

@@ -81,7 +81,11 @@ class Comment(models.Model):
             raise InvalidInput("You can only reply within the same thread.", field="parent")
         comment = cls.objects.create(annotation=annotation, author=by, body=body, parent=parent)
         Notification.send(
-            [annotation.author_id], Notification.Kind.COMMENTED, actor=by, annotation=annotation
+            [annotation.author_id],
+            Notification.Kind.COMMENTED,
+            actor=by,
+            annotation=annotation,
+            comment=body,
         )
         return comment
 
