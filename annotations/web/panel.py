@@ -50,6 +50,7 @@ from annotations.web.common import (
     _refused,
     _scale,
 )
+from annotations.web.resubmission import changes_since_review
 
 
 def _panel_context(request, claim, **extra) -> dict:
@@ -180,6 +181,9 @@ def _panel_annotations(viewer, user, claim, edit_forms):
         annotation.can_review = can(user, "annotation.review", annotation)
         annotation.can_publish = can(user, "verdict.publish", annotation)
         annotation.threads = _threads(annotation.comments.all())
+        annotation.since_review = (
+            changes_since_review(annotation) if annotation.can_review else None
+        )
     return annotations, mine, others
 
 
