@@ -49,6 +49,7 @@ class Block:
     end: int
     kind: str  # heading, metadata, list_item or paragraph
     level: int = 1  # a heading's level: how many `#` marks it had, or 1
+    anchor: int | None = None  # a heading's: its claim's start, the outline's target
 
     @property
     def tag(self) -> str:
@@ -105,6 +106,8 @@ def _assign_kinds(text: str, result: list[Block], claims: list[MarkedClaim]) -> 
             kind = splitter[i].kind
             if kind in ("heading", "metadata", "list_item"):
                 block.kind = kind
+            if kind == "heading":
+                block.anchor = splitter[i].start
         mark = None
         if block.kind == "list_item":
             mark = _BULLET.match(text, block.start, block.end)
@@ -116,15 +119,19 @@ def _assign_kinds(text: str, result: list[Block], claims: list[MarkedClaim]) -> 
             block.start = mark.end()
 
 
-def render(text: str, claims: list[MarkedClaim]) -> str:
-    """The HTML of the whole text with the claims marked (see the module docstring)."""
+def render(text: str, claims: list[MarkedClaim], structure: list[MarkedClaim] | None = None) -> str:
+    """The HTML of the whole text with the claims marked (see the module docstring).
+    `structure`, when given, are the claims that shape the blocks (all of the document's,
+    while only some are marked), so the text reads the same whichever claims are shown.
+    A heading block carries id="at-<its claim's start>", for an outline to link to."""
     claims = sorted(claims, key=lambda c: c.order)
+    shaping = claims if structure is None else sorted(structure, key=lambda c: c.order)
     out: list[str] = []
     in_list = False
     seen: set[int] = set()
     following = 0  # the first claim not yet taken into a block
     open_claims: list[MarkedClaim] = []  # taken, and may still run into the next block
-    for block in blocks(text, claims):
+    for block in blocks(text, shaping):
         if block.kind == "list_item" and not in_list:
             out.append('<ul class="doc-list">')
             in_list = True
@@ -132,7 +139,8 @@ def render(text: str, claims: list[MarkedClaim]) -> str:
             out.append("</ul>")
             in_list = False
         tag = block.tag
-        out.append(f'<{tag} class="doc-block doc-{block.kind}">')
+        ident = f' id="at-{block.anchor}"' if block.anchor is not None else ""
+        out.append(f'<{tag} class="doc-block doc-{block.kind}"{ident}>')
         # Claims that touch the block: those starting before its end and ending after
         # its start. Blocks are cut only between claims, so one pass over the claims in
         # start order finds them.

@@ -207,6 +207,7 @@ def document_detail(request, pk):
         document, rows, verdict_ratings, ratings, shown, escape(base_query.urlencode())
     )
     context_speakers = speakers if len(speakers) > 1 else []
+    outline = _outline(document.text, rows)
     export_formats = [(name, exporter.label) for name, exporter in FORMATS.items()]
     context = {
         "document": document,
@@ -214,6 +215,7 @@ def document_detail(request, pk):
         "role": role,
         "text_html": text_html,
         "claim_count": len(rows),
+        "outline": outline,
         "shown_count": shown_count,
         "filters": filters,
         "filtering": shown is not None,
@@ -237,6 +239,16 @@ def document_detail(request, pk):
         if claim is not None:
             context.update(_panel_context(request, claim), panel=True)
     return render(request, "annotations/document.html", context)
+
+
+def _outline(text, rows) -> list[dict]:
+    """The document's headings in reading order (its claims of kind heading), each with
+    the id of its heading block in the marked text (layout: "at-<start>")."""
+    return [
+        {"number": number, "text": text[start:end], "anchor": f"at-{start}"}
+        for _, number, start, end, kind, *_ in sorted(rows, key=lambda row: (row[2], -row[3]))
+        if kind == "heading"
+    ]
 
 
 def _filtered(user, role, document, data):
@@ -270,7 +282,7 @@ def _filtered(user, role, document, data):
 
 
 # Bump when the marked text's HTML changes, so cached renderings of the old form are not used.
-MARKED_TEXT_VERSION = 2
+MARKED_TEXT_VERSION = 3
 
 
 MARKED_TEXT_SECONDS = 24 * 3600
@@ -308,7 +320,9 @@ def _marked_text(document, rows, verdict_ratings, ratings, shown, query) -> tupl
         for row in rows
         if shown is None or row[0] in shown
     ]
-    html = layout.render(document.text, marked)
+    # Every claim shapes the blocks, so headings stay headings whatever the filter shows.
+    structure = [layout.MarkedClaim(row[0], row[2], row[3], row[4]) for row in rows]
+    html = layout.render(document.text, marked, structure)
     # Compressed: a long document's marked text is a megabyte of repetitive markup, about a
     # tenth of that packed; cheap to pack and unpack, and kind to the cache's memory.
     cache.set(key, (zlib.compress(html.encode(), 1), len(marked)), MARKED_TEXT_SECONDS)

@@ -16,7 +16,9 @@ def test_layout_renders_headings_lists_and_text_between_claims():
         layout.MarkedClaim(4, 28, 34, "list_item"),
     ]
     html = layout.render(text, claims)
-    assert html.startswith('<h2 class="doc-block doc-heading"><mark class="claim" id="claim-1"')
+    assert html.startswith(
+        '<h2 class="doc-block doc-heading" id="at-0"><mark class="claim" id="claim-1"'
+    )
     assert '<ul class="doc-list"><li class="doc-block doc-list_item">' in html
     assert html.count("<li ") == 2 and "- first" not in html  # bullets become list items
     assert '<span data-offset="11"> Two.</span>' in html  # text between claims is there
@@ -66,9 +68,11 @@ def test_layout_leaves_markdown_heading_marks_out_and_gives_the_level():
     ]
     html = layout.render(text, claims)
     assert "#" not in html
-    assert html.startswith('<h2 class="doc-block doc-heading"><mark class="claim" id="claim-1"')
-    assert '<h3 class="doc-block doc-heading"><mark class="claim" id="claim-3"' in html
-    assert '<h4 class="doc-block doc-heading"><mark class="claim" id="claim-4"' in html
+    assert html.startswith(
+        '<h2 class="doc-block doc-heading" id="at-2"><mark class="claim" id="claim-1"'
+    )
+    assert '<h3 class="doc-block doc-heading" id="at-25"><mark class="claim" id="claim-3"' in html
+    assert '<h4 class="doc-block doc-heading" id="at-38"><mark class="claim" id="claim-4"' in html
     texts = re.findall(r'<span data-offset="(\d+)">([^<]*)</span>', html)
     assert texts == [
         ("2", "Programme"),
@@ -84,3 +88,20 @@ def test_layout_keeps_a_hash_that_a_heading_claim_covers():
     text = "# Title"
     html = layout.render(text, [layout.MarkedClaim(1, 0, 7, "heading")])
     assert '<span data-offset="0"># Title</span>' in html
+
+
+def test_structure_keeps_headings_and_their_anchors_when_their_claims_are_not_marked():
+    text = "# Programme\n\nWe act. We win."
+    every = [
+        layout.MarkedClaim(1, 2, 11, "heading"),
+        layout.MarkedClaim(2, 13, 20, "sentence"),
+        layout.MarkedClaim(3, 21, 28, "sentence"),
+    ]
+    shown = [every[2]]
+    html = layout.render(text, shown, structure=every)
+    assert html.startswith(
+        '<h2 class="doc-block doc-heading" id="at-2"><span data-offset="2">Programme</span></h2>'
+    )
+    assert 'id="claim-1"' not in html and 'id="claim-3"' in html
+    # Without the structure the heading would read as a paragraph with its "#".
+    assert layout.render(text, shown).startswith('<p class="doc-block doc-paragraph">')

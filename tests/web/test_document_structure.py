@@ -40,7 +40,7 @@ def test_html_import_shows_headings_as_headings_without_markdown_marks(client):
     assert "#" not in _text_of(page)
     for tag, words in [("h2", "Housing plan"), ("h3", "What was promised"), ("h4", "Costs")]:
         assert re.search(
-            rf'<{tag} class="doc-block doc-heading"><mark class="claim"[^>]*>.*?'
+            rf'<{tag} class="doc-block doc-heading" id="at-\d+"><mark class="claim"[^>]*>.*?'
             rf'<span data-offset="(\d+)">{words}</span>',
             page,
         ), tag

@@ -35,7 +35,7 @@ def test_document_page_shows_structure_and_numbers_every_claim(client):
     document, claims = _speech()
     client.force_login(member(document.workspace))
     page = _page(client, document)
-    assert '<h2 class="doc-block doc-heading">' in page
+    assert re.search(r"<h2 class=\"doc-block doc-heading\" id=\"at-\d+\">", page)
     assert page.count('<li class="doc-block doc-list_item">') == 2
     assert _marked_ids(page) == {c.pk for c in claims.values()}
     heading = claims["Budget speech"]
@@ -400,7 +400,7 @@ def test_marked_text_is_cached_compressed(client):
     (key, (packed, count), _seconds), _ = cache_set.call_args
     assert key.startswith("marked-text:") and count == 6
     html = zlib.decompress(packed).decode()
-    assert html.startswith('<h2 class="doc-block doc-heading">') and html in page
+    assert html.startswith('<h2 class="doc-block doc-heading" id="at-0">') and html in page
 
 
 def test_agreement_query_count_holds_at_20_and_2000_claims(client, django_assert_num_queries):
