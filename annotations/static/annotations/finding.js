@@ -52,7 +52,10 @@
     return text.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
   }
 
+  let searched = null; // the value the matches were found for
+
   function search() {
+    searched = input.value;
     const query = input.value.trim();
     ranges = [];
     current = -1;
@@ -114,14 +117,10 @@
     if (event.key !== "Enter") return;
     event.preventDefault();
     clearTimeout(typing);
-    // Enter on a new query finds it; on the same query steps through its matches.
-    if (input.dataset.searched !== input.value) {
-      input.dataset.searched = input.value;
-      search();
-      if (event.shiftKey) step(-1);
-      return;
-    }
-    step(event.shiftKey ? -1 : 1);
+    // Enter on a query not searched yet (typed within the pause) finds it; on the same
+    // query it steps through the matches.
+    if (searched !== input.value) search();
+    else step(event.shiftKey ? -1 : 1);
   });
   input.addEventListener("search", () => {
     if (!input.value) search(); // the clear button of a search field
