@@ -108,6 +108,18 @@ def test_phone_document_page_with_the_sheet_open_has_no_serious_violation(open_a
     assert _blocking(page) == []
 
 
+def test_document_page_with_outline_open_find_and_filter_has_no_serious_violation(open_as, desk):
+    document, claims, editor = desk
+    page = open_as(editor)
+    page.goto(f"/documents/{document.pk}/")
+    page.get_by_role("complementary", name="Outline").get_by_text("Outline").click()
+    page.get_by_role("searchbox", name="Find in document").fill("rose")
+    expect(page.locator("#find-count")).to_have_text("1 of 1")
+    page.get_by_label("State").select_option("published")
+    expect(page.locator("#filter-status")).to_contain_text("Showing 1 of 4 claims.")
+    assert _blocking(page) == []
+
+
 def test_the_check_itself_catches_white_on_mostly_true(open_as):
     """The harness is live: the 2.6:1 rating text the workbench used to show is caught."""
     page = open_as()
