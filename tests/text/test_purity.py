@@ -24,6 +24,7 @@ def test_the_text_package_has_the_pure_modules():
         "claim_lexicons",
         "claim_ngrams",
         "dates",
+        "diffing",
         "inline_lists",
         "language",
         "layout",
