@@ -8,7 +8,10 @@ indexes reference fact-checks (annotations.matching.terms and .scoring: the same
 the same capped document frequencies, the same lookup of the rarest terms, the same
 features). Each training tweet's candidates are labelled (is it the right fact-check?)
 and a logistic regression (scikit-learn, a development requirement only) fits the
-weights. Thresholds, from the fitted scores on the training data alone:
+weights. The reciprocal-rank fusion of the fitted score with the raw-text cosine
+(`scoring.fused_order`) takes the k and weight of RRF_K × RRF_WEIGHT with the best
+training recall@5. Thresholds, from the first matches in that fused order on the
+training data alone:
 - `show`: the lowest score from which the first-ranked matches are right at least
   SHOW_PRECISION of the time, over the training tweets and the even-numbered
   check-worthy debate sentences (which match nothing): what "checked before?" lists;
@@ -40,6 +43,8 @@ from bench import matching_data  # noqa: E402
 
 MARK_PRECISION = 0.95
 SHOW_PRECISION = 0.5
+RRF_K = (1, 5, 10, 30, 60)
+RRF_WEIGHT = (0.5, 1.0)
 
 
 class MemoryIndex:
@@ -48,6 +53,7 @@ class MemoryIndex:
 
     def __init__(self, docs: list[tuple[str, str]]):
         self.ids = [doc_id for doc_id, _ in docs]
+        self.raw = [text for _, text in docs]
         self.folded = [normalise(text) for _, text in docs]
         postings = defaultdict(set)
         for i, folded in enumerate(self.folded):
@@ -56,7 +62,7 @@ class MemoryIndex:
         self.postings = {t: sorted(p) for t, p in postings.items()}
 
     def candidates(self, text: str):
-        """What the engine computes for a pasted text: (ids, features, first-stage)."""
+        """What the engine computes for a pasted text: (ids, features, raw cosines)."""
         query = normalise(term_module.clean_pasted(text))
         q_terms = set(term_module.folded_terms(query))
         dfs = {t: min(len(self.postings.get(t, ())), scoring.DF_CAP) for t in q_terms}
@@ -68,7 +74,8 @@ class MemoryIndex:
         ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[: scoring.CANDIDATES]
         texts = [self.folded[i] for i, _ in ranked]
         rows = scoring.features(query, dfs, n, texts)
-        return [self.ids[i] for i, _ in ranked], rows
+        cosines = scoring.raw_cosines(text, [self.raw[i] for i, _ in ranked])
+        return [self.ids[i] for i, _ in ranked], rows, cosines
 
 
 def load_index() -> MemoryIndex:
@@ -87,16 +94,17 @@ def grouped(part: str) -> list[tuple[str, set[str]]]:
 
 
 def pools(index: MemoryIndex) -> tuple[list, list]:
-    """Each training tweet's candidates (ids, features, right ids), and each training
-    debate sentence's (ids, features): computed once, read by every step."""
+    """Each training tweet's candidates (ids, features, raw cosines, right ids), and
+    each training debate sentence's (ids, features, raw cosines): computed once, read
+    by every step."""
     tweets = [(*index.candidates(text), right) for text, right in grouped("train")]
     debates = [index.candidates(text) for text in matching_data.debate_sentences("train")]
     return tweets, debates
 
 
 def fit(tweets: list) -> dict:
-    x = np.vstack([rows for ids, rows, _ in tweets if ids])
-    y = np.array([1 if i in right else 0 for ids, _, right in tweets for i in ids])
+    x = np.vstack([rows for ids, rows, _, _ in tweets if ids])
+    y = np.array([1 if i in right else 0 for ids, _, _, right in tweets for i in ids])
     model = LogisticRegression(C=1.0, max_iter=5000)
     model.fit(x, y)
     return {
@@ -108,22 +116,36 @@ def fit(tweets: list) -> dict:
     }
 
 
-def ranked(ids: list, rows: np.ndarray, model: dict) -> tuple[list, np.ndarray]:
+def ranked(ids: list, rows: np.ndarray, cosines, model: dict) -> tuple[list, np.ndarray]:
+    """The candidates in the engine's (fused) order, and their scores."""
     if not ids:
         return [], np.zeros(0)
     scores = scoring.fuse(rows, model)
-    order = sorted(range(len(ids)), key=lambda i: (-scores[i], i))
+    order = scoring.fused_order(scores, cosines, model)
     return [ids[i] for i in order], scores[order]
+
+
+def fit_rrf(tweets: list, model: dict) -> dict:
+    """The reciprocal-rank fusion's k and weight with the best training recall@5 (then
+    recall@1; then the first in RRF_K × RRF_WEIGHT order)."""
+    best, chosen = None, None
+    for k in RRF_K:
+        for weight in RRF_WEIGHT:
+            trial = {**model, "rrf_k": k, "rrf_weight": weight}
+            figures = (recall_at(tweets, trial, 5), recall_at(tweets, trial, 1))
+            if best is None or figures > best:
+                best, chosen = figures, {"rrf_k": k, "rrf_weight": weight}
+    return chosen
 
 
 def thresholds(tweets: list, debates: list, model: dict) -> dict:
     firsts = []  # (score of the first match, is it right)
-    for ids, rows, right in tweets:
-        found, scores = ranked(ids, rows, model)
+    for ids, rows, cosines, right in tweets:
+        found, scores = ranked(ids, rows, cosines, model)
         if found:
             firsts.append((float(scores[0]), found[0] in right))
-    for ids, rows in debates:
-        found, scores = ranked(ids, rows, model)
+    for ids, rows, cosines in debates:
+        found, scores = ranked(ids, rows, cosines, model)
         if found:
             firsts.append((float(scores[0]), False))
     return {
@@ -144,13 +166,17 @@ def lowest_with_precision(firsts: list[tuple[float, bool]], precision: float) ->
 
 
 def recall_at(tweets: list, model: dict, k: int) -> float:
-    hits = sum(bool(set(ranked(ids, rows, model)[0][:k]) & right) for ids, rows, right in tweets)
+    hits = sum(
+        bool(set(ranked(ids, rows, cosines, model)[0][:k]) & right)
+        for ids, rows, cosines, right in tweets
+    )
     return hits / len(tweets)
 
 
 def main() -> None:
     tweets, debates = pools(load_index())
     model = fit(tweets)
+    model.update(fit_rrf(tweets, model))
     model.update(thresholds(tweets, debates, model))
     model["fitted_on"] = "CLEF-2020 claim retrieval, train (800 tweets); ClaimBuster even ids"
     path = scoring.WEIGHTS_FILE

@@ -7,7 +7,9 @@ keys (ClaimMatchKey, ReferenceMatchKey; the (workspace, key, owner) indexes) on 
 databases alike: one query for the terms' document frequencies, counted up to DF_CAP,
 one for the candidates, best summed weight first. The second scores the candidates'
 texts (a claim's text, restatement and published verdict's summary; a reference's claim
-and title) with the fitted fusion.
+and title) with the fitted fusion, and orders them by reciprocal-rank fusion of that
+score and a raw-text character cosine (`scoring.fused_order`); the matches shown are
+those scoring at least the threshold, in that order.
 
 Queries, whatever the number of claims: 1 (frequencies) + 1 (candidates) + 2 (claims
 with documents; their verdicts) + 1 (references), fewer when a stage finds nothing;
@@ -86,7 +88,7 @@ def find_matches(
     workspace, text: str, user, *, limit=10, kinds=KINDS, threshold=None, exclude_claim=None
 ) -> list[Match]:
     """The workspace's claims and reference fact-checks that say what `text` says, best
-    first, at most `limit`, each scoring at least `threshold` (default: the fitted
+    first (fused order), at most `limit`, each scoring at least `threshold` (default: the fitted
     `show` threshold). Raises NotVisible for a non-member, InvalidInput for bad text."""
     require(user, "document.read", workspace)
     return rank(
@@ -121,15 +123,12 @@ def rank(workspace_id, text, *, limit=10, kinds=KINDS, threshold=None, exclude_c
     loaded = _load(alias, found)
     keys = [k for k in found if k in loaded]
     texts = [_scored_text(loaded[k]) for k in keys]
-    rows = scoring.features(query, dfs, n, texts)
-    scores = scoring.fuse(rows)
-    order = sorted(range(len(keys)), key=lambda i: (-scores[i], keys[i]))
-    matches = []
-    for i in order:
-        if scores[i] < threshold or len(matches) >= limit:
-            break
-        matches.append(_match(loaded[keys[i]], float(scores[i]), set(q_terms), texts[i]))
-    return matches
+    scores = scoring.fuse(scoring.features(query, dfs, n, texts))
+    cosines = scoring.raw_cosines(text, [_raw_text(loaded[k]) for k in keys])
+    shown = [i for i in scoring.fused_order(scores, cosines) if scores[i] >= threshold]
+    return [
+        _match(loaded[keys[i]], float(scores[i]), set(q_terms), texts[i]) for i in shown[:limit]
+    ]
 
 
 def key_tables(kinds) -> list[tuple[str, str, str]]:
@@ -241,6 +240,14 @@ def _scored_text(obj) -> str:
     extra = f" {obj.restatement}" if obj.restatement else ""
     extra += f" {verdict.summary}" if verdict is not None and verdict.summary else ""
     return f"{obj.match_text or normalise(obj.text)}{' ' + normalise(extra) if extra else ''}"
+
+
+def _raw_text(obj) -> str:
+    """The unfolded text the raw-text cosine reads: a reference fact-check's claim and
+    title; a claim's text."""
+    if isinstance(obj, ReferenceFactCheck):
+        return f"{obj.claim} {obj.title}"
+    return obj.text
 
 
 def _match(obj, score: float, q_terms: set[str], scored: str) -> Match:

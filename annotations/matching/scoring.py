@@ -13,7 +13,11 @@ idf mass, so that it reads the same in a small desk as in a large one; the share
 query's rare-term mass it covers; cosine of character 2–4-gram TF-IDF vectors, idf over
 the candidates; numbers shared, or its numbers all other than the query's) and a score:
 a logistic fusion of them whose weights and thresholds `scripts/fit_matching.py` fits
-on the training tweets and writes to `weights.json`.
+on the training tweets and writes to `weights.json`. The candidates are then ordered by
+reciprocal-rank fusion of that score's rank and the rank of a second cosine, of
+word-bounded character 2–4-grams of the lower-cased raw (unfolded) texts, idf over the
+query and the candidates (`raw_cosines`); its k and weight are fitted too. The score
+shown stays the fitted probability.
 """
 
 import json
@@ -57,6 +61,9 @@ def lookup_terms(dfs: dict[str, int], n: int) -> list[tuple[str, float]]:
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
+_BREAK = "\x01"  # between the words of a word-bounded text: no n-gram spans it
+
+
 def _char_grams(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The character n-grams (NGRAMS) of each text padded with a space: rows (text),
     gram codes (a 64-bit hash of the code points) and counts, one entry per distinct
@@ -64,6 +71,7 @@ def _char_grams(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     joined = "\x00".join(f" {t} " for t in texts)
     points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     row_of = np.cumsum(points == 0)
+    points[points == ord(_BREAK)] = 0  # a break ends grams but not the text's row
     codes, rows = [], []
     for n in NGRAMS:
         if len(points) < n:
@@ -82,6 +90,17 @@ def _char_grams(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     grams, gram_index = np.unique(code, return_inverse=True)
     pairs, counts = np.unique(row * len(grams) + gram_index, return_counts=True)
     return pairs // len(grams), pairs % len(grams), counts
+
+
+def _word_bounded(text: str) -> str:
+    """The lower-cased text, each word padded with spaces, words apart by _BREAK."""
+    return f" {_BREAK} ".join(text.replace(_BREAK, " ").replace("\x00", " ").lower().split())
+
+
+def raw_cosines(query: str, texts: list[str]) -> np.ndarray:
+    """Cosine of the word-bounded character n-gram TF-IDF vectors of the raw (unfolded,
+    lower-cased) query and texts: grams never span two words."""
+    return _char_cosines(_word_bounded(query), [_word_bounded(t) for t in texts])
 
 
 def _char_cosines(query: str, texts: list[str]) -> np.ndarray:
@@ -140,3 +159,20 @@ def fuse(rows: np.ndarray, model: dict | None = None) -> np.ndarray:
     model = model or fitted()
     weights = np.array([model["weights"][name] for name in FEATURES])
     return 1.0 / (1.0 + np.exp(-(rows @ weights + model["intercept"])))
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's rank, 0 for the highest; ties in the candidates' order."""
+    ranks = np.empty(len(values))
+    ranks[np.argsort(-values, kind="stable")] = np.arange(len(values))
+    return ranks
+
+
+def fused_order(scores: np.ndarray, cosines: np.ndarray, model: dict | None = None) -> list:
+    """The candidates' order: reciprocal-rank fusion of the fitted score's rank and the
+    raw-text cosine's rank (fitted `rrf_k` and `rrf_weight`), ties in the candidates'
+    (first-stage) order."""
+    model = model or fitted()
+    k, weight = model["rrf_k"], model["rrf_weight"]
+    fused = 1.0 / (k + _ranks(scores)) + weight / (k + _ranks(cosines))
+    return sorted(range(len(scores)), key=lambda i: (-fused[i], i))
