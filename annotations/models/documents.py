@@ -250,8 +250,8 @@ class Claim(ClaimEdits, models.Model):
     def save(self, *args, **kwargs):
         if self.document_id and not self.text and self.start is not None and self.end is not None:
             self.text = self.document.text[self.start : self.end]
-        if self.document_id and not self.speaker:
-            self.speaker = self.document.speaker
+        if self._state.adding and self.document_id and not self.speaker:
+            self.speaker = self.document.speaker  # a new claim only: no read on updates
         if self.number is None and self.document_id:
             self.number = self.document.next_claim_number()
         with indexed_save(self, kwargs):  # match_text and search_vector, same write
