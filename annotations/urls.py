@@ -28,6 +28,7 @@ urlpatterns = [
     path("notifications/", queues.notifications, name="notifications"),
     path("notifications/<int:pk>/", queues.notification_open, name="notification_open"),
     path("assigned/", queues.assigned_to_me, name="assigned"),
+    path("workspaces/new/", workspace_settings.workspace_create, name="workspace_create"),
     path("w/<slug:slug>/", documents.workspace_detail, name="workspace"),
     path(
         "w/<slug:slug>/settings/",

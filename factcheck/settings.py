@@ -175,6 +175,14 @@ STORAGES = {
 # Tests and `make run` serve static files straight from the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 
+# Who may create a workspace and become its first editor: any signed-in user, staff
+# only, or nobody (the operator creates desks in the admin site).
+WORKSPACE_CREATION = env_str("WORKSPACE_CREATION", "staff").strip().lower()
+if WORKSPACE_CREATION not in ("any", "staff", "nobody"):
+    raise ImproperlyConfigured(
+        f"WORKSPACE_CREATION must be any, staff or nobody; got {WORKSPACE_CREATION!r}"
+    )
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -69,7 +69,11 @@ def home(request):
         )
     )
     rows = [(ws, roles[ws.pk]) for ws in workspaces]
-    return render(request, "annotations/home.html", {"rows": rows})
+    return render(
+        request,
+        "annotations/home.html",
+        {"rows": rows, "can_create": can(request.user, "workspace.create", None)},
+    )
 
 
 def _count_per_document(queryset):

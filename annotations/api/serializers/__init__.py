@@ -92,6 +92,7 @@ from annotations.api.serializers.workspaces import (
     MembershipSerializer,
     RatingScaleSerializer,
     RatingSerializer,
+    WorkspaceCreateSerializer,
     WorkspaceSerializer,
 )
 
@@ -156,6 +157,7 @@ __all__ = [
     "W3CAnnotationSerializer",
     "W3CCollectionSerializer",
     "W3CField",
+    "WorkspaceCreateSerializer",
     "WorkspaceSerializer",
     "_RatingField",
     "_document_id",
