@@ -65,6 +65,8 @@ urlpatterns = [
     path("notes/preview/", panel.note_preview, name="note_preview"),
     # Accounts: notification preferences, and Django's password reset.
     path("account/preferences/", accounts.preferences, name="preferences"),
+    path("account/tokens/", accounts.tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
