@@ -6,6 +6,7 @@ from django.urls import path, reverse_lazy
 from annotations.web import (
     accounts,
     claim_edits,
+    document_lifecycle,
     documents,
     exports,
     factchecks,
@@ -41,6 +42,15 @@ urlpatterns = [
     path("w/<slug:slug>/search/", documents.workspace_search, name="workspace_search"),
     path("w/<slug:slug>/checked-before/", matching.workspace_match, name="workspace_match"),
     path("documents/<int:pk>/", documents.document_detail, name="document"),
+    path("documents/<int:pk>/delete/", document_lifecycle.document_delete, name="document_delete"),
+    path(
+        "documents/<int:pk>/archive/", document_lifecycle.document_archive, name="document_archive"
+    ),
+    path(
+        "documents/<int:pk>/unarchive/",
+        document_lifecycle.document_unarchive,
+        name="document_unarchive",
+    ),
     path("documents/<int:pk>/agreement/", documents.document_agreement, name="document_agreement"),
     path("documents/<int:pk>/claims/", documents.claim_create, name="claim_create"),
     path("claims/<int:pk>/reuse/", panel.claim_reuse, name="claim_reuse"),
