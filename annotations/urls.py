@@ -16,12 +16,13 @@ from annotations.web import (
     matching,
     panel,
     queues,
+    sign_in,
     workspace_settings,
 )
 
 urlpatterns = [
     path("", documents.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", sign_in.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", health.healthz, name="healthz"),
     path("review/", queues.review_queue, name="review_queue"),
@@ -79,24 +80,28 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
+        sign_in.password_login_required(
+            auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done"))
+        ),
         name="password_reset",
     ),
     path(
         "password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
+        sign_in.password_login_required(auth_views.PasswordResetDoneView.as_view()),
         name="password_reset_done",
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("password_reset_complete")
+        sign_in.password_login_required(
+            auth_views.PasswordResetConfirmView.as_view(
+                success_url=reverse_lazy("password_reset_complete")
+            )
         ),
         name="password_reset_confirm",
     ),
     path(
         "password-reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        sign_in.password_login_required(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
     # Background jobs.

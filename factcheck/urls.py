@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,6 +10,9 @@ urlpatterns = [
     path("api/v1/", include("annotations.api.urls")),
     path("", include("annotations.urls")),
 ]
+if settings.OIDC_ENABLED:
+    # /oidc/authenticate/ starts the sign-in; /oidc/callback/ is the redirect URI.
+    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler400 = "annotations.errors.bad_request"
 handler403 = "annotations.errors.permission_denied"
