@@ -2,10 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from annotations.web import sign_in
+
 admin.site.site_header = "Fact-checking workbench"
 admin.site.site_title = "Fact-checking workbench"
 
 urlpatterns = [
+    # Before admin.site.urls: with password sign-in off, staff sign in through the provider.
+    path("admin/login/", sign_in.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", include("annotations.api.urls")),
     path("", include("annotations.urls")),

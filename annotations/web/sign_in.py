@@ -4,9 +4,12 @@ matches people by verified email and applies the roles claim."""
 import re
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from annotations.services.sign_in import apply_role_claim
@@ -45,6 +48,14 @@ class LoginView(auth_views.LoginView):
         if self.request.GET.get("signin") == "failed":
             context["sign_in_failed"] = SIGN_IN_FAILED.format(provider=settings.OIDC_PROVIDER_NAME)
         return context
+
+
+def admin_login(request, *args, **kwargs):
+    """The admin site's login: Django's password form while password sign-in is on, else
+    our login page (single sign-on), which comes back to the admin site."""
+    if settings.PASSWORD_LOGIN:
+        return admin.site.login(request, *args, **kwargs)
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
 def password_login_required(view):

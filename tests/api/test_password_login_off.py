@@ -86,3 +86,15 @@ def test_password_reset_is_off_too(client, password_off):
     from django.core import mail
 
     assert mail.outbox == []
+
+
+def test_the_admin_login_sends_staff_to_single_sign_on(client, password_off):
+    response = client.get("/admin/login/?next=/admin/annotations/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/admin/annotations/"
+
+
+def test_the_admin_login_is_djangos_while_passwords_are_on(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert 'type="password"' in response.content.decode()

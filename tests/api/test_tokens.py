@@ -174,3 +174,27 @@ def test_the_token_list_takes_a_fixed_number_of_queries(n, django_assert_num_que
     with django_assert_num_queries(2):
         response = client.get(URL)
     assert len(response.json()) == n
+
+
+def test_a_superuser_revokes_someones_token_in_the_admin(client):
+    owner = UserFactory(username="leaver")
+    token, key = PersonalToken.issue(owner, "laptop")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    listing = client.get("/admin/annotations/personaltoken/").content.decode()
+    assert "laptop" in listing and token.hint in listing
+    assert key not in listing
+    response = client.post(f"/admin/annotations/personaltoken/{token.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert _bearer(key).get(URL).status_code == 401
+
+
+def test_other_staff_see_no_tokens_in_the_admin(client):
+    from django.contrib.auth.models import Permission
+
+    PersonalToken.issue(UserFactory(), "theirs")
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_personaltoken"))
+    client.force_login(staff)
+    listing = client.get("/admin/annotations/personaltoken/").content.decode()
+    assert "theirs" not in listing
+    assert "0 personal tokens" in listing
