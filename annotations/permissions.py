@@ -81,9 +81,6 @@ ROLE_ACTIONS: dict[Action, frozenset[str]] = {
 }
 ACTIONS = frozenset(ROLE_ACTIONS) | {Action.WORKSPACE_CREATE}
 
-# WORKSPACE_CREATION: who may create a workspace (and so become its first editor).
-CREATION_POLICIES = ("any", "staff", "nobody")
-
 # Django staff holding this permission moderate every workspace in the admin site.
 STAFF_MODERATION_PERMISSION = "annotations.moderate_workspaces"
 STAFF_ACTIONS = frozenset({Action.DOCUMENT_READ, Action.ANNOTATION_REVIEW, Action.MODERATE})

@@ -47,7 +47,8 @@ class PersonalTokenViewSet(
         token, key = PersonalToken.issue(request.user, serializer.validated_data["name"])
         token.token = key
         body = serializers.PersonalTokenCreatedSerializer(token).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        # The key is in this answer alone: no cache keeps it.
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 
     def perform_destroy(self, instance):
         instance.revoke()

@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations.models import InvalidInput, Membership, PersonalToken
@@ -31,6 +32,7 @@ def preferences(request):
 
 
 @login_required
+@never_cache  # the answer to a POST holds a new key
 @require_http_methods(["GET", "POST"])
 def tokens(request):
     """The user's personal API tokens; a new one's key is shown on this answer only."""
@@ -38,8 +40,10 @@ def tokens(request):
     if request.method == "POST":
         name = request.POST.get("name", "")
         try:
-            if len(name) > 100 or "\x00" in name:
+            if len(name) > 100:
                 raise InvalidInput("Use a name of at most 100 characters.", field="name")
+            if "\x00" in name:
+                raise InvalidInput("A name cannot contain NUL characters.", field="name")
             _token, new_key = PersonalToken.issue(request.user, name)
         except InvalidInput as exc:
             error = exc.message

@@ -30,6 +30,7 @@ def test_a_token_is_created_used_and_revoked():
     user = member(WorkspaceFactory(slug="desk"), Role.EDITOR)
     created = client_for(user).post(URL, {"name": "nightly import"}, format="json")
     assert created.status_code == 201
+    assert created["Cache-Control"] == "no-store"
     body = created.json()
     key = body["token"]
     assert key.startswith("fcp_") and len(key) > 40

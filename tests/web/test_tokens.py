@@ -18,6 +18,7 @@ def test_a_token_made_on_the_page_is_shown_once_and_works(client):
     token = PersonalToken.objects.get(user=user)
     key = response.context["new_key"]
     assert key in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/auth/tokens/").status_code == 200
@@ -50,7 +51,7 @@ def test_someone_elses_token_cannot_be_revoked(client):
     [
         ("", "Give the token a name."),
         ("x" * 101, "Use a name of at most 100 characters."),
-        ("a\x00b", "Use a name of at most 100 characters."),
+        ("a\x00b", "A name cannot contain NUL characters."),
     ],
 )
 def test_bad_names_are_refused_on_the_page(client, name, message):
