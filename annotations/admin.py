@@ -13,6 +13,7 @@ from annotations.models import (
     Membership,
     ModerationEvent,
     Notification,
+    PersonalToken,
     Rating,
     RatingScale,
     ReferenceFactCheck,
@@ -343,6 +344,28 @@ class ReferenceFactCheckAdmin(DeskScoped, admin.ModelAdmin):
     @admin.display(description="claim")
     def claim_start(self, obj):
         return obj.claim[:100]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalToken)
+class PersonalTokenAdmin(admin.ModelAdmin):
+    """Superusers revoke a person's API tokens (someone leaves, a key leaks). Keys are
+    made by their owners, who alone see them once; here only their first characters."""
+
+    list_display = ["name", "user", "hint", "created_at", "last_used_at"]
+    search_fields = ["name", "user__username", "hint"]
+    list_select_related = ["user"]
+    fields = ["name", "user", "hint", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.none()
 
     def has_add_permission(self, request):
         return False

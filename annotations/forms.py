@@ -32,6 +32,15 @@ class WorkspaceSettingsForm(forms.ModelForm):
         }
 
 
+class WorkspaceCreateForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(
+        max_length=50,
+        label="Address",
+        help_text="Used in the desk's URLs: letters, digits, - and _.",
+    )
+
+
 class AddMemberForm(forms.Form):
     username = forms.CharField(max_length=150)
     role = forms.ChoiceField(choices=Role.choices)

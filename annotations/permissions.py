@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
+from django.conf import settings
 from django.db.models import Case, Exists, ExpressionWrapper, OuterRef, Q, When
 from django.db.models.fields import BooleanField
 
@@ -60,6 +61,8 @@ class Action(StrEnum):
     MODERATE = "moderate"
     WORKSPACE_MANAGE = "workspace.manage"
     FACTCHECKS_LOAD = "factchecks.load"
+    # Asked before any workspace exists: who may is the WORKSPACE_CREATION setting.
+    WORKSPACE_CREATE = "workspace.create"
 
 
 ROLE_ACTIONS: dict[Action, frozenset[str]] = {
@@ -76,7 +79,7 @@ ROLE_ACTIONS: dict[Action, frozenset[str]] = {
     Action.WORKSPACE_MANAGE: frozenset({EDITOR}),
     Action.FACTCHECKS_LOAD: frozenset({EDITOR}),
 }
-ACTIONS = frozenset(ROLE_ACTIONS)
+ACTIONS = frozenset(ROLE_ACTIONS) | {Action.WORKSPACE_CREATE}
 
 # Django staff holding this permission moderate every workspace in the admin site.
 STAFF_MODERATION_PERMISSION = "annotations.moderate_workspaces"
@@ -457,6 +460,8 @@ def can(user, action, obj) -> bool:
     action = Action(action)
     if not _is_active_user(user):
         return False
+    if action == Action.WORKSPACE_CREATE:
+        return _may_create_workspace(user)
     workspace = workspace_of(obj)
     if workspace is None:
         return False
@@ -469,11 +474,22 @@ def can(user, action, obj) -> bool:
     return _object_rule(user, role, action, obj)
 
 
+def _may_create_workspace(user) -> bool:
+    policy = settings.WORKSPACE_CREATION
+    if policy == "any":
+        return True
+    if policy == "staff":
+        return bool(user.is_staff)
+    return False
+
+
 def require(user, action, obj, message: str = "You may not do that here.") -> None:
     """Return if the user may do `action` on `obj`; raise NotVisible (404) when they may
     not even see it, WorkflowError (403) with the message when they may see it."""
     if can(user, action, obj):
         return
+    if action == Action.WORKSPACE_CREATE:
+        raise WorkflowError(message)
     if action == Action.DOCUMENT_READ or not can(user, Action.DOCUMENT_READ, obj):
         raise NotVisible()
     raise WorkflowError(message)

@@ -6,6 +6,7 @@ from django.urls import path, reverse_lazy
 from annotations.web import (
     accounts,
     claim_edits,
+    document_lifecycle,
     documents,
     exports,
     factchecks,
@@ -15,12 +16,13 @@ from annotations.web import (
     matching,
     panel,
     queues,
+    sign_in,
     workspace_settings,
 )
 
 urlpatterns = [
     path("", documents.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", sign_in.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", health.healthz, name="healthz"),
     path("review/", queues.review_queue, name="review_queue"),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("notifications/", queues.notifications, name="notifications"),
     path("notifications/<int:pk>/", queues.notification_open, name="notification_open"),
     path("assigned/", queues.assigned_to_me, name="assigned"),
+    path("workspaces/new/", workspace_settings.workspace_create, name="workspace_create"),
     path("w/<slug:slug>/", documents.workspace_detail, name="workspace"),
     path(
         "w/<slug:slug>/settings/",
@@ -40,6 +43,15 @@ urlpatterns = [
     path("w/<slug:slug>/search/", documents.workspace_search, name="workspace_search"),
     path("w/<slug:slug>/checked-before/", matching.workspace_match, name="workspace_match"),
     path("documents/<int:pk>/", documents.document_detail, name="document"),
+    path("documents/<int:pk>/delete/", document_lifecycle.document_delete, name="document_delete"),
+    path(
+        "documents/<int:pk>/archive/", document_lifecycle.document_archive, name="document_archive"
+    ),
+    path(
+        "documents/<int:pk>/unarchive/",
+        document_lifecycle.document_unarchive,
+        name="document_unarchive",
+    ),
     path("documents/<int:pk>/agreement/", documents.document_agreement, name="document_agreement"),
     path("documents/<int:pk>/claims/", documents.claim_create, name="claim_create"),
     path("claims/<int:pk>/reuse/", panel.claim_reuse, name="claim_reuse"),
@@ -64,26 +76,32 @@ urlpatterns = [
     path("notes/preview/", panel.note_preview, name="note_preview"),
     # Accounts: notification preferences, and Django's password reset.
     path("account/preferences/", accounts.preferences, name="preferences"),
+    path("account/tokens/", accounts.tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
+        sign_in.password_login_required(
+            auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done"))
+        ),
         name="password_reset",
     ),
     path(
         "password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
+        sign_in.password_login_required(auth_views.PasswordResetDoneView.as_view()),
         name="password_reset_done",
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("password_reset_complete")
+        sign_in.password_login_required(
+            auth_views.PasswordResetConfirmView.as_view(
+                success_url=reverse_lazy("password_reset_complete")
+            )
         ),
         name="password_reset_confirm",
     ),
     path(
         "password-reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        sign_in.password_login_required(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
     # Background jobs.

@@ -84,11 +84,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-
 ROOT_URLCONF = "factcheck.urls"
 WSGI_APPLICATION = "factcheck.wsgi.application"
 
@@ -175,9 +170,68 @@ STORAGES = {
 # Tests and `make run` serve static files straight from the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 
+# Who may create a workspace and become its first editor: any signed-in user, staff
+# only, or nobody (the operator creates desks in the admin site).
+WORKSPACE_CREATION = env_str("WORKSPACE_CREATION", "staff").strip().lower()
+if WORKSPACE_CREATION not in ("any", "staff", "nobody"):
+    raise ImproperlyConfigured(
+        f"WORKSPACE_CREATION must be any, staff or nobody; got {WORKSPACE_CREATION!r}"
+    )
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in through the newsroom's OpenID Connect provider (mozilla-django-oidc), on when
+# OIDC_CLIENT_ID is set. People are matched by verified email; see README.md.
+OIDC_ENABLED = bool(env_str("OIDC_CLIENT_ID").strip())
+# Password sign-in (the login form and POST /api/v1/auth/token/); personal tokens stay.
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
+if not PASSWORD_LOGIN and not OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "PASSWORD_LOGIN is off but OIDC_CLIENT_ID is not set: nobody could sign in"
+    )
+if OIDC_ENABLED:
+    _endpoint_schemes = ("http", "https") if DEBUG else ("https",)
+
+    def _oidc_endpoint(name: str) -> str:
+        if not env_str(name).strip():
+            raise ImproperlyConfigured(f"{name} must be set when OIDC_CLIENT_ID is set")
+        return env_url(name, "", schemes=_endpoint_schemes)
+
+    OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID").strip()
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+    if not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("OIDC_CLIENT_SECRET must be set when OIDC_CLIENT_ID is set")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc_endpoint("OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = _oidc_endpoint("OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = _oidc_endpoint("OIDC_USERINFO_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256").strip()
+    if OIDC_RP_SIGN_ALGO not in ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "HS256"):
+        raise ImproperlyConfigured(
+            f"OIDC_SIGN_ALGO must be RS256, RS384, RS512, ES256, ES384, ES512 or HS256; "
+            f"got {OIDC_RP_SIGN_ALGO!r}"
+        )
+    if OIDC_RP_SIGN_ALGO != "HS256":
+        OIDC_OP_JWKS_ENDPOINT = _oidc_endpoint("OIDC_JWKS_ENDPOINT")
+    OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+    if "openid" not in OIDC_RP_SCOPES.split() or "email" not in OIDC_RP_SCOPES.split():
+        raise ImproperlyConfigured(
+            f"OIDC_SCOPES must include openid and email; got {OIDC_RP_SCOPES!r}"
+        )
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USERS", False)
+# The ID-token claim listing workspace roles as "slug:role" ("" to ignore roles).
+OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "factcheck_roles").strip()
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's account").strip()
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/?signin=failed"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if PASSWORD_LOGIN else []),
+    *(["annotations.web.sign_in.OIDCBackend"] if OIDC_ENABLED else []),
+]
 
 # Limits on what users may bring in. A request body over MAX_UPLOAD_BYTES (plus room
 # for the form around the file) is answered 413 before it is read.
@@ -246,7 +300,8 @@ else:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Personal tokens and DRF's one-per-user tokens, both as `Token …`.
+        "annotations.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -50,6 +50,44 @@ def test_env_url_requires_a_scheme(monkeypatch):
         ({"BEHIND_PROXY": "1", "NUM_PROXIES": "0"}, "NUM_PROXIES must be at least 1"),
         ({"NUM_PROXIES": "1"}, "NUM_PROXIES is 1 but BEHIND_PROXY is off"),
         ({"THROTTLE_CACHE_URL": "memcached://x"}, "THROTTLE_CACHE_URL must start with"),
+        ({"WORKSPACE_CREATION": "everyone"}, "WORKSPACE_CREATION must be any, staff or nobody"),
+        ({"PASSWORD_LOGIN": "0"}, "PASSWORD_LOGIN is off but OIDC_CLIENT_ID is not set"),
+        ({"PASSWORD_LOGIN": "maybe"}, "PASSWORD_LOGIN must be one of"),
+        ({"OIDC_CLIENT_ID": "wb"}, "OIDC_CLIENT_SECRET must be set"),
+        (
+            {"OIDC_CLIENT_ID": "wb", "OIDC_CLIENT_SECRET": "s"},
+            "OIDC_AUTHORIZATION_ENDPOINT must be set when OIDC_CLIENT_ID is set",
+        ),
+        (
+            {
+                "DEBUG": "0",
+                "OIDC_CLIENT_ID": "wb",
+                "OIDC_CLIENT_SECRET": "s",
+                "OIDC_AUTHORIZATION_ENDPOINT": "http://sso.example.org/auth",
+            },
+            "OIDC_AUTHORIZATION_ENDPOINT must be a URL starting with https://",
+        ),
+        (
+            {
+                "OIDC_CLIENT_ID": "wb",
+                "OIDC_CLIENT_SECRET": "s",
+                "OIDC_AUTHORIZATION_ENDPOINT": "https://sso.example.org/auth",
+                "OIDC_TOKEN_ENDPOINT": "https://sso.example.org/token",
+                "OIDC_USERINFO_ENDPOINT": "https://sso.example.org/userinfo",
+                "OIDC_SIGN_ALGO": "none",
+            },
+            "OIDC_SIGN_ALGO must be RS256",
+        ),
+        (
+            {
+                "OIDC_CLIENT_ID": "wb",
+                "OIDC_CLIENT_SECRET": "s",
+                "OIDC_AUTHORIZATION_ENDPOINT": "https://sso.example.org/auth",
+                "OIDC_TOKEN_ENDPOINT": "https://sso.example.org/token",
+                "OIDC_USERINFO_ENDPOINT": "https://sso.example.org/userinfo",
+            },
+            "OIDC_JWKS_ENDPOINT must be set when OIDC_CLIENT_ID is set",
+        ),
     ],
 )
 def test_settings_fail_at_start_naming_the_variable(env, message, tmp_path):

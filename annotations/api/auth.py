@@ -1,9 +1,11 @@
-"""POST /api/v1/auth/token/: a username and password for an API token."""
+"""POST /api/v1/auth/token/: a username and password for an API token, while password
+sign-in is on (PASSWORD_LOGIN); personal tokens (annotations/api/tokens.py) work always."""
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -31,6 +33,13 @@ class TokenView(ApiView, APIView):
         tags=["auth"],
     )
     def post(self, request):
+        if not settings.PASSWORD_LOGIN:
+            raise PermissionDenied(
+                "Password sign-in is switched off on this server, so no token is given for a "
+                "password. Sign in with "
+                f"{settings.OIDC_PROVIDER_NAME} and create a personal API token on your "
+                "account's API tokens page (/account/tokens/)."
+            )
         data = serializers.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(

@@ -63,13 +63,14 @@ class DocumentViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = serializers.DocumentSerializer
     model = Document
     filterset_class = filters.DocumentFilter
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
-    extra_error_codes = {"POST": ("413",)}
+    extra_error_codes = {"POST": ("413",), "DELETE": ("409",)}
 
     def rows(self):
         queryset = Document.objects.filter(
@@ -101,6 +102,39 @@ class DocumentViewSet(
         serializer = serializers.DocumentUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document.set_speaker_type(request.user, serializer.validated_data["speaker_type"])
+        return Response(serializers.DocumentDetailSerializer(document).data)
+
+    @extend_schema(
+        summary="Delete a document nobody has worked on (editors)",
+        description="409 when it has annotations or verdicts: archive it instead.",
+        responses={204: None},
+    )
+    def destroy(self, request, *args, **kwargs):
+        self.get_object().delete_by(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Archive a document (editors)",
+        description="Takes it out of the document lists (`?archived=true` lists archived "
+        "ones); its page, claims, verdicts and public report stay.",
+        request=None,
+        responses=serializers.DocumentDetailSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        document = self.get_object()
+        document.archive(request.user)
+        return Response(serializers.DocumentDetailSerializer(document).data)
+
+    @extend_schema(
+        summary="Bring an archived document back into the lists (editors)",
+        request=None,
+        responses=serializers.DocumentDetailSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def unarchive(self, request, pk=None):
+        document = self.get_object()
+        document.unarchive(request.user)
         return Response(serializers.DocumentDetailSerializer(document).data)
 
     def create(self, request, *args, **kwargs):

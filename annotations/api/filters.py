@@ -40,6 +40,20 @@ class DocumentFilter(filters.FilterSet):
     workspace = filters.CharFilter(
         field_name="workspace__slug", max_length=50, help_text="A workspace's slug."
     )
+    archived = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_archived",
+        help_text="true: only archived documents. Without it, or false: only current ones.",
+    )
+
+    def filter_queryset(self, queryset):
+        # Archived documents are out of the list unless asked for.
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(archived_at__isnull=True)
+        return super().filter_queryset(queryset)
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.filter(archived_at__isnull=value != "true")
 
 
 class ClaimFilter(filters.FilterSet):

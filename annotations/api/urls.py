@@ -15,6 +15,7 @@ from annotations.api import (
     jobs,
     matching,
     search,
+    tokens,
     verdicts,
     workspaces,
 )
@@ -23,6 +24,7 @@ from annotations.api.base import endpoint_not_found
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.include_format_suffixes = False
+router.register("auth/tokens", tokens.PersonalTokenViewSet, basename="personal-token")
 router.register("workspaces", workspaces.WorkspaceViewSet, basename="workspace")
 router.register(
     r"workspaces/(?P<workspace_slug>[-a-zA-Z0-9_]{1,50})/members",

@@ -17,12 +17,20 @@ from annotations.permissions import can, readable_workspace_ids, require
 @extend_schema_view(
     list=extend_schema(summary="Your workspaces"),
     retrieve=extend_schema(summary="One workspace"),
+    create=extend_schema(
+        summary="Create a workspace; you become its editor",
+        description="Who may create workspaces is the server's WORKSPACE_CREATION setting "
+        "(any user, staff only, or nobody): 403 with a message for others.",
+        request=serializers.WorkspaceCreateSerializer,
+        responses={201: serializers.WorkspaceSerializer},
+    ),
     partial_update=extend_schema(summary="Change a workspace's settings (editors)"),
 )
 class WorkspaceViewSet(
     ResourceViewSet,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -40,6 +48,24 @@ class WorkspaceViewSet(
         if workspace is None or not can(self.request.user, "document.read", workspace):
             raise NotFound()
         return workspace
+
+    def create(self, request, *args, **kwargs):
+        require(
+            request.user,
+            "workspace.create",
+            None,
+            "Creating workspaces is not open to you on this server; ask its operator.",
+        )
+        serializer = serializers.WorkspaceCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        workspace = Workspace.create_by(
+            request.user, slug=data.pop("slug"), name=data.pop("name"), **data
+        )
+        body = serializers.WorkspaceSerializer(workspace, context=self.get_serializer_context())
+        return Response(body.data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
         require(

@@ -5,8 +5,9 @@ review workflow live in model methods, which views, the API and the admin all ca
 
 One module per aggregate, each importing only those below it:
 exceptions, validators -> workspaces -> moderation -> documents -> review -> annotations
--> jobs; factchecks (reference fact-checks) needs only workspaces. Every public name is
-re-exported here: import from `annotations.models`.
+-> jobs; factchecks (reference fact-checks) needs only workspaces; tokens (personal API
+tokens) only the user model. Every public name is re-exported here: import from
+`annotations.models`.
 """
 
 from annotations.models.annotations import Annotation, Source
@@ -33,6 +34,7 @@ from annotations.models.factchecks import ReferenceFactCheck, ReferenceMatchKey,
 from annotations.models.jobs import Job
 from annotations.models.moderation import Flag, ModerationEvent, Notification
 from annotations.models.review import Comment, Verdict
+from annotations.models.tokens import PersonalToken
 from annotations.models.validators import HTTP_URL, http_url_validator
 from annotations.models.workspaces import (
     DEFAULT_RATINGS,
@@ -65,6 +67,7 @@ __all__ = [
     "ModerationEvent",
     "NotVisible",
     "Notification",
+    "PersonalToken",
     "Rating",
     "ReferenceFactCheck",
     "ReferenceMatchKey",

@@ -17,7 +17,7 @@ from annotations.models._indexing import indexed_save
 from annotations.models._rules import claims_with_state
 from annotations.models._rules import require as _require
 from annotations.models.claim_edits import ClaimEdits
-from annotations.models.exceptions import NO_SUCH_MEMBER, InvalidInput
+from annotations.models.exceptions import NO_SUCH_MEMBER, Conflict, InvalidInput
 from annotations.models.moderation import ModerationEvent, Notification
 from annotations.models.validators import http_url_validator
 from annotations.models.workspaces import Workspace
@@ -58,6 +58,8 @@ class Document(models.Model):
     # Set while a background job marks the claims that earlier verdicts cover (a long
     # import in a desk with published verdicts); the page says the marks are coming.
     marks_pending = models.BooleanField(default=False)
+    # Archived: out of the document lists; its page, verdicts and public report stay.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -126,6 +128,36 @@ class Document(models.Model):
             action=ModerationEvent.Action.PUBLISH_REPORT,
             note=f"/reports/{slug}/",
         )
+
+    def has_work(self) -> bool:
+        """Whether anyone has worked on the document: an annotation (a draft too) or a
+        verdict on one of its claims."""
+        return self.claims.filter(Q(annotations__isnull=False) | Q(verdicts__isnull=False)).exists()
+
+    def delete_by(self, by) -> None:
+        """An editor deletes a document nobody has worked on; one with work is archived."""
+        _require(by, "workspace.manage", self, "Only editors can delete documents.")
+        with transaction.atomic():
+            self.lock()
+            if self.has_work():
+                raise Conflict(
+                    "People have worked on this document, so it cannot be deleted; archive "
+                    "it instead (its verdicts and public report stay)."
+                )
+            self.delete()
+
+    def archive(self, by) -> None:
+        """An editor takes the document out of the lists; nothing of it is lost."""
+        _require(by, "workspace.manage", self, "Only editors can archive documents.")
+        if self.archived_at is None:
+            self.archived_at = timezone.now()
+            self.save(update_fields=["archived_at"])
+
+    def unarchive(self, by) -> None:
+        _require(by, "workspace.manage", self, "Only editors can restore archived documents.")
+        if self.archived_at is not None:
+            self.archived_at = None
+            self.save(update_fields=["archived_at"])
 
     def withdraw_report(self, by) -> None:
         _require(by, "verdict.publish", self, "Only editors can withdraw a report.")

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -68,6 +68,30 @@ class Workspace(models.Model):
             super().save(*args, **kwargs)
             if adding:
                 RatingScale.create_default(self)
+
+    @classmethod
+    def create_by(cls, by, *, slug: str, name: str, **fields) -> "Workspace":
+        """A user creates a desk (if the WORKSPACE_CREATION setting lets them) and becomes
+        its editor."""
+        _require(
+            by,
+            "workspace.create",
+            None,
+            "Creating workspaces is not open to you on this server; ask its operator.",
+        )
+        if cls.objects.filter(slug=slug).exists():
+            raise InvalidInput("Another workspace already has this address.", field="slug")
+        try:
+            with transaction.atomic():
+                workspace = cls.objects.create(slug=slug, name=name, **fields)
+                Membership.objects.create(workspace=workspace, user=by, role=Role.EDITOR)
+        except IntegrityError:
+            # Someone took the slug between the check and the insert.
+            raise InvalidInput(
+                "Another workspace already has this address.", field="slug"
+            ) from None
+        forget_roles(by)
+        return workspace
 
 
 class Membership(models.Model):

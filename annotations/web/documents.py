@@ -65,11 +65,17 @@ def home(request):
     workspaces = Workspace.objects.filter(pk__in=roles.keys()).prefetch_related(
         Prefetch(
             "documents",
-            queryset=Document.objects.annotate(claim_count=Count("claims")).defer("text"),
+            queryset=Document.objects.filter(archived_at__isnull=True)
+            .annotate(claim_count=Count("claims"))
+            .defer("text"),
         )
     )
     rows = [(ws, roles[ws.pk]) for ws in workspaces]
-    return render(request, "annotations/home.html", {"rows": rows})
+    return render(
+        request,
+        "annotations/home.html",
+        {"rows": rows, "can_create": can(request.user, "workspace.create", None)},
+    )
 
 
 def _count_per_document(queryset):
@@ -88,12 +94,15 @@ def _count_per_document(queryset):
 def workspace_detail(request, slug):
     """The workspace's documents, each with its progress and published ratings."""
     workspace = _workspace_for(request, slug)
+    archived = request.GET.get("archived") == "1"
     # The counts come from the work this user may see (blind desks: their own only,
     # until they submit on a claim), like the document page's colours.
     claims = claims_with_state(request.user, Claim.objects.all())
     # Queries: documents with four counts (subqueries), the scale, the published ratings.
     documents = list(
-        workspace.documents.defer("text").annotate(
+        workspace.documents.filter(archived_at__isnull=not archived)
+        .defer("text")
+        .annotate(
             claim_count=_count_per_document(Claim.objects.all()),
             annotated_count=_count_per_document(claims.filter(has_annotation=True)),
             approved_count=_count_per_document(claims.filter(has_approved=True)),
@@ -121,6 +130,7 @@ def workspace_detail(request, slug):
             "documents": documents,
             "can_manage": can(request.user, "workspace.manage", workspace),
             "can_import": can(request.user, "document.import", workspace),
+            "archived": archived,
         },
     )
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
@@ -10,9 +11,38 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from annotations import parsing
-from annotations.forms import AddMemberForm, CreateAccountForm, RatingFormSet, WorkspaceSettingsForm
-from annotations.models import InvalidInput, Membership, NotVisible, Role
+from annotations.forms import (
+    AddMemberForm,
+    CreateAccountForm,
+    RatingFormSet,
+    WorkspaceCreateForm,
+    WorkspaceSettingsForm,
+)
+from annotations.models import InvalidInput, Membership, NotVisible, Role, Workspace
+from annotations.permissions import can
 from annotations.web.common import _posted, _refused, _workspace_for
+
+CREATION_CLOSED = "Creating workspaces is not open to you on this server; ask its operator."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workspace_create(request):
+    """A new desk, with the one who creates it as its editor."""
+    if not can(request.user, "workspace.create", None):
+        raise PermissionDenied(CREATION_CLOSED)
+    form = WorkspaceCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workspace = Workspace.create_by(
+                request.user, slug=form.cleaned_data["slug"], name=form.cleaned_data["name"]
+            )
+        except InvalidInput as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, f"Created {workspace.name}. You are its editor.")
+            return redirect("workspace_settings", slug=workspace.slug)
+    return render(request, "annotations/workspace_create.html", {"form": form})
 
 
 @login_required

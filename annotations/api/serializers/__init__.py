@@ -36,6 +36,8 @@ from annotations.api.serializers.common import (
     REASON_MAX,
     RESTATEMENT_MAX,
     ErrorSerializer,
+    PersonalTokenCreatedSerializer,
+    PersonalTokenSerializer,
     TokenRequestSerializer,
     TokenSerializer,
     UserSerializer,
@@ -92,6 +94,7 @@ from annotations.api.serializers.workspaces import (
     MembershipSerializer,
     RatingScaleSerializer,
     RatingSerializer,
+    WorkspaceCreateSerializer,
     WorkspaceSerializer,
 )
 
@@ -147,6 +150,8 @@ __all__ = [
     "reasons",
     "SourceSerializer",
     "TokenRequestSerializer",
+    "PersonalTokenCreatedSerializer",
+    "PersonalTokenSerializer",
     "TokenSerializer",
     "UserSerializer",
     "VerdictPublishSerializer",
@@ -156,6 +161,7 @@ __all__ = [
     "W3CAnnotationSerializer",
     "W3CCollectionSerializer",
     "W3CField",
+    "WorkspaceCreateSerializer",
     "WorkspaceSerializer",
     "_RatingField",
     "_document_id",

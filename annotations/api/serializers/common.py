@@ -12,7 +12,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from rest_framework import serializers
 
-from annotations.models import http_url_validator
+from annotations.models import PersonalToken, http_url_validator
 from annotations.text.dates import iso_datetime
 
 # Limits for text fields that the database would take at any length: a request carrying
@@ -65,3 +65,21 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+
+
+class PersonalTokenSerializer(serializers.ModelSerializer):
+    hint = serializers.CharField(read_only=True, help_text="The first characters of the key.")
+
+    class Meta:
+        model = PersonalToken
+        fields = ["id", "name", "hint", "created_at", "last_used_at"]
+        read_only_fields = ["id", "hint", "created_at", "last_used_at"]
+
+
+class PersonalTokenCreatedSerializer(PersonalTokenSerializer):
+    token = serializers.CharField(
+        read_only=True, help_text="The key, shown this once: send it as `Token …`."
+    )
+
+    class Meta(PersonalTokenSerializer.Meta):
+        fields = [*PersonalTokenSerializer.Meta.fields, "token"]

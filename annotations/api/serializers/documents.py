@@ -26,6 +26,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "language",
             "created_by",
             "created_at",
+            "archived_at",
         ]
         read_only_fields = fields
 

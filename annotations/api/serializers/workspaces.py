@@ -40,6 +40,18 @@ class WorkspaceSerializer(serializers.ModelSerializer):
         return roles_of(self.context["request"].user).get(workspace.pk)
 
 
+class WorkspaceCreateSerializer(WorkspaceSerializer):
+    slug = serializers.RegexField(
+        r"^[-a-zA-Z0-9_]+\Z",
+        max_length=50,
+        help_text="The workspace's address in URLs: letters, digits, - and _.",
+        error_messages={"invalid": "Use only letters, digits, - and _."},
+    )
+
+    class Meta(WorkspaceSerializer.Meta):
+        read_only_fields = ["id", "created_at"]
+
+
 class MembershipSerializer(serializers.ModelSerializer):
     user = UserSerializer(read_only=True)
     username = serializers.CharField(

@@ -1,0 +1,89 @@
+"""Personal API tokens: named, several per user, revocable, with their last use.
+
+The key is shown once, when it is made; the database keeps only its SHA-256, so a copy
+of the database signs nobody in. Keys start with PREFIX, which tells them apart from the
+older one-per-user tokens of DRF (still accepted, see annotations/api/authentication.py).
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from annotations.models.exceptions import InvalidInput
+
+PREFIX = "fcp_"
+# A user holds at most this many tokens: enough for every script, few enough to review.
+MAX_TOKENS_PER_USER = 50
+# The last use is written at most once per this interval, not on every request.
+USE_RESOLUTION = timedelta(minutes=1)
+
+
+class PersonalToken(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters of the key, so its owner can tell their tokens apart.
+    hint = models.CharField(max_length=12, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="personal_token_name_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="personal_token_named"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.hint}…)"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple["PersonalToken", str]:
+        """A new token for the user and its key, which is never shown again."""
+        name = name.strip()
+        if not name:
+            raise InvalidInput("Give the token a name.", field="name")
+        key = PREFIX + secrets.token_urlsafe(32)
+        try:
+            with transaction.atomic():
+                # Counted under a lock of the user's row, so two requests cannot pass the cap.
+                get_user_model().objects.select_for_update().filter(pk=user.pk).values("pk").first()
+                if cls.objects.filter(user=user).count() >= MAX_TOKENS_PER_USER:
+                    raise InvalidInput(
+                        f"You have {MAX_TOKENS_PER_USER} tokens, the most allowed; revoke "
+                        "one you no longer use first.",
+                        field="name",
+                    )
+                token = cls.objects.create(
+                    user=user, name=name, digest=cls.digest_of(key), hint=key[: len(PREFIX) + 4]
+                )
+        except IntegrityError:
+            raise InvalidInput("You already have a token with this name.", field="name") from None
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key: str) -> "PersonalToken | None":
+        """The token of this key, with its user; its last use noted (once a minute)."""
+        token = cls.objects.select_related("user").filter(digest=cls.digest_of(key)).first()
+        if token is None:
+            return None
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+        return token
+
+    def revoke(self) -> None:
+        self.delete()
