@@ -6,7 +6,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import IntegerField
 
@@ -16,10 +15,11 @@ from annotations.api.base import (
     IF_MATCH_OPTIONAL,
     W3C_MEDIA_TYPE,
     ResourceViewSet,
-    W3CRenderer,
     expected_version,
     get_readable,
     readable_annotation,
+    w3c_renderers,
+    w3c_response,
     with_etag,
 )
 from annotations.api.comments import comment_list_queryset, post_comment
@@ -41,7 +41,8 @@ def annotation_list_queryset(user):
     list=extend_schema(summary="Annotations you may see (cursor-paginated, filterable)"),
     retrieve=extend_schema(
         summary="One annotation, with a strong ETag",
-        description=f"With `Accept: {W3C_MEDIA_TYPE}`, a W3C Web Annotation.",
+        description=f"With `Accept: {W3C_MEDIA_TYPE}` (or `application/ld+json`), a W3C "
+        "Web Annotation.",
         responses={
             (200, "application/json"): serializers.AnnotationSerializer,
             (200, W3C_MEDIA_TYPE): serializers.W3CAnnotationSerializer,
@@ -91,7 +92,7 @@ class AnnotationViewSet(ResourceViewSet, viewsets.ModelViewSet):
 
     def get_renderers(self):
         if getattr(self, "action", None) == "retrieve":
-            return [JSONRenderer(), W3CRenderer()]
+            return w3c_renderers()
         return super().get_renderers()
 
     def _respond(self, annotation, status_code=200):
@@ -106,7 +107,7 @@ class AnnotationViewSet(ResourceViewSet, viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         annotation = self.get_object()
         if request.accepted_renderer.format == "w3c":
-            return with_etag(Response(annotation_document(annotation)), annotation.etag)
+            return with_etag(w3c_response(annotation_document(annotation)), annotation.etag)
         return self._respond(annotation)
 
     def create(self, request, *args, **kwargs):

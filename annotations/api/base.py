@@ -44,6 +44,22 @@ class W3CRenderer(JSONRenderer):
     format = "w3c"
 
 
+class JSONLDRenderer(W3CRenderer):
+    """`Accept: application/ld+json` without the profile asks for the same W3C body,
+    which `w3c_response` labels with the profile."""
+
+    media_type = "application/ld+json"
+
+
+def w3c_renderers() -> list:
+    """JSON by default; the W3C form for either JSON-LD media type."""
+    return [JSONRenderer(), W3CRenderer(), JSONLDRenderer()]
+
+
+def w3c_response(data: dict) -> Response:
+    return Response(data, content_type=W3C_MEDIA_TYPE)
+
+
 class AnyContentNegotiation(DefaultContentNegotiation):
     """Exports answer in their own format whatever the Accept header says; errors are
     JSON."""

@@ -7,7 +7,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,8 +18,8 @@ from annotations.api.base import (
     AnyContentNegotiation,
     ApiView,
     ResourceViewSet,
-    W3CRenderer,
     get_readable,
+    w3c_renderers,
 )
 from annotations.api.exceptions import PayloadTooLarge
 from annotations.api.jobs import accepted
@@ -164,13 +163,14 @@ class DocumentViewSet(
 
     def get_renderers(self):
         if getattr(self, "action", None) == "annotations":
-            return [JSONRenderer(), W3CRenderer()]
+            return w3c_renderers()
         return super().get_renderers()
 
     @extend_schema(
         summary="The annotations of a document",
         description="JSON: a cursor-paginated list, as /annotations/?document={id}. With "
-        f"`Accept: {W3C_MEDIA_TYPE}`: a W3C AnnotationCollection (first page embedded); "
+        f"`Accept: {W3C_MEDIA_TYPE}` (or `application/ld+json`): a W3C AnnotationCollection "
+        "(first page embedded, its `partOf` naming the collection by `id`, `label` and `total`); "
         "`?page=N` returns that AnnotationPage.",
         parameters=[
             OpenApiParameter("page", OpenApiTypes.INT, description="W3C only: a page number."),

@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from annotations import parsing
+from annotations.api.base import w3c_response
 from annotations.exports import w3c
 from annotations.permissions import counted_annotations
 
@@ -52,7 +53,7 @@ def collection_response(request, document, queryset) -> Response:
         result = {
             "id": page_iri(n),
             "type": "AnnotationPage",
-            "partOf": {"id": base, "type": "AnnotationCollection", "total": total},
+            "partOf": w3c.part_of(base, document, total),
             "startIndex": n * page_size,
             "items": [w3c.annotation_to_w3c(a, text) for a in rows],
         }
@@ -65,7 +66,7 @@ def collection_response(request, document, queryset) -> Response:
     number = request.query_params.get("page")
     if number is not None:
         n = _int_param(request, "page", 0, 0, last)
-        return Response({"@context": w3c.CONTEXT, **page(n)})
+        return w3c_response({"@context": w3c.CONTEXT, **page(n)})
     collection = {
         "@context": w3c.CONTEXT,
         "id": base,
@@ -76,4 +77,4 @@ def collection_response(request, document, queryset) -> Response:
     if total:
         collection["first"] = page(0)
         collection["last"] = page_iri(last)
-    return Response(collection)
+    return w3c_response(collection)
