@@ -9,17 +9,17 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.serializers import IntegerField
 
-from annotations.api import filters, serializers
+from annotations.api import bulk, filters, serializers
 from annotations.api.base import (
     IF_MATCH,
     IF_MATCH_OPTIONAL,
     W3C_MEDIA_TYPE,
     ResourceViewSet,
+    W3CContentNegotiation,
     expected_version,
     get_readable,
     readable_annotation,
     w3c_renderers,
-    w3c_response,
     with_etag,
 )
 from annotations.api.comments import comment_list_queryset, post_comment
@@ -75,6 +75,7 @@ class AnnotationViewSet(ResourceViewSet, viewsets.ModelViewSet):
     serializer_class = serializers.AnnotationSerializer
     model = Annotation
     filterset_class = filters.AnnotationFilter
+    content_negotiation_class = W3CContentNegotiation
     # PUT replaces the rating, summary and note.
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     object_related = ("claim__document__workspace",)
@@ -107,7 +108,7 @@ class AnnotationViewSet(ResourceViewSet, viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         annotation = self.get_object()
         if request.accepted_renderer.format == "w3c":
-            return with_etag(w3c_response(annotation_document(annotation)), annotation.etag)
+            return with_etag(Response(annotation_document(annotation)), annotation.etag)
         return self._respond(annotation)
 
     def create(self, request, *args, **kwargs):
@@ -171,6 +172,23 @@ class AnnotationViewSet(ResourceViewSet, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         return data, expected_version(request, annotation, data.get("version"), required=False)
+
+    @extend_schema(
+        summary="Start up to 1,000 annotations in one request",
+        description="A JSON array of annotations, each as `POST /annotations/` takes it. "
+        "Each is validated as if posted alone and saved whole or not at all. 201 when all "
+        "were saved; 200 when some were refused: `errors` gives each one's `index` and the "
+        "status and error body its own request would have had. An empty array, more than "
+        "1,000 items or a body that is not an array is a 400 and saves nothing.",
+        request=serializers.AnnotationCreateSerializer(many=True),
+        responses={
+            201: bulk.BulkAnnotationsResultSerializer,
+            200: bulk.BulkAnnotationsResultSerializer,
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        return bulk.start_many(request, self)
 
     @extend_schema(
         summary="Submit your annotation for review",

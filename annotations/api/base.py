@@ -44,20 +44,22 @@ class W3CRenderer(JSONRenderer):
     format = "w3c"
 
 
-class JSONLDRenderer(W3CRenderer):
-    """`Accept: application/ld+json` without the profile asks for the same W3C body,
-    which `w3c_response` labels with the profile."""
+class W3CContentNegotiation(DefaultContentNegotiation):
+    """`Accept: application/ld+json` without a profile asks for the W3C form too: it is
+    the only JSON-LD these views serve."""
 
-    media_type = "application/ld+json"
+    def get_accept_list(self, request):
+        return [
+            W3C_MEDIA_TYPE
+            if accept.split(";")[0].strip() == "application/ld+json" and "profile" not in accept
+            else accept
+            for accept in super().get_accept_list(request)
+        ]
 
 
 def w3c_renderers() -> list:
-    """JSON by default; the W3C form for either JSON-LD media type."""
-    return [JSONRenderer(), W3CRenderer(), JSONLDRenderer()]
-
-
-def w3c_response(data: dict) -> Response:
-    return Response(data, content_type=W3C_MEDIA_TYPE)
+    """JSON by default; the W3C form when asked for."""
+    return [JSONRenderer(), W3CRenderer()]
 
 
 class AnyContentNegotiation(DefaultContentNegotiation):

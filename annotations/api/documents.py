@@ -18,6 +18,7 @@ from annotations.api.base import (
     AnyContentNegotiation,
     ApiView,
     ResourceViewSet,
+    W3CContentNegotiation,
     get_readable,
     w3c_renderers,
 )
@@ -67,6 +68,7 @@ class DocumentViewSet(
     serializer_class = serializers.DocumentSerializer
     model = Document
     filterset_class = filters.DocumentFilter
+    content_negotiation_class = W3CContentNegotiation
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     extra_error_codes = {"POST": ("413",)}
 

@@ -6,7 +6,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from annotations import parsing
-from annotations.api.base import w3c_response
 from annotations.exports import w3c
 from annotations.permissions import counted_annotations
 
@@ -66,7 +65,7 @@ def collection_response(request, document, queryset) -> Response:
     number = request.query_params.get("page")
     if number is not None:
         n = _int_param(request, "page", 0, 0, last)
-        return w3c_response({"@context": w3c.CONTEXT, **page(n)})
+        return Response({"@context": w3c.CONTEXT, **page(n)})
     collection = {
         "@context": w3c.CONTEXT,
         "id": base,
@@ -77,4 +76,4 @@ def collection_response(request, document, queryset) -> Response:
     if total:
         collection["first"] = page(0)
         collection["last"] = page_iri(last)
-    return w3c_response(collection)
+    return Response(collection)

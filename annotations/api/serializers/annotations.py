@@ -123,6 +123,21 @@ class _RatingField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return super().get_queryset().filter(scale__workspace=self.context["workspace"])
 
+    def to_internal_value(self, data):
+        ratings = self.context.get("ratings")
+        if ratings is None:
+            return super().to_internal_value(data)
+        # The workspace's scale, read once for a whole batch (`ratings`: id -> Rating).
+        try:
+            if isinstance(data, bool):
+                raise TypeError
+            rating = ratings.get(int(data))
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if rating is None:
+            self.fail("does_not_exist", pk_value=data)
+        return rating
+
 
 class AnnotationWriteSerializer(serializers.Serializer):
     """The fields an author edits. PUT sends all three, PATCH any of them."""
