@@ -1,4 +1,5 @@
-"""Bulk calls: many annotations in one request, each validated as if posted alone.
+"""Bulk calls: many annotations in one request, each validated as if posted alone, and
+many documents imported by one background job.
 
 An item goes through what `POST /annotations/` asks (the same serializers, the claim read
 as the user may see it, `Annotation.start`'s checks) and is saved whole or not at all; the
@@ -7,18 +8,24 @@ a single request would have had. The claims and the rating scales are read once 
 whole batch.
 """
 
+from django.conf import settings
 from rest_framework import serializers as drf
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from annotations import jobs
 from annotations.api import serializers
-from annotations.api.exceptions import exception_handler
-from annotations.models import Claim, Rating
-from annotations.permissions import Action, can
+from annotations.api.exceptions import PayloadTooLarge, exception_handler
+from annotations.api.jobs import accepted
+from annotations.importers.archive import check_zip
+from annotations.models import Claim, Rating, Workspace
+from annotations.permissions import Action, can, readable_workspace_ids, require
 from annotations.services.bulk import NewAnnotation, start_annotations
+from annotations.text.dates import iso_date
 
 MAX_ANNOTATIONS = 1000
+MAX_DOCUMENTS = 1000
 
 
 class BulkErrorSerializer(serializers.ErrorSerializer):
@@ -119,3 +126,82 @@ def start_many(request, view) -> Response:
     body = {"created": len(created), "failed": len(errors)}
     body |= {"annotations": created, "errors": errors}
     return Response(body, status=status.HTTP_200_OK if errors else status.HTTP_201_CREATED)
+
+
+class _BatchTarget(drf.Serializer):
+    workspace = drf.SlugField(max_length=50)
+    file = drf.FileField(required=False)
+
+
+def _refused_document(index: int, item, exc: ValidationError, context) -> dict:
+    body = exception_handler(exc, context).data
+    title = item.get("title") if isinstance(item, dict) else None
+    return {
+        "index": index,
+        "name": title if isinstance(title, str) else "",
+        "status": "failed",
+        "document": None,
+        "claims": None,
+        **body,
+    }
+
+
+def _documents(data, context) -> tuple[list[dict], list[dict]]:
+    """The items that pass `POST /documents/`'s checks, and the results of the others."""
+    if not isinstance(data, list) or not data:
+        raise ValidationError({"documents": ["Send a non-empty JSON array of documents."]})
+    if len(data) > MAX_DOCUMENTS:
+        raise ValidationError(
+            {
+                "documents": [
+                    f"The array has {len(data):,} documents; the limit is {MAX_DOCUMENTS:,} "
+                    "a batch. Send the rest in further batches."
+                ]
+            }
+        )
+    checked, refused = [], []
+    for index, item in enumerate(data):
+        serializer = serializers.BatchDocumentSerializer(data=item)
+        if serializer.is_valid():
+            fields = dict(serializer.validated_data)
+            fields["published"] = iso_date(fields.get("published"))
+            checked.append({"index": index, **fields})
+        else:
+            exc = ValidationError(serializer.errors)
+            refused.append(_refused_document(index, item, exc, context))
+    return checked, refused
+
+
+def import_batch(request, view) -> Response:
+    target = _BatchTarget(data=request.data)
+    target.is_valid(raise_exception=True)
+    workspace = Workspace.objects.filter(
+        slug=target.validated_data["workspace"], pk__in=readable_workspace_ids(request.user)
+    ).first()
+    if workspace is None:
+        raise NotFound("No such workspace.")
+    require(request.user, "document.import", workspace, "Only editors can import documents.")
+    upload = target.validated_data.get("file")
+    documents = None if request.FILES else request.data.get("documents")
+    if (upload is None) == (documents is None):
+        raise ValidationError(
+            "Send either `documents` (a JSON array) or `file` (a ZIP archive), not both."
+        )
+    if upload is None:
+        checked, refused = _documents(documents, {"request": request, "view": view})
+        job = jobs.start_batch(
+            workspace,
+            request.user,
+            documents=checked,
+            refused=refused,
+            name=f"{len(documents)} documents",
+        )
+        return accepted(job)
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise PayloadTooLarge(
+            f"The file has {upload.size:,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,}. "
+            "Split it into several archives."
+        )
+    data = upload.read()
+    check_zip(data, f'"{upload.name}"', max_files=MAX_DOCUMENTS)  # a bomb is refused here
+    return accepted(jobs.start_batch(workspace, request.user, archive=data, name=upload.name))

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import importers, jobs
-from annotations.api import filters, serializers
+from annotations.api import bulk, filters, serializers
 from annotations.api.annotations import annotation_list_queryset
 from annotations.api.base import (
     W3C_MEDIA_TYPE,
@@ -162,6 +162,25 @@ class DocumentViewSet(
         document.created = result.created
         body = serializers.DocumentCreatedSerializer(document).data
         return Response(body, status=status.HTTP_201_CREATED if result.created else 200)
+
+    @extend_schema(
+        summary="Import many documents as one background job (editors)",
+        description="JSON with `documents`, up to 1,000 items each as `POST /documents/` "
+        "takes them (`text`, `title`, `speaker`, …), or multipart with `file`, a ZIP of up "
+        "to 1,000 files (.txt, .md, .html, .docx, .pdf). The ZIP passes the same inflation "
+        "guard as a Word document: a ZIP bomb is refused with 400. Answers 202 with the job "
+        "and `Location: /api/v1/jobs/{id}/`; once it has run, the job's `results` say what "
+        "became of each item (imported, exists or failed, and why). Items that fail the "
+        "checks are reported there too; the others are imported.",
+        request={
+            "application/json": serializers.DocumentBatchSerializer,
+            "multipart/form-data": serializers.DocumentBatchSerializer,
+        },
+        responses={202: JobSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def batch(self, request):
+        return bulk.import_batch(request, self)
 
     def get_renderers(self):
         if getattr(self, "action", None) == "annotations":

@@ -44,6 +44,9 @@ from annotations.api.serializers.common import (
     http_url,
 )
 from annotations.api.serializers.documents import (
+    BatchDocumentSerializer,
+    BatchResultSerializer,
+    DocumentBatchSerializer,
     DocumentCreatedSerializer,
     DocumentCreateSerializer,
     DocumentDetailSerializer,
@@ -96,6 +99,9 @@ from annotations.api.serializers.workspaces import (
 )
 
 __all__ = [
+    "BatchDocumentSerializer",
+    "BatchResultSerializer",
+    "DocumentBatchSerializer",
     "AnnotationClaimSerializer",
     "AnnotationCreateSerializer",
     "AnnotationSerializer",
