@@ -8,6 +8,8 @@ a single request would have had. The claims and the rating scales are read once 
 whole batch.
 """
 
+from contextlib import suppress
+
 from django.conf import settings
 from rest_framework import serializers as drf
 from rest_framework import status
@@ -64,12 +66,11 @@ def _items(data) -> list:
     return data
 
 
-def _claims(items: list, user) -> dict[int, Claim]:
+def _claims(items: list, user, target) -> dict[int, Claim]:
     ids = set()
     for item in items:
-        target = serializers.AnnotationClaimSerializer(data=item)
-        if target.is_valid():
-            ids.add(target.validated_data["claim"])
+        with suppress(ValidationError):  # answered in the item's turn
+            ids.add(target.run_validation(item)["claim"])
     claims = Claim.objects.select_related("document__workspace").defer("document__text")
     return {
         pk: claim
@@ -78,35 +79,36 @@ def _claims(items: list, user) -> dict[int, Claim]:
     }
 
 
-def _scale(workspace, scales: dict) -> dict:
-    if workspace.pk not in scales:
+def _creation(workspace, serializers_by_workspace: dict):
+    """The serializer `POST /annotations/` validates with, made once a workspace: DRF
+    copies a serializer's fields for every instance, which would cost more than the rest
+    of an item. Its scale is read once too."""
+    if workspace.pk not in serializers_by_workspace:
         ratings = Rating.objects.select_related("scale").filter(scale__workspace=workspace)
-        scales[workspace.pk] = {rating.pk: rating for rating in ratings}
-    return scales[workspace.pk]
+        context = {"workspace": workspace, "ratings": {rating.pk: rating for rating in ratings}}
+        serializers_by_workspace[workspace.pk] = serializers.AnnotationCreateSerializer(
+            context=context
+        )
+    return serializers_by_workspace[workspace.pk]
 
 
 def start_many(request, view) -> Response:
     items = _items(request.data)
-    claims = _claims(items, request.user)
-    scales: dict = {}
+    # Each item goes through run_validation, what is_valid() runs on a fresh serializer.
+    target = serializers.AnnotationClaimSerializer()
+    claims = _claims(items, request.user, target)
+    creations: dict = {}
     outcomes: list = [None] * len(items)
     accepted, positions = [], []
     for index, item in enumerate(items):
         try:
-            target = serializers.AnnotationClaimSerializer(data=item)
-            target.is_valid(raise_exception=True)
-            claim = claims.get(target.validated_data["claim"])
+            claim = claims.get(target.run_validation(item)["claim"])
             if claim is None:
                 raise NotFound()  # as get_readable answers: no such claim, or not yours to see
-            workspace = claim.document.workspace
-            serializer = serializers.AnnotationCreateSerializer(
-                data=item, context={"workspace": workspace, "ratings": _scale(workspace, scales)}
-            )
-            serializer.is_valid(raise_exception=True)
+            data = _creation(claim.document.workspace, creations).run_validation(item)
         except Exception as exc:  # answered below as the item's own request would be
             outcomes[index] = exc
             continue
-        data = serializer.validated_data
         fields = {name: data[name] for name in ("rating", "summary", "note") if name in data}
         accepted.append(NewAnnotation(claim, fields, [dict(s) for s in data.get("sources", [])]))
         positions.append(index)

@@ -68,8 +68,9 @@ def start_annotations(by, items: list[NewAnnotation]) -> list[Annotation | Excep
 
 def _source(annotation: Annotation, position: int, fields: dict) -> Source:
     source = Source(annotation=annotation, **{"position": position, **fields})
-    # The serializer checked the fields; the database checks the constraints.
-    source.full_clean(exclude=["annotation"], validate_constraints=False)
+    # The serializer checked the fields; the database checks the constraints (and a
+    # source has no unique fields to look up).
+    source.full_clean(exclude=["annotation"], validate_unique=False, validate_constraints=False)
     return source
 
 
