@@ -37,6 +37,13 @@ def annotation_list_queryset(user):
     )
 
 
+def annotation_list_response(queryset, request, view) -> Response:
+    """A cursor page of annotations, read as plain rows (serializers.annotation_rows)."""
+    paginator = view.paginator
+    page = paginator.paginate_queryset(queryset.values(*serializers.ROW_FIELDS), request, view=view)
+    return paginator.get_paginated_response(serializers.annotation_rows(page))
+
+
 @extend_schema_view(
     list=extend_schema(summary="Annotations you may see (cursor-paginated, filterable)"),
     retrieve=extend_schema(
@@ -90,6 +97,10 @@ class AnnotationViewSet(ResourceViewSet, viewsets.ModelViewSet):
 
     def rows(self):
         return annotation_list_queryset(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(visible_annotations(request.user))
+        return annotation_list_response(queryset, request, self)
 
     def get_renderers(self):
         if getattr(self, "action", None) == "retrieve":

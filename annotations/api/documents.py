@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from annotations import importers, jobs
 from annotations.api import bulk, filters, serializers
-from annotations.api.annotations import annotation_list_queryset
+from annotations.api.annotations import annotation_list_queryset, annotation_list_response
 from annotations.api.base import (
     W3C_MEDIA_TYPE,
     AnyContentNegotiation,
@@ -30,7 +30,7 @@ from annotations.api.serializers import JobSerializer
 from annotations.api.w3c import collection_response
 from annotations.exports import FORMATS, TRUE_VALUES
 from annotations.models import Document, Workspace
-from annotations.permissions import readable_workspace_ids, require
+from annotations.permissions import readable_workspace_ids, require, visible_annotations
 from annotations.services import import_document
 
 DOCUMENT_ANNOTATIONS_PAGE = 100
@@ -212,10 +212,8 @@ class DocumentViewSet(
         queryset = annotation_list_queryset(request.user).filter(claim__document=document)
         if request.accepted_renderer.format == "w3c":
             return collection_response(request, document, queryset)
-        paginator = IdCursorPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = serializers.AnnotationSerializer(page, many=True).data
-        return paginator.get_paginated_response(data)
+        rows = visible_annotations(request.user).filter(claim__document=document)
+        return annotation_list_response(rows, request, self)
 
 
 class DocumentExportView(ApiView, APIView):

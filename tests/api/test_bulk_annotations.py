@@ -218,3 +218,18 @@ def test_bulk_queries_do_not_grow_with_the_items(world):
         assert response.status_code == 201
         counts.append(len(queries))
     assert counts[0] == counts[1], [q["sql"][:150] for q in queries.captured_queries]
+
+
+def test_bulk_annotations_are_indexed_for_search_as_single_ones(world):
+    _, _, annotator, _, claims, _ = world
+    client = client_for(annotator)
+    assert client.post("/api/v1/annotations/", _item(claims[0]), format="json").status_code == 201
+    assert client.post(URL, [_item(claims[1])], format="json").status_code == 201
+    vectors = dict(
+        Annotation.objects.filter(author=annotator).values_list("claim_id", "search_vector")
+    )
+    assert vectors[claims[1].pk] == vectors[claims[0].pk]
+    if connection.vendor == "postgresql":
+        assert "'offici':2A" in vectors[claims[1].pk]
+    else:
+        assert vectors[claims[1].pk] is None
