@@ -1,9 +1,9 @@
 """Many annotations started at once (a newsroom's model or a migration bringing pre-filled
 work in): each is checked as `Annotation.start` checks one, and saved whole or not at all.
 
-The items that pass every check are written together: one INSERT of the annotations
-(with their search vectors), one of their history rows, one of their sources and one of
-theirs. Should a concurrent request win a race the checks could not see (the same
+The items that pass every check are written together: one INSERT of the annotations, one
+of their history rows, one of their sources and one of theirs, then one UPDATE of the
+search vectors. Should a concurrent request win a race the checks could not see (the same
 author starting on the same claim in between), the batch's savepoint is rolled back and
 the items are written one by one, each in its own savepoint, as single requests are.
 """
@@ -48,7 +48,6 @@ def start_annotations(by, items: list[NewAnnotation]) -> list[Annotation | Excep
             annotation = Annotation(
                 claim=item.claim, author=by, created_at=now, updated_at=now, **item.fields
             )
-            annotation.search_vector = search.vector_of(annotation)
             sources = [_source(annotation, n, fields) for n, fields in enumerate(item.sources)]
         except (WorkflowError, ValidationError) as exc:
             results[position] = exc
@@ -94,6 +93,7 @@ def _write_together(by, ready, now) -> None:
         _with_sources(annotation, item_sources)
     if sources:
         bulk_create_with_history(sources, Source, default_user=by, default_date=now)
+    search.index_annotations([annotation.pk for annotation in annotations])
 
 
 def _write_alone(by, annotation: Annotation, sources: list[Source]) -> Annotation | Exception:
