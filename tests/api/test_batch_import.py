@@ -212,3 +212,21 @@ def test_an_editor_removed_before_the_job_runs_imports_nothing(desk):
     job.refresh_from_db()
     assert (job.status, job.error) == ("failed", "You are no longer a member of this desk.")
     assert Document.objects.filter(workspace=desk.workspace).count() == 1
+
+
+def test_a_batch_request_costs_the_same_queries_at_1_document_as_at_40(desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(desk.editor)
+    client.get("/api/v1/workspaces/")
+    counts = []
+    for n in (1, 40):
+        documents = [{"text": f"Prices rose by {i}%.", "title": f"T{i}"} for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                URL, {"workspace": "desk", "documents": documents}, format="json"
+            )
+        assert response.status_code == 202
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -11,6 +11,7 @@ from annotations.api.serializers.common import (
     UserSerializer,
     _dt,
     _user,
+    dt_writer,
     http_url,
 )
 from annotations.models import (
@@ -166,6 +167,7 @@ def annotation_rows(rows: list[dict]) -> list[dict]:
                 "position": position,
             }
         )
+    dt = dt_writer()
     return [
         {
             "id": row["id"],
@@ -185,9 +187,9 @@ def annotation_rows(rows: list[dict]) -> list[dict]:
             "version": row["version"],
             "hidden": row["hidden"],
             "sources": sources[row["id"]],
-            "created_at": _dt(row["created_at"]),
-            "updated_at": _dt(row["updated_at"]),
-            "submitted_at": _dt(row["submitted_at"]),
+            "created_at": dt(row["created_at"]),
+            "updated_at": dt(row["updated_at"]),
+            "submitted_at": dt(row["submitted_at"]),
         }
         for row in rows
     ]
