@@ -1,6 +1,7 @@
-"""API benchmark over HTTP against PostgreSQL: the per-request cost of the API.
+"""API benchmark over HTTP against PostgreSQL (or SQLite): the per-request cost of the API.
 
     .venv/bin/python bench/api.py [--pg postgres://postgres@127.0.0.1:5432] [--workers 2]
+    .venv/bin/python bench/api.py --sqlite     # the same on a SQLite file
 
 Creates a throwaway database, migrates it, seeds one workspace with a 1,000-claim
 document, starts gunicorn on a free loopback port and measures, for one sequential client
@@ -307,15 +308,23 @@ def main() -> int:
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes"
     )
+    parser.add_argument(
+        "--sqlite", action="store_true", help="a SQLite file in a temporary directory instead"
+    )
     args = parser.parse_args()
 
     name = f"factcheck_bench_{os.getpid()}"
     admin = f"{args.pg.rstrip('/')}/postgres"
-    psql(admin, f'CREATE DATABASE "{name}"')
+    sqlite = tempfile.TemporaryDirectory() if args.sqlite else None
+    if sqlite is None:
+        psql(admin, f'CREATE DATABASE "{name}"')
+        database_url = f"{args.pg.rstrip('/')}/{name}"
+    else:
+        database_url = f"sqlite:///{sqlite.name}/{name}.sqlite3"
     port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": f"{args.pg.rstrip('/')}/{name}",
+        "DATABASE_URL": database_url,
         "SECRET_KEY": "bench-only-not-secret",
         "DEBUG": "0",
         "SECURE_SSL": "0",
@@ -327,8 +336,9 @@ def main() -> int:
         "THROTTLE_ANON": "1000000/min",
         "THROTTLE_TOKEN": "1000000/min",
     }
+    where = "SQLite" if sqlite is not None else urlsplit(args.pg).netloc
     print(
-        f"database {name} on {urlsplit(args.pg).netloc}; gunicorn on 127.0.0.1:{port} "
+        f"database {name} on {where}; gunicorn on 127.0.0.1:{port} "
         f"({args.workers} workers); throttle rates raised to 1000000/min for the run"
     )
     gunicorn = None
@@ -466,7 +476,10 @@ def main() -> int:
                 gunicorn.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 gunicorn.kill()
-        psql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if sqlite is None:
+            psql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            sqlite.cleanup()
         if shim is not None:
             shim.cleanup()
 
