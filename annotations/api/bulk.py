@@ -121,6 +121,7 @@ def start_many(request, view) -> Response:
         outcomes[index] = outcome
     created, errors = [], []
     context = {"request": request, "view": view}
+    shown = serializers.AnnotationSerializer()  # one for all: its fields are never copied
     for index, outcome in enumerate(outcomes):
         if isinstance(outcome, Exception):
             response = exception_handler(outcome, context)
@@ -128,8 +129,7 @@ def start_many(request, view) -> Response:
                 raise outcome
             errors.append({"index": index, "status": response.status_code, **response.data})
         else:
-            body = serializers.AnnotationSerializer(outcome).data
-            created.append({"index": index, "annotation": body})
+            created.append({"index": index, "annotation": shown.to_representation(outcome)})
     body = {"created": len(created), "failed": len(errors)}
     body |= {"annotations": created, "errors": errors}
     return Response(body, status=status.HTTP_200_OK if errors else status.HTTP_201_CREATED)

@@ -9,7 +9,6 @@ from annotations.api.serializers.common import (
     NOTE_MAX,
     REASON_MAX,
     UserSerializer,
-    _dt,
     _user,
     dt_writer,
     http_url,
@@ -76,6 +75,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
 
     def to_representation(self, annotation):
         rating = annotation.rating
+        dt = dt_writer()
         return {
             "id": annotation.pk,
             "claim": annotation.claim_id,
@@ -92,9 +92,9 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "version": annotation.version,
             "hidden": annotation.hidden,
             "sources": [s.as_dict(with_ids=True, with_position=True) for s in _sources(annotation)],
-            "created_at": _dt(annotation.created_at),
-            "updated_at": _dt(annotation.updated_at),
-            "submitted_at": _dt(annotation.submitted_at),
+            "created_at": dt(annotation.created_at),
+            "updated_at": dt(annotation.updated_at),
+            "submitted_at": dt(annotation.submitted_at),
         }
 
 
