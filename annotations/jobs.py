@@ -1,4 +1,5 @@
-"""Background jobs: large imports and PDF exports, run by django-tasks workers.
+"""Background jobs: large imports, batch imports and PDF exports, run by django-tasks
+workers.
 
 `submit(job)` hands the job to the configured task backend (inline in development, the
 database queue in production). `run(job_id)` is what a worker executes: it claims the job
@@ -9,19 +10,21 @@ the open transaction dies with its connection, and `requeue_expired()` gives the
 another worker once the lease runs out.
 """
 
+import json
 import logging
 import os
 import socket
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
 from annotations import importers
 from annotations.exports import FORMATS
+from annotations.importers.archive import zip_files
 from annotations.models import Job, NotVisible
 from annotations.permissions import Action, require
 from annotations.services import import_document
@@ -89,6 +92,24 @@ def start_import(
     return submit(job)
 
 
+def start_batch(workspace, user, *, documents=None, archive=None, name="", refused=()) -> Job:
+    """A job that imports many documents: `documents`, a list of checked fields (`text`,
+    `markdown`, `title`, …, `published` as an ISO date) with their `index`, or `archive`,
+    the bytes of a ZIP of files. `refused` holds the results of items refused before the
+    job (by index): they are reported with the others."""
+    params = {"archive": archive is not None, "refused": list(refused)}
+    data = archive if archive is not None else json.dumps(documents).encode()
+    job = Job.objects.create(
+        kind=Job.Kind.BATCH,
+        workspace=workspace,
+        created_by=user,
+        input_data=data,
+        input_name=name[:255],
+        params=params,
+    )
+    return submit(job)
+
+
 def retry(job: Job) -> Job:
     if job.status != Job.Status.FAILED:
         raise ValueError("Only a failed job can be retried.")
@@ -147,6 +168,8 @@ def run(job_id: int) -> None:
     try:
         if job.kind == Job.Kind.IMPORT:
             _run_import(job)
+        elif job.kind == Job.Kind.BATCH:
+            _run_batch(job)
         else:
             _run_export(job)
     except Exception as exc:
@@ -209,6 +232,117 @@ def _run_import(job: Job) -> None:
         if not done:
             # Another worker took the job over after our lease ran out: keep its result.
             transaction.set_rollback(True)
+
+
+def _batch_items(job: Job) -> list[dict]:
+    """The batch's items: {"index", "name", "imported": ImportedText, "fields"}, or with
+    "error" (an ImportRefused) for one that cannot be read."""
+    items = []
+    if job.params.get("archive"):
+        for index, (name, data) in enumerate(zip_files(bytes(job.input_data), job.input_name)):
+            item = {"index": index, "name": name, "fields": {}}
+            try:
+                if isinstance(data, Exception):
+                    raise data
+                item["imported"] = importers.import_file(
+                    data, filename=name, max_chars=settings.MAX_DOCUMENT_CHARS
+                )
+            except importers.ImportRefused as exc:
+                item["error"] = exc
+            items.append(item)
+        return items
+    for fields in json.loads(bytes(job.input_data)):
+        index, text = fields.pop("index"), fields.pop("text")
+        item = {"index": index, "name": fields.get("title", ""), "fields": fields}
+        try:
+            item["imported"] = importers.import_text(
+                text,
+                as_markdown=fields.pop("markdown", False),
+                max_chars=settings.MAX_DOCUMENT_CHARS,
+            )
+        except importers.ImportRefused as exc:
+            item["error"] = exc
+        items.append(item)
+    return items
+
+
+def _refused(item: dict, exc: Exception) -> dict:
+    message = str(exc) if isinstance(exc, importers.ImportRefused) else f"{exc}"
+    code = getattr(exc, "code", "invalid")
+    return {
+        "index": item["index"],
+        "name": item["name"],
+        "status": "failed",
+        "document": None,
+        "claims": None,
+        "code": code,
+        "detail": message,
+        "errors": {},
+    }
+
+
+STATUSES = ("imported", "exists", "failed")  # of a batch's item
+
+
+def _run_batch(job: Job) -> None:
+    """Read every item outside the transaction, then import them in one, each in its own
+    savepoint: an item that fails leaves nothing, the others are kept."""
+    if job.created_by is not None:
+        require(job.created_by, Action.DOCUMENT_IMPORT, job.workspace, "Only editors import.")
+    _progress(job, 5, "Reading the files.")
+    items = _batch_items(job)
+    _progress(job, 30, f"Splitting {len(items)} documents into claims and saving.")
+    results = list(job.params.get("refused", []))
+    with transaction.atomic():
+        for item in items:
+            if "error" in item:
+                results.append(_refused(item, item["error"]))
+                continue
+            fields = item["fields"]
+            try:
+                with transaction.atomic():
+                    result = import_document(
+                        job.workspace,
+                        item["imported"],
+                        title=fields.get("title", ""),
+                        speaker=fields.get("speaker", ""),
+                        speaker_type=fields.get("speaker_type", ""),
+                        source_url=fields.get("source_url", ""),
+                        published=parse_date(fields.get("published")),
+                        language=fields.get("language", ""),
+                        created_by=job.created_by,
+                    )
+            except (importers.ImportRefused, IntegrityError) as exc:
+                results.append(_refused(item, exc))
+                continue
+            results.append(
+                {
+                    "index": item["index"],
+                    "name": item["name"],
+                    "status": "imported" if result.created else "exists",
+                    "document": result.document.pk,
+                    "claims": result.claims,
+                    "code": "",
+                    "detail": "",
+                    "errors": {},
+                }
+            )
+        results.sort(key=lambda r: r["index"])
+        counts = {status: sum(r["status"] == status for r in results) for status in STATUSES}
+        imported = counts["imported"] + counts["exists"]
+        outcome = {"status": Job.Status.SUCCEEDED, "input_data": None}
+        if not imported:  # kept for a retry
+            outcome = {"status": Job.Status.FAILED, "error": "No document could be imported."}
+        done = Job.objects.filter(pk=job.pk, worker=WORKER_ID).update(
+            progress=100,
+            results=results,
+            message=f"Imported {counts['imported']} of {len(results)} documents "
+            f"({counts['exists']} already there, {counts['failed']} failed).",
+            finished_at=timezone.now(),
+            **outcome,
+        )
+        if not done:
+            transaction.set_rollback(True)  # another worker took the job over
 
 
 def _run_export(job: Job) -> None:

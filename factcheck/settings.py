@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "annotations.middleware.ServerTimingMiddleware",
     "annotations.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -344,7 +345,7 @@ def _cache(name: str, default: str, *, max_entries: int | None = None) -> dict:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme == "db":
         config = {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "annotations.cache.DatabaseCache",
             "LOCATION": rest or "factcheck_cache",
         }
         if max_entries:

@@ -155,7 +155,7 @@ def test_forwarded_headers_are_trusted_only_behind_a_proxy(env, expected, tmp_pa
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({"DEBUG": "0"}, "django.core.cache.backends.db.DatabaseCache factcheck_throttle"),
+        ({"DEBUG": "0"}, "annotations.cache.DatabaseCache factcheck_throttle"),
         ({"DEBUG": "1"}, "django.core.cache.backends.locmem.LocMemCache throttle"),
         (
             {"DEBUG": "0", "THROTTLE_CACHE_URL": "redis://cache:6379/1"},

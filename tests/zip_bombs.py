@@ -50,3 +50,22 @@ def _understate_sizes(data: bytes, name: bytes) -> bytes:
             struct.pack_into("<I", patched, local + 22, compressed)
         position = patched.find(b"PK\x01\x02", position + 4)
     return bytes(patched)
+
+
+ARCHIVE_BOMB_MESSAGE = (
+    "{name} unpacks to more than 100 times its own size, which no archive of documents "
+    "does. Unpack it, check its files and make a fresh archive of them."
+)
+
+
+def zip_bomb(inflated_bytes: int = 8 * 2**20, *, lying: bool = False) -> bytes:
+    """A ZIP of documents (as a batch import takes) whose one text file holds
+    `inflated_bytes` of one sentence repeated, deflated to a few KB; with `lying`, its
+    headers say the file inflates to no more than its compressed size."""
+    sentence = b"Prices rose by 5% in May. "
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("speech.txt", b"Unemployment fell to 4% last year.")
+        archive.writestr("bomb.txt", sentence * (inflated_bytes // len(sentence)))
+    data = out.getvalue()
+    return _understate_sizes(data, b"bomb.txt") if lying else data

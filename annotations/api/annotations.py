@@ -6,20 +6,20 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import IntegerField
 
-from annotations.api import filters, serializers
+from annotations.api import bulk, filters, serializers
 from annotations.api.base import (
     IF_MATCH,
     IF_MATCH_OPTIONAL,
     W3C_MEDIA_TYPE,
     ResourceViewSet,
-    W3CRenderer,
+    W3CContentNegotiation,
     expected_version,
     get_readable,
     readable_annotation,
+    w3c_renderers,
     with_etag,
 )
 from annotations.api.comments import comment_list_queryset, post_comment
@@ -37,11 +37,19 @@ def annotation_list_queryset(user):
     )
 
 
+def annotation_list_response(queryset, request, view) -> Response:
+    """A cursor page of annotations, read as plain rows (serializers.annotation_rows)."""
+    paginator = view.paginator
+    page = paginator.paginate_queryset(queryset.values(*serializers.ROW_FIELDS), request, view=view)
+    return paginator.get_paginated_response(serializers.annotation_rows(page))
+
+
 @extend_schema_view(
     list=extend_schema(summary="Annotations you may see (cursor-paginated, filterable)"),
     retrieve=extend_schema(
         summary="One annotation, with a strong ETag",
-        description=f"With `Accept: {W3C_MEDIA_TYPE}`, a W3C Web Annotation.",
+        description=f"With `Accept: {W3C_MEDIA_TYPE}` (or `application/ld+json`), a W3C "
+        "Web Annotation.",
         responses={
             (200, "application/json"): serializers.AnnotationSerializer,
             (200, W3C_MEDIA_TYPE): serializers.W3CAnnotationSerializer,
@@ -74,6 +82,7 @@ class AnnotationViewSet(ResourceViewSet, viewsets.ModelViewSet):
     serializer_class = serializers.AnnotationSerializer
     model = Annotation
     filterset_class = filters.AnnotationFilter
+    content_negotiation_class = W3CContentNegotiation
     # PUT replaces the rating, summary and note.
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     object_related = ("claim__document__workspace",)
@@ -89,9 +98,13 @@ class AnnotationViewSet(ResourceViewSet, viewsets.ModelViewSet):
     def rows(self):
         return annotation_list_queryset(self.request.user)
 
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(visible_annotations(request.user))
+        return annotation_list_response(queryset, request, self)
+
     def get_renderers(self):
         if getattr(self, "action", None) == "retrieve":
-            return [JSONRenderer(), W3CRenderer()]
+            return w3c_renderers()
         return super().get_renderers()
 
     def _respond(self, annotation, status_code=200):
@@ -170,6 +183,23 @@ class AnnotationViewSet(ResourceViewSet, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         return data, expected_version(request, annotation, data.get("version"), required=False)
+
+    @extend_schema(
+        summary="Start up to 1,000 annotations in one request",
+        description="A JSON array of annotations, each as `POST /annotations/` takes it. "
+        "Each is validated as if posted alone and saved whole or not at all. 201 when all "
+        "were saved; 200 when some were refused: `errors` gives each one's `index` and the "
+        "status and error body its own request would have had. An empty array, more than "
+        "1,000 items or a body that is not an array is a 400 and saves nothing.",
+        request=serializers.AnnotationCreateSerializer(many=True),
+        responses={
+            201: bulk.BulkAnnotationsResultSerializer,
+            200: bulk.BulkAnnotationsResultSerializer,
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        return bulk.start_many(request, self)
 
     @extend_schema(
         summary="Submit your annotation for review",

@@ -44,6 +44,24 @@ class W3CRenderer(JSONRenderer):
     format = "w3c"
 
 
+class W3CContentNegotiation(DefaultContentNegotiation):
+    """`Accept: application/ld+json` without a profile asks for the W3C form too: it is
+    the only JSON-LD these views serve."""
+
+    def get_accept_list(self, request):
+        return [
+            W3C_MEDIA_TYPE
+            if accept.split(";")[0].strip() == "application/ld+json" and "profile" not in accept
+            else accept
+            for accept in super().get_accept_list(request)
+        ]
+
+
+def w3c_renderers() -> list:
+    """JSON by default; the W3C form when asked for."""
+    return [JSONRenderer(), W3CRenderer()]
+
+
 class AnyContentNegotiation(DefaultContentNegotiation):
     """Exports answer in their own format whatever the Accept header says; errors are
     JSON."""

@@ -7,20 +7,20 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import importers, jobs
-from annotations.api import filters, serializers
-from annotations.api.annotations import annotation_list_queryset
+from annotations.api import bulk, filters, serializers
+from annotations.api.annotations import annotation_list_queryset, annotation_list_response
 from annotations.api.base import (
     W3C_MEDIA_TYPE,
     AnyContentNegotiation,
     ApiView,
     ResourceViewSet,
-    W3CRenderer,
+    W3CContentNegotiation,
     get_readable,
+    w3c_renderers,
 )
 from annotations.api.exceptions import PayloadTooLarge
 from annotations.api.jobs import accepted
@@ -30,7 +30,7 @@ from annotations.api.serializers import JobSerializer
 from annotations.api.w3c import collection_response
 from annotations.exports import FORMATS, TRUE_VALUES
 from annotations.models import Document, Workspace
-from annotations.permissions import readable_workspace_ids, require
+from annotations.permissions import readable_workspace_ids, require, visible_annotations
 from annotations.services import import_document
 
 DOCUMENT_ANNOTATIONS_PAGE = 100
@@ -69,6 +69,7 @@ class DocumentViewSet(
     serializer_class = serializers.DocumentSerializer
     model = Document
     filterset_class = filters.DocumentFilter
+    content_negotiation_class = W3CContentNegotiation
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     extra_error_codes = {"POST": ("413",), "DELETE": ("409",)}
 
@@ -196,15 +197,35 @@ class DocumentViewSet(
         body = serializers.DocumentCreatedSerializer(document).data
         return Response(body, status=status.HTTP_201_CREATED if result.created else 200)
 
+    @extend_schema(
+        summary="Import many documents as one background job (editors)",
+        description="JSON with `documents`, up to 1,000 items each as `POST /documents/` "
+        "takes them (`text`, `title`, `speaker`, …), or multipart with `file`, a ZIP of up "
+        "to 1,000 files (.txt, .md, .html, .docx, .pdf). The ZIP passes the same inflation "
+        "guard as a Word document: a ZIP bomb is refused with 400. Answers 202 with the job "
+        "and `Location: /api/v1/jobs/{id}/`; once it has run, the job's `results` say what "
+        "became of each item (imported, exists or failed, and why). Items that fail the "
+        "checks are reported there too; the others are imported.",
+        request={
+            "application/json": serializers.DocumentBatchSerializer,
+            "multipart/form-data": serializers.DocumentBatchSerializer,
+        },
+        responses={202: JobSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def batch(self, request):
+        return bulk.import_batch(request, self)
+
     def get_renderers(self):
         if getattr(self, "action", None) == "annotations":
-            return [JSONRenderer(), W3CRenderer()]
+            return w3c_renderers()
         return super().get_renderers()
 
     @extend_schema(
         summary="The annotations of a document",
         description="JSON: a cursor-paginated list, as /annotations/?document={id}. With "
-        f"`Accept: {W3C_MEDIA_TYPE}`: a W3C AnnotationCollection (first page embedded); "
+        f"`Accept: {W3C_MEDIA_TYPE}` (or `application/ld+json`): a W3C AnnotationCollection "
+        "(first page embedded, its `partOf` naming the collection by `id`, `label` and `total`); "
         "`?page=N` returns that AnnotationPage.",
         parameters=[
             OpenApiParameter("page", OpenApiTypes.INT, description="W3C only: a page number."),
@@ -225,10 +246,8 @@ class DocumentViewSet(
         queryset = annotation_list_queryset(request.user).filter(claim__document=document)
         if request.accepted_renderer.format == "w3c":
             return collection_response(request, document, queryset)
-        paginator = IdCursorPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = serializers.AnnotationSerializer(page, many=True).data
-        return paginator.get_paginated_response(data)
+        rows = visible_annotations(request.user).filter(claim__document=document)
+        return annotation_list_response(rows, request, self)
 
 
 class DocumentExportView(ApiView, APIView):

@@ -52,7 +52,7 @@ def collection_response(request, document, queryset) -> Response:
         result = {
             "id": page_iri(n),
             "type": "AnnotationPage",
-            "partOf": {"id": base, "type": "AnnotationCollection", "total": total},
+            "partOf": w3c.part_of(base, document, total),
             "startIndex": n * page_size,
             "items": [w3c.annotation_to_w3c(a, text) for a in rows],
         }

@@ -10,7 +10,9 @@ when the claim has a speaker or a time, who said it when (TextualBody, text/plai
 describing: "Said by JANE DOE, at 0:12:31").
 
 The collection's id is the API's export URL; an export file holds every annotation in
-one embedded page (`first`, also `last`); the API may page with `annotation_page`.
+one embedded page (`first`, also `last`). A page names its collection in `partOf` as an
+object (`id`, `label`, `total`), as the model's examples do: the test suite's page
+assertions read the collection's label and total there.
 Who sees what follows the member formats: permissions.Viewer, hidden work never.
 """
 
@@ -114,20 +116,20 @@ def collection_iri(document) -> str:
     return f"{settings.SITE_URL}/api/v1/documents/{document.pk}/export/w3c/"
 
 
-def annotation_page(document, items: list[dict], *, page: int = 0, last_page: int = 0) -> dict:
-    page_iri = f"{collection_iri(document)}?page={page}"
-    result = {
-        "id": page_iri,
+def part_of(collection_id: str, document, total: int) -> dict:
+    """The collection a page belongs to, described as the model's examples do."""
+    return {"id": collection_id, "label": document.title, "total": total}
+
+
+def annotation_page(document, items: list[dict]) -> dict:
+    """The one page of an export file: every annotation."""
+    return {
+        "id": f"{collection_iri(document)}?page=0",
         "type": "AnnotationPage",
-        "partOf": collection_iri(document),
-        "startIndex": 0 if page == 0 else None,
+        "partOf": part_of(collection_iri(document), document, len(items)),
+        "startIndex": 0,
         "items": items,
     }
-    if page > 0:
-        result["prev"] = f"{collection_iri(document)}?page={page - 1}"
-    if page < last_page:
-        result["next"] = f"{collection_iri(document)}?page={page + 1}"
-    return {key: value for key, value in result.items() if value is not None}
 
 
 def collection(document, user=None) -> dict:

@@ -43,7 +43,7 @@ def docx_text(data: bytes, name: str) -> tuple[str, dict[str, str]]:
             )
         if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED_BYTES:
             raise _unzips_too_large(name)
-        _check_inflated_size(archive, data, name)
+        check_inflated_size(archive, data, name)
     document = docx.Document(io.BytesIO(data))
     blocks: list[Block] = []
     _docx_blocks(document, blocks, set())
@@ -64,9 +64,20 @@ def _unzips_too_large(name: str) -> ImportRefused:
     )
 
 
-def _check_inflated_size(archive: zipfile.ZipFile, data: bytes, name: str) -> None:
+_RESAVE = "Open it in a word processor, save a fresh copy and upload that."
+
+
+def check_inflated_size(
+    archive: zipfile.ZipFile,
+    data: bytes,
+    name: str,
+    *,
+    what: str = "Word document",
+    advice: str = _RESAVE,
+) -> None:
     """Inflate every member in chunks, keeping none, and stop as soon as the total passes
-    the limits: a bomb is refused after a few MB of work, whatever its headers say."""
+    the limits: a bomb is refused after a few MB of work, whatever its headers say. `what`
+    names the kind of file in the refusal (a ZIP of documents is guarded the same way)."""
     ratio_limit = max(_RATIO_FLOOR, _MAX_RATIO * len(data))
     total = 0
     for info in archive.infolist():
@@ -77,8 +88,7 @@ def _check_inflated_size(archive: zipfile.ZipFile, data: bytes, name: str) -> No
             if total > ratio_limit:
                 raise ImportRefused(
                     f"{name} unpacks to more than {_MAX_RATIO} times its own size, which no "
-                    "Word document does. Open it in a word processor, save a fresh copy and "
-                    "upload that.",
+                    f"{what} does. {advice}",
                     "damaged",
                 )
 

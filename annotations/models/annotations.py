@@ -103,11 +103,12 @@ class Annotation(models.Model):
 
     EDITABLE_FIELDS = ("rating", "summary", "note")
 
+    DUPLICATE = "You already have an annotation on this claim; edit it instead."
+
     @classmethod
     def start(cls, claim, by, **fields) -> "Annotation":
-        _require(by, "annotation.write", claim, "You cannot annotate in this workspace.")
-        cls._validate_fields(claim, fields)
-        duplicate = Duplicate("You already have an annotation on this claim; edit it instead.")
+        cls.check_start(claim, by, fields)
+        duplicate = Duplicate(cls.DUPLICATE)
         if cls.objects.filter(claim=claim, author=by).exists():
             raise duplicate
         now = timezone.now()
@@ -122,6 +123,12 @@ class Annotation(models.Model):
             if cls.objects.filter(claim=claim, author=by).exists():
                 raise duplicate from None
             raise
+
+    @classmethod
+    def check_start(cls, claim, by, fields) -> None:
+        """What start() asks before it writes; a bulk start asks it of every item."""
+        _require(by, "annotation.write", claim, "You cannot annotate in this workspace.")
+        cls._validate_fields(claim, fields)
 
     @classmethod
     def _validate_fields(cls, claim, fields) -> None:

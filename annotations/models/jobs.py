@@ -17,6 +17,7 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         IMPORT = "import", "Import a document"
+        BATCH = "batch", "Import a batch of documents"
         EXPORT = "export", "Export a document"
 
     class Status(models.TextChoices):
@@ -44,6 +45,8 @@ class Job(models.Model):
     result_name = models.CharField(max_length=255, blank=True)
     result_content_type = models.CharField(max_length=100, blank=True)
     error = models.TextField(blank=True)
+    # A batch import's outcome per item: {"index", "name", "status", "document", ...}.
+    results = models.JSONField(default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     worker = models.CharField(max_length=100, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)

@@ -40,6 +40,7 @@ def test_pdf_export_answers_202_with_the_job_and_its_location(
         "error": "",
         "document": desk.document.pk,
         "download": None,
+        "results": [],
         "started_at": None,
         "finished_at": None,
     }

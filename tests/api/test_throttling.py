@@ -85,7 +85,7 @@ def test_the_migration_creates_the_database_cache_tables_once(settings):
     settings.CACHES = {
         **settings.CACHES,
         "throttle": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "annotations.cache.DatabaseCache",
             "LOCATION": "test_throttle_counters",
         },
     }
@@ -101,7 +101,7 @@ def test_the_token_limit_holds_with_counters_in_the_database_table(token_rate, s
     settings.CACHES = {
         **settings.CACHES,
         "throttle": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "annotations.cache.DatabaseCache",
             "LOCATION": "test_throttle_counters",
         },
     }

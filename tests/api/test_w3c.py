@@ -29,6 +29,9 @@ W3C = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 SUITE = Path(settings.BASE_DIR).parent / "shared" / "w3c-web-annotation-tests"
 
 
+PAGES = "collections/pages/pageMusts.test"
+
+
 def _load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -154,6 +157,46 @@ def test_collection_and_its_pages_pass_the_must_assertions(annotated_document):
     assert pages == 2
     assert len({item["id"] for item in items}) == 4
     assert collection["last"] == page["id"]
+
+
+@pytest.mark.parametrize("accept", [W3C, "application/ld+json"])
+def test_every_w3c_form_the_api_serves_passes_the_must_assertions(annotated_document, accept):
+    editor, document = annotated_document
+    client = client_for(editor)
+    url = f"/api/v1/documents/{document.pk}/annotations/"
+    collection_id = f"{settings.SITE_URL}{url}"
+    part_of = {"id": collection_id, "label": "Budget speech", "total": 4}
+    forms = {}
+    for query in ("", "?page_size=3", "?page=0", "?page=1&page_size=3", "?page=0&page_size=500"):
+        response = client.get(f"{url}{query}", HTTP_ACCEPT=accept)
+        assert response.status_code == 200
+        assert response["Content-Type"] == W3C
+        forms[query] = response.json()
+    for query, body in forms.items():
+        if body["type"] == "AnnotationCollection":
+            assert _failures(body, "collections/collectionMusts.test") == []
+            page = body["first"]
+            assert _failures({"@context": body["@context"], **page}, PAGES) == []
+        else:
+            assert body["type"] == "AnnotationPage"
+            page = body
+        assert _failures(body, PAGES) == [], query
+        assert page["partOf"] == part_of, query
+        for item in page["items"]:
+            assert _failures(item, "annotations/annotationMusts.test") == []
+    assert [len(forms[q]["items"]) for q in ("?page=0", "?page=1&page_size=3")] == [4, 1]
+    annotation = Annotation.objects.filter(claim__document=document).first()
+    single = client.get(f"/api/v1/annotations/{annotation.pk}/", HTTP_ACCEPT=accept)
+    assert single["Content-Type"] == W3C
+    assert _failures(single.json(), "annotations/annotationMusts.test") == []
+
+
+def test_a_page_naming_its_collection_by_a_bare_iri_fails_the_page_assertions(annotated_document):
+    editor, document = annotated_document
+    url = f"/api/v1/documents/{document.pk}/annotations/?page=0"
+    page = client_for(editor).get(url, HTTP_ACCEPT=W3C).json()
+    assert _failures(page, PAGES) == []
+    assert len(_failures(page | {"partOf": page["partOf"]["id"]}, PAGES)) == 7
 
 
 def test_empty_collection_passes_the_must_assertions(annotated_document):

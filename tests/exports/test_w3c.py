@@ -81,6 +81,21 @@ def test_w3c_export_passes_every_must_assertion(suite):
         assert failures(suite, "annotations/annotationMusts.test", annotation) == []
 
 
+def test_the_export_page_names_its_collection_as_an_object(suite):
+    desk = make_desk(claims=3)
+    data = json.loads(FORMATS["w3c"].render(desk.document, desk.editor))
+    page = data["first"]
+    assert page["partOf"] == {"id": data["id"], "label": desk.document.title, "total": 3}
+    # The page on its own, as a consumer takes it out of the collection.
+    alone = {"@context": data["@context"], **page}
+    assert failures(suite, "collections/pages/pageMusts.test", alone) == []
+    # A bare IRI is what the suite rejected: the check is not vacuous.
+    assert (
+        len(failures(suite, "collections/pages/pageMusts.test", alone | {"partOf": data["id"]}))
+        == 7
+    )
+
+
 def test_the_suite_rejects_a_broken_annotation(suite):
     broken = {"@context": "http://example.org/ctx", "type": "Note", "target": 3}
     assert failures(suite, "annotations/annotationMusts.test", broken)

@@ -2,6 +2,7 @@
 importable from here."""
 
 from annotations.api.serializers.annotations import (
+    ROW_FIELDS,
     AnnotationClaimSerializer,
     AnnotationCreateSerializer,
     AnnotationSerializer,
@@ -14,6 +15,7 @@ from annotations.api.serializers.annotations import (
     _document_id,
     _RatingField,
     _sources,
+    annotation_rows,
 )
 from annotations.api.serializers.claims import (
     ClaimAssignSerializer,
@@ -46,6 +48,9 @@ from annotations.api.serializers.common import (
     http_url,
 )
 from annotations.api.serializers.documents import (
+    BatchDocumentSerializer,
+    BatchResultSerializer,
+    DocumentBatchSerializer,
     DocumentCreatedSerializer,
     DocumentCreateSerializer,
     DocumentDetailSerializer,
@@ -99,6 +104,10 @@ from annotations.api.serializers.workspaces import (
 )
 
 __all__ = [
+    "ROW_FIELDS",
+    "BatchDocumentSerializer",
+    "BatchResultSerializer",
+    "DocumentBatchSerializer",
     "AnnotationClaimSerializer",
     "AnnotationCreateSerializer",
     "AnnotationSerializer",
@@ -165,6 +174,7 @@ __all__ = [
     "WorkspaceSerializer",
     "_RatingField",
     "_document_id",
+    "annotation_rows",
     "_dt",
     "_sources",
     "_user",

@@ -9,8 +9,8 @@ from annotations.api.serializers.common import (
     NOTE_MAX,
     REASON_MAX,
     UserSerializer,
-    _dt,
     _user,
+    dt_writer,
     http_url,
 )
 from annotations.models import (
@@ -18,6 +18,7 @@ from annotations.models import (
     Rating,
     Source,
 )
+from annotations.text.dates import iso_date
 
 
 class SourceSerializer(serializers.Serializer):
@@ -74,6 +75,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
 
     def to_representation(self, annotation):
         rating = annotation.rating
+        dt = dt_writer()
         return {
             "id": annotation.pk,
             "claim": annotation.claim_id,
@@ -90,10 +92,107 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "version": annotation.version,
             "hidden": annotation.hidden,
             "sources": [s.as_dict(with_ids=True, with_position=True) for s in _sources(annotation)],
-            "created_at": _dt(annotation.created_at),
-            "updated_at": _dt(annotation.updated_at),
-            "submitted_at": _dt(annotation.submitted_at),
+            "created_at": dt(annotation.created_at),
+            "updated_at": dt(annotation.updated_at),
+            "submitted_at": dt(annotation.submitted_at),
         }
+
+
+# What a list reads of each annotation: plain rows, no model instances (a page of 500
+# annotations with their authors, ratings and sources would make 2,000 of them).
+ROW_FIELDS = (
+    "id",
+    "claim_id",
+    "claim__document_id",
+    "author_id",
+    "author__username",
+    "rating_id",
+    "rating__label",
+    "rating__colour",
+    "summary",
+    "note",
+    "status",
+    "version",
+    "hidden",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+)
+SOURCE_FIELDS = (
+    "id",
+    "annotation_id",
+    "url",
+    "title",
+    "publisher",
+    "published",
+    "excerpt",
+    "stance",
+    "archive_url",
+    "position",
+)
+
+
+def annotation_rows(rows: list[dict]) -> list[dict]:
+    """Annotations read as ROW_FIELDS rows, in the body AnnotationSerializer gives each,
+    with their sources read in one query."""
+    sources: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    source_rows = (
+        Source.objects.filter(annotation_id__in=list(sources))
+        .order_by("annotation_id", "position", "id")
+        .values_list(*SOURCE_FIELDS)
+    )
+    for (
+        pk,
+        annotation,
+        url,
+        title,
+        publisher,
+        published,
+        excerpt,
+        stance,
+        archive,
+        position,
+    ) in source_rows:
+        sources[annotation].append(
+            {
+                "id": pk,
+                "annotation": annotation,
+                "url": url,
+                "title": title,
+                "publisher": publisher,
+                "published": iso_date(published),
+                "excerpt": excerpt,
+                "stance": stance,
+                "archive_url": archive,
+                "position": position,
+            }
+        )
+    dt = dt_writer()
+    return [
+        {
+            "id": row["id"],
+            "claim": row["claim_id"],
+            "document": row["claim__document_id"],
+            "author": {"id": row["author_id"], "username": row["author__username"]},
+            "rating": None
+            if row["rating_id"] is None
+            else {
+                "id": row["rating_id"],
+                "label": row["rating__label"],
+                "colour": row["rating__colour"],
+            },
+            "summary": row["summary"],
+            "note": row["note"],
+            "status": row["status"],
+            "version": row["version"],
+            "hidden": row["hidden"],
+            "sources": sources[row["id"]],
+            "created_at": dt(row["created_at"]),
+            "updated_at": dt(row["updated_at"]),
+            "submitted_at": dt(row["submitted_at"]),
+        }
+        for row in rows
+    ]
 
 
 def _document_id(obj) -> int:
@@ -122,6 +221,21 @@ class _RatingField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return super().get_queryset().filter(scale__workspace=self.context["workspace"])
+
+    def to_internal_value(self, data):
+        ratings = self.context.get("ratings")
+        if ratings is None:
+            return super().to_internal_value(data)
+        # The workspace's scale, read once for a whole batch (`ratings`: id -> Rating).
+        try:
+            if isinstance(data, bool):
+                raise TypeError
+            rating = ratings.get(int(data))
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if rating is None:
+            self.fail("does_not_exist", pk_value=data)
+        return rating
 
 
 class AnnotationWriteSerializer(serializers.Serializer):

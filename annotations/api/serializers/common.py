@@ -25,9 +25,25 @@ EXCERPT_MAX = 10_000
 MAX_INT = 2**31 - 1
 
 
+def dt_writer():
+    """What `_dt` does, for a list's many values: the current time zone is looked up
+    once (the lookup costs more than the writing), and UTC is the fixed offset, which
+    writes the same text as ZoneInfo("UTC") in a tenth of the time."""
+    zone = timezone.get_current_timezone()
+    if getattr(zone, "key", None) == "UTC":
+        zone = datetime.UTC
+
+    def write(value: datetime.datetime | None) -> str | None:
+        if value is None:
+            return None
+        return iso_datetime(value.astimezone(zone), utc=False, zulu=True)
+
+    return write
+
+
 def _dt(value: datetime.datetime | None) -> str | None:
     """In the site's time zone, "Z" when that is UTC."""
-    return iso_datetime(timezone.localtime(value) if value else None, utc=False, zulu=True)
+    return dt_writer()(value)
 
 
 def http_url(**kwargs) -> serializers.Field:

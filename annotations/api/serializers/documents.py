@@ -88,3 +88,43 @@ class DocumentCreatedSerializer(DocumentDetailSerializer):
     class Meta(DocumentDetailSerializer.Meta):
         fields = [*DocumentDetailSerializer.Meta.fields, "created"]
         read_only_fields = fields
+
+
+class BatchDocumentSerializer(DocumentCreateSerializer):
+    """One document of a batch import: its text and what `POST /documents/` takes with it."""
+
+    workspace = None
+    file = None
+    text = serializers.CharField(trim_whitespace=False, help_text="The document's text.")
+
+
+class DocumentBatchSerializer(serializers.Serializer):
+    """A batch import: `documents` (JSON), or `file`, a ZIP of files (multipart)."""
+
+    workspace = serializers.SlugField(max_length=50, help_text="The workspace's slug.")
+    documents = BatchDocumentSerializer(
+        many=True, required=False, help_text="Up to 1,000 documents (JSON)."
+    )
+    file = serializers.FileField(
+        required=False,
+        help_text="A ZIP of up to 1,000 .txt, .md, .html, .docx or .pdf files (multipart).",
+    )
+
+
+class BatchResultSerializer(serializers.Serializer):
+    """What became of one item of a batch import."""
+
+    index = serializers.IntegerField(help_text="Its position in `documents` or the archive.")
+    name = serializers.CharField(help_text="Its title, or its path in the archive.")
+    status = serializers.ChoiceField(
+        choices=["imported", "exists", "failed"],
+        help_text="imported; exists (the same text was imported before); failed.",
+    )
+    document = serializers.IntegerField(allow_null=True)
+    claims = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField(help_text="Why it failed, for a program; empty otherwise.")
+    detail = serializers.CharField(help_text="Why it failed, for a person; empty otherwise.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per field of the item.",
+    )

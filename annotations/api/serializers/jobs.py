@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from annotations.api.serializers.documents import BatchResultSerializer
 from annotations.models import Job
 
 
@@ -20,6 +21,12 @@ class JobSerializer(serializers.ModelSerializer):
         help_text="The document exported, or the one an import made once it has succeeded.",
     )
 
+    results = BatchResultSerializer(
+        many=True,
+        read_only=True,
+        help_text="A batch import's outcome per item, once it has run; empty otherwise.",
+    )
+
     class Meta:
         model = Job
         fields = [
@@ -32,6 +39,7 @@ class JobSerializer(serializers.ModelSerializer):
             "error",
             "document",
             "download",
+            "results",
             "created_at",
             "started_at",
             "finished_at",

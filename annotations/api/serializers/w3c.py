@@ -37,3 +37,11 @@ class W3CCollectionSerializer(serializers.Serializer):
     first = W3CField(read_only=True, required=False)
     last = serializers.URLField(read_only=True, required=False)
     items = serializers.ListField(child=W3CField(), read_only=True, required=False)
+    partOf = W3CField(
+        read_only=True,
+        required=False,
+        help_text="A page's collection: its `id`, `label` and `total`.",
+    )
+    startIndex = serializers.IntegerField(read_only=True, required=False)
+    prev = serializers.URLField(read_only=True, required=False)
+    next = serializers.URLField(read_only=True, required=False)
