@@ -331,6 +331,13 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Live updates (annotations.live): a comment line on a quiet stream this often, which is
+# also when membership is asked again; how soon a browser reconnects; how often the bus
+# polls the events table on SQLite (PostgreSQL uses LISTEN/NOTIFY).
+LIVE_HEARTBEAT_SECONDS = env_int("LIVE_HEARTBEAT_SECONDS", 15, minimum=1)
+LIVE_RETRY_MS = env_int("LIVE_RETRY_MS", 2000, minimum=100)
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_MS", 500, minimum=50) / 1000
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
