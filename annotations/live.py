@@ -166,7 +166,10 @@ class Reader:
             events = events.filter(workspace_id=self.workspace_id)
         else:
             events = events.filter(workspace_id__in=self.workspace_ids())
-        return self.read(prepare(list(events[:CATCH_UP_LIMIT])))
+        events = list(events[:CATCH_UP_LIMIT])
+        # Where the next catch-up starts, past events this reader was not given too.
+        self.seen = max([after] + [event.pk for event in events])
+        return self.read(prepare(events))
 
     def read(self, events: list[Event]) -> list[dict] | None:
         """This reader's payloads of prepared events; None once the user may no longer
@@ -213,7 +216,8 @@ class Reader:
         if kind in VERDICTS:
             retracted = kind == Event.Kind.VERDICT_RETRACTED
             payload["rating"] = None if retracted else live.ratings.get(data.get("verdict_rating"))
-        if data.get("quote") and not data.get("comment_hidden"):
+        hidden = SimpleNamespace(hidden=bool(data.get("comment_hidden")))
+        if data.get("quote") and viewer.sees_comment(hidden):
             payload["quote"] = data["quote"]
             payload["decision"] = data.get("decision", "")
         if self.user.pk in data.get("notified", ()):

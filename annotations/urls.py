@@ -44,6 +44,7 @@ urlpatterns = [
     path("documents/<int:pk>/agreement/", documents.document_agreement, name="document_agreement"),
     path("documents/<int:pk>/claims/", documents.claim_create, name="claim_create"),
     path("live/", live.desk_stream, name="desk_stream"),
+    path("live/events/", live.desk_events, name="desk_events"),
     path("live/documents/<int:pk>/", live.document_stream, name="document_stream"),
     path("live/documents/<int:pk>/events/", live.document_events, name="document_events"),
     path("claims/<int:pk>/presence/", live.claim_presence, name="claim_presence"),

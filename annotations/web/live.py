@@ -118,19 +118,33 @@ async def _events(reader, workspace_ids, after):
 @require_safe
 def document_events(request, pk):
     """The stream's events as JSON after ?after=<id>: the page polls this when it is
-    not served by an ASGI server. {"events": [...], "last": id}; 404 once the user may
-    not read the document."""
+    not served by an ASGI server. {"events": [...], "last": id}; without ?after, no
+    events and the newest id; 404 once the user may not read the document."""
     document = get_object_or_404(Document.objects.select_related("workspace"), pk=pk)
     if not can(request.user, "document.read", document):
         raise Http404("No such document.")
+    reader = live.Reader(request.user, workspace_id=document.workspace_id, document_id=pk)
+    return _polled(request, reader)
+
+
+@login_required
+@require_safe
+def desk_events(request):
+    """desk_stream's events as JSON, like document_events."""
+    return _polled(request, live.Reader(request.user))
+
+
+def _polled(request, reader):
     try:
-        after = _after(request) or 0
+        after = _after(request)
     except parsing.InvalidValue as exc:
         return _refused(exc)
-    reader = live.Reader(request.user, workspace_id=document.workspace_id, document_id=pk)
+    if after is None:
+        return JsonResponse({"events": [], "last": last_event_id()})
     events = reader.catch_up(after)
-    last = max([after] + [e["id"] for e in events])
-    return JsonResponse({"events": events, "last": last})
+    if events is None:
+        raise Http404("No such document.")
+    return JsonResponse({"events": events, "last": reader.seen})
 
 
 def last_event_id() -> int:
