@@ -233,13 +233,21 @@ class Reader:
         return event.live.state
 
     def leave(self) -> None:
-        """The stream ended: the reader is no longer on the claims they had open."""
+        """The stream ended: the reader is no longer on the claims they had open, and
+        lets go of those they took (a page that comes back takes them again)."""
         if self.document_id is None:
             return
         for claim_id, on in Event.on_claims(self.document_id).items():
+            mine = on["taken_by"] and on["taken_by"][0] == self.user.pk
+            if self.user.pk not in on["viewing"] and not mine:
+                continue
+            claim = Claim.objects.select_related("document__workspace").filter(pk=claim_id).first()
+            if claim is None or not self.still_reads():
+                continue
             if self.user.pk in on["viewing"]:
-                claim = Claim.objects.select_related("document__workspace").get(pk=claim_id)
                 claim.mark_presence(self.user, here=False)
+            if mine:
+                claim.release(self.user)
 
 
 class Bus:

@@ -237,6 +237,7 @@
     else if (change.kind === "claim.taken") on(claim).takenBy = change.actor;
     else if (change.kind === "claim.released" || change.kind === "annotation.submitted") {
       if (on(claim).takenBy === change.actor) on(claim).takenBy = "";
+      if (holding === claim && change.actor === me) holding = null;
     }
     if (change.kind.startsWith("claim.") && change.kind !== "claim.created") showPresence(claim);
     if (change.kind === "claim.created" && !textRoot.querySelector('[data-claim="' + claim + '"]'))
@@ -308,6 +309,7 @@
       if (dropped) {
         // Back after a drop: the server let our presence go with the old stream.
         if (openClaim) postPresence(openClaim, { here: "1" });
+        if (holding) postPresence(holding, { take: "1" });
       }
     });
     source.addEventListener("change", (event) => apply(JSON.parse(event.data)));
