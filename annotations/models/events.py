@@ -33,6 +33,7 @@ TAKE_TIMEOUT = timedelta(minutes=30)
 class Event(models.Model):
     class Kind(models.TextChoices):
         CLAIM_CREATED = "claim.created", "Claim created"
+        CLAIM_EDITED = "claim.edited", "Claim deleted, merged or split"
         CLAIM_ASSIGNED = "claim.assigned", "Claim assigned"
         CLAIM_VIEWED = "claim.viewed", "Claim opened"
         CLAIM_LEFT = "claim.left", "Claim left"

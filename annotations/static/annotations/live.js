@@ -26,6 +26,7 @@
   };
   const VERBS = {
     "claim.created": "added claim",
+    "claim.edited": "deleted, merged or split claim",
     "claim.assigned": "assigned claim",
     "claim.taken": "is on claim",
     "claim.released": "let go of claim",
@@ -239,8 +240,9 @@
       if (on(claim).takenBy === change.actor) on(claim).takenBy = "";
       if (holding === claim && change.actor === me) holding = null;
     }
-    if (change.kind.startsWith("claim.") && change.kind !== "claim.created") showPresence(claim);
-    if (change.kind === "claim.created" && !textRoot.querySelector('[data-claim="' + claim + '"]'))
+    if (/^claim\.(viewed|left|taken|released)$/.test(change.kind)) showPresence(claim);
+    const unmarked = !textRoot.querySelector('[data-claim="' + claim + '"]');
+    if ((change.kind === "claim.created" && unmarked) || change.kind === "claim.edited")
       refreshText();
     showState(change);
     showInFeed(change);
