@@ -55,7 +55,7 @@ from annotations.web.common import (
     _scale,
     _workspace_for,
 )
-from annotations.web.live import last_event_id, presence_of
+from annotations.web.live import live_context
 from annotations.web.panel import _panel, _panel_context
 
 
@@ -224,10 +224,7 @@ def document_detail(request, pk):
         "ratings": ratings,
         "is_reviewer": can(request.user, Action.ANNOTATION_REVIEW, workspace),
         "export_formats": export_formats,
-        # Live updates start from the newest event as the page is rendered.
-        "live_after": last_event_id(),
-        "presence": presence_of(document),
-        "can_take": can(request.user, Action.CLAIM_TAKE, workspace),
+        **live_context(request.user, document),
         # What the report would show, for the confirmation before publishing it.
         "report_counts": {
             "published": len(verdict_ratings),

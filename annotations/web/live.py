@@ -178,6 +178,16 @@ def claim_presence(request, pk):
     return HttpResponse(status=204)
 
 
+def live_context(user, document) -> dict:
+    """What the document page's live updates start from: the newest event as the page
+    is rendered, who is on which claim, and whether the reader may take claims."""
+    return {
+        "live_after": last_event_id(),
+        "presence": presence_of(document),
+        "can_take": can(user, "claim.take", document),
+    }
+
+
 def presence_of(document) -> dict[int, dict]:
     """Who is on which claim of the document now, for the page as it is rendered."""
     return {
