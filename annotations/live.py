@@ -59,13 +59,16 @@ VERDICTS = {
     Event.Kind.VERDICT_RETRACTED,
 }
 CATCH_UP_LIMIT = 500
+# Events waiting for one stream before it is dropped (and reconnects to catch up).
+QUEUE_LIMIT = 1000
 
 
 def _notify_bus(event: Event) -> None:
     """After the commit, tell every process's bus (PostgreSQL only; SQLite is polled)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(event.pk)])
+            notice = f"{event.pk} {event.workspace_id}"
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, notice])
 
 
 subscribe(_notify_bus)
@@ -268,7 +271,7 @@ class Bus:
         if self.task is None or self.task.done():
             self.ready = asyncio.Event()
             self.task = loop.create_task(self._run())
-        queue = asyncio.Queue()
+        queue = asyncio.Queue(maxsize=QUEUE_LIMIT)
         for pk in workspace_ids:
             self.queues[pk].add(queue)
         return queue
@@ -280,15 +283,21 @@ class Bus:
     def deliver(self, events) -> None:
         for event in events:
             self.last = max(self.last or 0, event.pk)
-            for queue in self.queues.get(event.workspace_id, ()):
-                queue.put_nowait(event)
+            for queue in list(self.queues.get(event.workspace_id, ())):
+                try:
+                    queue.put_nowait(event)
+                except asyncio.QueueFull:
+                    # A reader that cannot keep up is dropped; it reconnects and catches
+                    # up from the table.
+                    self.leave(queue)
+                    queue.overflowed = True
 
     async def _run(self) -> None:
-        if self.last is None:
-            self.last = await db(_last_event_id)
-        self.ready.set()
         while True:
             try:
+                if self.last is None:
+                    self.last = await db(_last_event_id)
+                    self.ready.set()
                 if connection.vendor == "postgresql":
                     await self._listen()
                 else:
@@ -322,7 +331,9 @@ class Bus:
             await conn.execute(f"LISTEN {CHANNEL}")
             await self._fetch_after()  # what committed while nobody listened
             async for notice in conn.notifies():
-                self.deliver(await db(_events_by_id, [int(notice.payload)]))
+                pk, workspace_id = map(int, notice.payload.split())
+                if self.queues.get(workspace_id):  # a stream of this process follows it
+                    self.deliver(await db(_events_by_id, [pk]))
 
 
 def _events_by_id(ids) -> list[Event]:

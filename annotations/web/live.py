@@ -94,6 +94,8 @@ async def _events(reader, workspace_ids, after):
             try:
                 batch = [await asyncio.wait_for(queue.get(), settings.LIVE_HEARTBEAT_SECONDS)]
             except TimeoutError:
+                if getattr(queue, "overflowed", False):
+                    return  # the browser reconnects and catches up from the table
                 # Membership is asked again even when nothing happens.
                 if not await live.db(reader.still_reads):
                     yield "event: closed\ndata: {}\n\n"
