@@ -207,7 +207,6 @@ class Reader:
             "number": data.get("number"),
             "actor": data.get("actor_name", ""),
             "mine": event.actor_id == self.user.pk,
-            "text": f"{data.get('actor_name', '')}: {event.get_kind_display().lower()}",
         }
         if kind in STATEFUL and event.claim_id:
             payload["state"] = self._state(event, viewer)

@@ -40,8 +40,14 @@ READERS = 10
 STREAMS = 200
 
 
+_sessions: dict[str, requests.Session] = {}
+
+
 def login(host: str, username: str) -> requests.Session:
-    session = requests.Session()
+    """A logged-in session per user (a user's two streams share it, as two tabs would)."""
+    if username in _sessions:
+        return _sessions[username]
+    session = _sessions[username] = requests.Session()
     page = session.get(f"{host}/login/")
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     answer = session.post(
