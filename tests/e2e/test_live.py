@@ -152,3 +152,19 @@ def test_presence_and_taking_a_claim_show_and_go(open_as, claim):
     alices.close()
     expect(bar).to_have_text("Nobody else is here.")
     expect(badge).not_to_have_attribute("data-taken", alice.username)
+
+
+def test_the_review_queue_follows_submissions(open_as, claim):
+    workspace = claim.document.workspace
+    alice = member(workspace, Role.ANNOTATOR)
+    bob = member(workspace, Role.REVIEWER)
+    bobs = open_as(bob)
+    bobs.goto("/review/")
+    expect(bobs.locator("#live")).to_have_attribute("data-state", "live")
+    expect(bobs.locator("table.list tbody")).to_have_text("Nothing waits for your review.")
+    annotation = Annotation.start(claim, alice, rating=rating(workspace), summary="Too low.")
+    annotation.submit(alice)
+    row = bobs.locator("table.list tbody tr")
+    expect(row).to_contain_text("Too low.")
+    expect(row).to_contain_text(alice.username)
+    expect(bobs.locator("#notification-link .counter")).to_have_text("1")
