@@ -12,7 +12,8 @@ brings the events to the open streams.
   is NOTIFYed after its commit) and the process fans the events out to its streams by
   asyncio queues; on SQLite (development) the bus polls the events table instead.
 - `db()`: every database call of a stream runs in a worker thread that closes its
-  connection afterwards, so an open stream holds no connection between events.
+  connection afterwards (under `make serve`: gives it back to the process's pool), so an
+  open stream holds no connection between events.
 """
 
 import asyncio

@@ -61,6 +61,7 @@ def asgi_server(transactional_db, settings):
     # Quiet streams ask the permission map again this often: a removed member's stream
     # ends without waiting for a quarter of a minute.
     settings.LIVE_HEARTBEAT_SECONDS = 1
+    settings.LIVE_MEMBERSHIP_SECONDS = 1
     settings.LIVE_POLL_SECONDS = 0.1
     settings.LIVE_RETRY_MS = 200
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]

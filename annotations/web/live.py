@@ -4,6 +4,7 @@ runserver), and presence on a claim ("who is here", "I'm on it")."""
 
 import asyncio
 import json
+import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -90,6 +91,7 @@ async def _events(reader, workspace_ids, after):
                 yield _sse(payload)
         # From here on every committed event reaches the queue.
         yield "event: ready\ndata: {}\n\n"
+        asked = time.monotonic()
         while True:
             try:
                 batch = [await asyncio.wait_for(queue.get(), settings.LIVE_HEARTBEAT_SECONDS)]
@@ -97,9 +99,11 @@ async def _events(reader, workspace_ids, after):
                 if getattr(queue, "overflowed", False):
                     return  # the browser reconnects and catches up from the table
                 # Membership is asked again even when nothing happens.
-                if not await live.db(reader.still_reads):
-                    yield "event: closed\ndata: {}\n\n"
-                    return
+                if time.monotonic() - asked >= settings.LIVE_MEMBERSHIP_SECONDS:
+                    asked = time.monotonic()
+                    if not await live.db(reader.still_reads):
+                        yield "event: closed\ndata: {}\n\n"
+                        return
                 yield ": still here\n\n"
                 continue
             while not queue.empty():
