@@ -92,10 +92,14 @@ class Follower(threading.Thread):
         finally:
             self.ready.set()
 
-    def close(self):
+    def stop(self):
+        """Stop reading: the server sees the connection close (from this thread, the
+        socket is shut; the reading thread then ends on its own)."""
         response, self.response = self.response, None
-        if response is not None:
-            response.close()
+        try:
+            response.raw._fp.fp.raw._sock.shutdown(socket.SHUT_RDWR)
+        except (AttributeError, OSError):
+            pass  # already closed
 
 
 def latency(host, plan, writes: int) -> list[float]:
@@ -143,7 +147,7 @@ def latency(host, plan, writes: int) -> list[float]:
                 delays.append(float("inf"))  # never arrived: counted as a miss
         time.sleep(0.2)
     for follower in followers:
-        follower.close()
+        follower.stop()
     return delays
 
 
@@ -274,11 +278,14 @@ def main() -> None:
         )
         print(f"budget (<= 1.2x, < 500 ms, no errors): {'met' if ok else 'NOT met'}")
     finally:
-        for follower in followers:
-            follower.close()
+        # The server ends the open streams (the readers are daemon threads).
         if server is not None:
             server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         load.psql(f"DROP DATABASE IF EXISTS {load.DB}")
 
 

@@ -145,11 +145,20 @@
     postPresence(claim, { take: taking ? "1" : "0" });
   }
 
+  // Stepping through claims (j/k) posts only where the reader stops.
+  let posted = null; // the claim the server was told this reader is on
+  let presenceTimer = null;
+
   function openedClaim(claim) {
     if (claim === openClaim) return;
-    if (openClaim) postPresence(openClaim, { here: "0" });
     openClaim = claim;
-    if (claim) postPresence(claim, { here: "1" });
+    clearTimeout(presenceTimer);
+    presenceTimer = setTimeout(() => {
+      if (posted === openClaim) return;
+      if (posted) postPresence(posted, { here: "0" });
+      if (openClaim) postPresence(openClaim, { here: "1" });
+      posted = openClaim;
+    }, 600);
   }
 
   if (panel && page) {
@@ -168,7 +177,7 @@
     });
     window.addEventListener("pagehide", () => {
       if (holding) postPresence(holding, { take: "0" }, true);
-      if (openClaim) postPresence(openClaim, { here: "0" }, true);
+      if (posted) postPresence(posted, { here: "0" }, true);
     });
     presence.forEach((_, claim) => showPresence(claim));
   }
@@ -310,7 +319,7 @@
       say("");
       if (dropped) {
         // Back after a drop: the server let our presence go with the old stream.
-        if (openClaim) postPresence(openClaim, { here: "1" });
+        if (posted) postPresence(posted, { here: "1" });
         if (holding) postPresence(holding, { take: "1" });
       }
     });
