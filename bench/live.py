@@ -16,6 +16,7 @@ fill, dropped), so the streams travel over LISTEN/NOTIFY.
 """
 
 import argparse
+import contextlib
 import json
 import re
 import signal
@@ -96,10 +97,8 @@ class Follower(threading.Thread):
         """Stop reading: the server sees the connection close (from this thread, the
         socket is shut; the reading thread then ends on its own)."""
         response, self.response = self.response, None
-        try:
+        with contextlib.suppress(AttributeError, OSError):  # already closed
             response.raw._fp.fp.raw._sock.shutdown(socket.SHUT_RDWR)
-        except (AttributeError, OSError):
-            pass  # already closed
 
 
 def latency(host, plan, writes: int) -> list[float]:
