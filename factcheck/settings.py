@@ -143,7 +143,10 @@ def _database() -> dict:
         if pool and config["CONN_MAX_AGE"]:
             raise ImproperlyConfigured("DB_POOL_SIZE needs DB_CONN_MAX_AGE=0 (a pool keeps them).")
         if pool:
-            pool_options = {"min_size": 1, "max_size": pool, "timeout": 10}
+            # A request waits this long for a connection: under ASGI nothing else bounds
+            # how many run at once (a burst of logins hashing passwords holds them).
+            timeout = env_int("DB_POOL_TIMEOUT", 60, minimum=1)
+            pool_options = {"min_size": 1, "max_size": pool, "timeout": timeout}
             config["OPTIONS"] = {**config.get("OPTIONS", {}), "pool": pool_options}
     else:
         # The bulk import and the similarity search speak each one's SQL.

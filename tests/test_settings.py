@@ -142,7 +142,7 @@ def test_throttle_counters_are_shared_in_production_by_default(env, expected, tm
         # Threads keep their connection (WSGI: gunicorn's sync workers, runserver).
         ({}, "60 None"),
         # factcheck.asgi: no connection kept per thread, a pool per process instead.
-        ({"DB_CONN_MAX_AGE": "0"}, "0 {'min_size': 1, 'max_size': 10, 'timeout': 10}"),
+        ({"DB_CONN_MAX_AGE": "0"}, "0 {'min_size': 1, 'max_size': 10, 'timeout': 60}"),
         ({"DB_CONN_MAX_AGE": "0", "DB_POOL_SIZE": "0"}, "0 None"),
     ],
 )
