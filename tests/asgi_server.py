@@ -57,7 +57,10 @@ class AsgiServer:
 
 
 @pytest.fixture
-def asgi_server(transactional_db, settings):
+def asgi_server(transactional_db, settings, monkeypatch):
+    # factcheck.asgi sets it for its process: here, for this test only (the settings
+    # tests start processes of their own that must not inherit it).
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "0")
     # Quiet streams ask the permission map again this often: a removed member's stream
     # ends without waiting for a quarter of a minute.
     settings.LIVE_HEARTBEAT_SECONDS = 1

@@ -51,7 +51,7 @@ def test_env_url_requires_a_scheme(monkeypatch):
         ({"NUM_PROXIES": "1"}, "NUM_PROXIES is 1 but BEHIND_PROXY is off"),
         ({"THROTTLE_CACHE_URL": "memcached://x"}, "THROTTLE_CACHE_URL must start with"),
         (
-            {"DATABASE_URL": "postgres://u@db/x", "DB_POOL_SIZE": "5"},
+            {"DATABASE_URL": "postgres://u@db/x", "DB_POOL_SIZE": "5", "DB_CONN_MAX_AGE": "60"},
             "DB_POOL_SIZE needs DB_CONN_MAX_AGE=0",
         ),
         ({"LIVE_HEARTBEAT_SECONDS": "0"}, "LIVE_HEARTBEAT_SECONDS must be at least 1"),
