@@ -54,8 +54,9 @@ format: install-dev
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
 
-# Production-like serving on 127.0.0.1: gunicorn, DEBUG off, static files by whitenoise.
-# Uses DATABASE_URL (PostgreSQL in production); plain HTTP here, so SECURE_SSL=0.
+# Production-like serving on 127.0.0.1: gunicorn running uvicorn's ASGI workers, so an open
+# live stream holds no worker; DEBUG off, static files by whitenoise. Uses DATABASE_URL
+# (PostgreSQL in production); plain HTTP here, so SECURE_SSL=0.
 SERVE_ENV := $(SITE_ENV) DEBUG=0 SECURE_SSL=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	SECRET_KEY=$${SECRET_KEY:-$$(cat .data/serve_secret_key 2>/dev/null || \
 	(mkdir -p .data && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' | tee .data/serve_secret_key))}
@@ -65,6 +66,7 @@ serve: install
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) $(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
-	@echo "  Serving http://$(HOST):$(PORT)/ with gunicorn ($(WORKERS) workers)"
-	$(SERVE_ENV) $(VENV)/bin/gunicorn factcheck.wsgi:application --bind $(HOST):$(PORT) \
-		--workers $(WORKERS) --threads 2 --access-logfile - --timeout 60 --graceful-timeout 20 --keep-alive 75
+	@echo "  Serving http://$(HOST):$(PORT)/ with gunicorn ($(WORKERS) uvicorn workers)"
+	$(SERVE_ENV) $(VENV)/bin/gunicorn factcheck.asgi:application \
+		--worker-class uvicorn_worker.UvicornWorker --bind $(HOST):$(PORT) \
+		--workers $(WORKERS) --access-logfile - --timeout 60 --graceful-timeout 20 --keep-alive 75

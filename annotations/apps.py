@@ -13,3 +13,5 @@ class AnnotationsConfig(AppConfig):
         from annotations.models._indexing import register_indexer
 
         register_indexer(search.indexed_save)
+        # The live bus hears every committed event (its subscriber NOTIFYs the others).
+        from annotations import live  # noqa: F401

@@ -17,6 +17,7 @@ Nothing outside this module derives visibility from roles or from `hidden` by it
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Case, Exists, ExpressionWrapper, OuterRef, Q, When
@@ -424,6 +425,16 @@ class Viewer:
 
     def sees_flag(self, flag) -> bool:
         return self.is_editor or (self.user is not None and flag.reporter_id == self.user.pk)
+
+    def sees_event(self, event, annotation=None) -> bool:
+        """A live event (annotations.live) about `annotation` (author_id, hidden, claim_id
+        as they stand now; None: not about one's work): by the annotation rule; a
+        hidden comment for editors; a flag for editors and its reporter."""
+        if not self.reads or (annotation is not None and not self.sees_annotation(annotation)):
+            return False
+        if event.kind.startswith("flag."):
+            return self.sees_flag(SimpleNamespace(reporter_id=event.data.get("reporter")))
+        return self.is_editor or not event.data.get("comment_hidden")
 
     def sees_unhidden(self, annotation) -> bool:
         """Visible to this viewer and not hidden: what counts towards a claim's state and

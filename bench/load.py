@@ -180,7 +180,7 @@ def drive(host: str, users: int, duration: int, plan_path: str, out: str) -> Non
                     body = response.json()
                     self.mine.append((body["id"], response.headers.get("ETag")))
                     response.success()
-                elif response.status_code in (400, 403) and "already" in (response.text or ""):
+                elif response.status_code in (400, 403, 409) and "already" in (response.text or ""):
                     response.success()  # this user had annotated that claim before
                 else:
                     response.failure(f"{response.status_code}: {(response.text or '')[:200]}")

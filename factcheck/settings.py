@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "annotations.context_processors.unread_notifications",
+                "annotations.context_processors.live",
             ],
         },
     },
@@ -131,6 +132,18 @@ def _database() -> dict:
         config["TEST"] = {"NAME": str(DATA_DIR / f"test_db_{os.getpid()}.sqlite3")}
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
+        # Under ASGI (factcheck.asgi: connections not kept) a pool per process lends
+        # connections to requests and to the live streams' reads, instead of each opening
+        # its own.
+        pool = env_int("DB_POOL_SIZE", 0 if config["CONN_MAX_AGE"] else 10, minimum=0)
+        if pool and config["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured("DB_POOL_SIZE needs DB_CONN_MAX_AGE=0 (a pool keeps them).")
+        if pool:
+            # A request waits this long for a connection: under ASGI nothing else bounds
+            # how many run at once (a burst of logins hashing passwords holds them).
+            timeout = env_int("DB_POOL_TIMEOUT", 60, minimum=1)
+            pool_options = {"min_size": 1, "max_size": pool, "timeout": timeout}
+            config["OPTIONS"] = {**config.get("OPTIONS", {}), "pool": pool_options}
     else:
         # The bulk import and the similarity search speak each one's SQL.
         raise ImproperlyConfigured(
@@ -387,6 +400,15 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Live updates (annotations.live): a comment line on a quiet stream this often; how often
+# a quiet stream asks again whether its reader is a member (every event asks too); how
+# soon a browser reconnects; how often the bus polls the events table on SQLite
+# (PostgreSQL uses LISTEN/NOTIFY).
+LIVE_HEARTBEAT_SECONDS = env_int("LIVE_HEARTBEAT_SECONDS", 15, minimum=1)
+LIVE_MEMBERSHIP_SECONDS = env_int("LIVE_MEMBERSHIP_SECONDS", 60, minimum=1)
+LIVE_RETRY_MS = env_int("LIVE_RETRY_MS", 2000, minimum=100)
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_MS", 500, minimum=50) / 1000
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -34,6 +34,12 @@ FORBIDDEN = {
         "annotations.services",
     ),
     "annotations.exports": ("annotations.web", "annotations.api", "annotations.services"),
+    "annotations.live": (
+        "annotations.web",
+        "annotations.api",
+        "annotations.exports",
+        "annotations.services",
+    ),
     "annotations.search": ("annotations.web", "annotations.api", "annotations.exports"),
     "annotations.matching": ("annotations.web", "annotations.api", "annotations.exports"),
     "annotations.api": ("annotations.web",),

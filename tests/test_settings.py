@@ -88,6 +88,11 @@ def test_env_url_requires_a_scheme(monkeypatch):
             },
             "OIDC_JWKS_ENDPOINT must be set when OIDC_CLIENT_ID is set",
         ),
+        (
+            {"DATABASE_URL": "postgres://u@db/x", "DB_POOL_SIZE": "5", "DB_CONN_MAX_AGE": "60"},
+            "DB_POOL_SIZE needs DB_CONN_MAX_AGE=0",
+        ),
+        ({"LIVE_HEARTBEAT_SECONDS": "0"}, "LIVE_HEARTBEAT_SECONDS must be at least 1"),
     ],
 )
 def test_settings_fail_at_start_naming_the_variable(env, message, tmp_path):
@@ -166,4 +171,21 @@ def test_forwarded_headers_are_trusted_only_behind_a_proxy(env, expected, tmp_pa
 def test_throttle_counters_are_shared_in_production_by_default(env, expected, tmp_path):
     env = {"THROTTLE_CACHE_URL": "", **env}
     expression = "s.CACHES['throttle']['BACKEND'], s.CACHES['throttle']['LOCATION']"
+    assert _settings_in_a_fresh_process(env, expression, tmp_path) == expected
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        # Threads keep their connection (WSGI: gunicorn's sync workers, runserver).
+        ({}, "60 None"),
+        # factcheck.asgi: no connection kept per thread, a pool per process instead.
+        ({"DB_CONN_MAX_AGE": "0"}, "0 {'min_size': 1, 'max_size': 10, 'timeout': 60}"),
+        ({"DB_CONN_MAX_AGE": "0", "DB_POOL_SIZE": "0"}, "0 None"),
+    ],
+)
+def test_postgresql_connections_are_pooled_where_threads_keep_none(env, expected, tmp_path):
+    env = {"DATABASE_URL": "postgres://u@db/x", "DB_CONN_MAX_AGE": "", **env}
+    database = "s.DATABASES['default']"
+    expression = f"{database}['CONN_MAX_AGE'], {database}.get('OPTIONS', {{}}).get('pool')"
     assert _settings_in_a_fresh_process(env, expression, tmp_path) == expected

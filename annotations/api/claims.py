@@ -223,6 +223,20 @@ class ClaimViewSet(
         return with_etag(Response(data), claim_etag(data))
 
     @extend_schema(
+        summary='Take the claim ("I\'m on it"), or let it go with DELETE',
+        description="Shown live to everyone on the document. Not a lock: an annotation's "
+        "ETag still decides whose save wins. A take ends with DELETE, the taker's "
+        "submission, their leaving the document page, or after 30 minutes.",
+        request=None,
+        responses={204: None},
+    )
+    @action(detail=True, methods=["post", "delete"])
+    def take(self, request, pk=None):
+        claim = self.get_object()
+        (claim.take if request.method == "POST" else claim.release)(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
         summary="Similar claims in the workspace, with their published verdicts and why they match",
         parameters=[
             OpenApiParameter("limit", int, description="At most this many (1–50, default 10)."),

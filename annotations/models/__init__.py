@@ -20,6 +20,7 @@ from annotations.models.documents import (
     SpeakerType,
     progress_level,
 )
+from annotations.models.events import Event
 from annotations.models.exceptions import (
     HIDDEN_BY_EDITOR,
     NO_SUCH_MEMBER,
@@ -60,6 +61,7 @@ __all__ = [
     "Comment",
     "Document",
     "Duplicate",
+    "Event",
     "Flag",
     "InvalidInput",
     "Job",

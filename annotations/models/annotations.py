@@ -13,6 +13,7 @@ from annotations.models._indexing import indexed_save
 from annotations.models._rules import can as _can
 from annotations.models._rules import require as _require
 from annotations.models.documents import Claim
+from annotations.models.events import Event, emit
 from annotations.models.exceptions import (
     HIDDEN_BY_EDITOR,
     Duplicate,
@@ -21,10 +22,10 @@ from annotations.models.exceptions import (
     VersionConflict,
     WorkflowError,
 )
-from annotations.models.moderation import ModerationEvent, Notification
+from annotations.models.moderation import ModerationEvent
 from annotations.models.review import Comment
 from annotations.models.validators import HTTP_URL, http_url_validator
-from annotations.models.workspaces import Membership, Rating, Role
+from annotations.models.workspaces import Rating
 from annotations.text.dates import iso_date, parse_date
 
 
@@ -116,9 +117,11 @@ class Annotation(models.Model):
             # A savepoint: a concurrent start by the same author loses on the unique
             # constraint and the caller's transaction stays usable.
             with transaction.atomic():
-                return cls.objects.create(
+                annotation = cls.objects.create(
                     claim=claim, author=by, created_at=now, updated_at=now, **fields
                 )
+                annotation.emit(Event.Kind.ANNOTATION_SAVED, by)
+                return annotation
         except IntegrityError:
             if cls.objects.filter(claim=claim, author=by).exists():
                 raise duplicate from None
@@ -142,6 +145,11 @@ class Annotation(models.Model):
             value = fields.get(name)
             if value is not None and "\x00" in value:
                 raise InvalidInput("Text may not contain NUL characters.", field=name)
+
+    def emit(self, kind, by, **data) -> None:
+        """Record a change of this annotation (the row as saved) as an event."""
+        facts = {"author": self.author_id, "status": self.status, "rating": self.rating_id}
+        emit(kind, annotation=self, actor=by, data=facts | {"hidden": self.hidden} | data)
 
     def _locked(self, expected_version=None, author=None) -> "Annotation":
         """Lock this row for the rest of the transaction and check the version. For its
@@ -185,7 +193,9 @@ class Annotation(models.Model):
             if locked.status != self.Status.DRAFT and locked.rating_id is None:
                 raise InvalidInput("A submitted annotation needs a rating.", field="rating")
             locked._clear_approval()
-            return self._saved(locked)
+            self._saved(locked)
+            locked.emit(Event.Kind.ANNOTATION_SAVED, by)
+            return self
 
     def touch(self, by, *, expected_version=None) -> "Annotation":
         """Record a change to the annotation's sources as an edit of the annotation."""
@@ -193,7 +203,9 @@ class Annotation(models.Model):
             locked = self._locked(expected_version, author=by)
             locked._require_author(by, "Only its author can edit an annotation.")
             locked._clear_approval()
-            return self._saved(locked)
+            self._saved(locked)
+            locked.emit(Event.Kind.ANNOTATION_SAVED, by)
+            return self
 
     def _clear_approval(self) -> None:
         if self.status == self.Status.APPROVED:
@@ -216,15 +228,7 @@ class Annotation(models.Model):
             locked.status = self.Status.SUBMITTED
             locked.submitted_at = timezone.now()
             self._saved(locked)
-            Notification.send(
-                Membership.objects.filter(
-                    workspace=locked.claim.document.workspace,
-                    role__in=[Role.REVIEWER, Role.EDITOR],
-                ).values_list("user_id", flat=True),
-                Notification.Kind.REVIEW_REQUESTED,
-                actor=by,
-                annotation=self,
-            )
+            locked.emit(Event.Kind.ANNOTATION_SUBMITTED, by)
             return self
 
     def approve(self, by, body: str = "", *, expected_version=None) -> "Comment":
@@ -256,13 +260,7 @@ class Annotation(models.Model):
             comment = Comment.objects.create(
                 annotation=self, author=by, body=(body or "").strip(), decision=decision
             )
-            Notification.send(
-                [self.author_id],
-                Notification.Kind.APPROVED if approve else Notification.Kind.CHANGES_REQUESTED,
-                actor=by,
-                annotation=self,
-                comment=comment.body,
-            )
+            locked.emit(Event.Kind.REVIEW_DECIDED, by, **comment.facts())
             return comment
 
     def delete_draft(self, by) -> None:
@@ -274,6 +272,7 @@ class Annotation(models.Model):
                     "Only drafts can be deleted; an editor can hide this annotation instead.",
                     code="invalid_transition",
                 )
+            locked.emit(Event.Kind.ANNOTATION_DELETED, by)
             locked.delete()
 
     def hide(self, by, note: str = "") -> None:
@@ -298,12 +297,8 @@ class Annotation(models.Model):
                 note=note,
             )
             # The author is told, and sees the annotation marked hidden with the note.
-            Notification.send(
-                [locked.author_id],
-                Notification.Kind.HIDDEN if hidden else Notification.Kind.UNHIDDEN,
-                actor=by,
-                annotation=self,
-            )
+            kind = Event.Kind.ANNOTATION_HIDDEN if hidden else Event.Kind.ANNOTATION_UNHIDDEN
+            locked.emit(kind, by)
 
     def add_source(self, by, **fields) -> "Source":
         with transaction.atomic():

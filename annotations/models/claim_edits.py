@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from annotations.models._rules import require as _require
+from annotations.models.events import Event, emit
 from annotations.models.exceptions import Conflict, InvalidInput, NotVisible
 from annotations.text import anchoring, checkworthiness
 
@@ -35,6 +36,7 @@ class ClaimEdits:
             claim = self._locked_fresh()
             claim._refuse_if_worked_on("deleted")
             claim._history_user = by
+            emit(Event.Kind.CLAIM_EDITED, claim=claim, actor=by, data={"deleted": True})
             claim.delete()
 
     def merge_with(self, other, by):
@@ -63,6 +65,7 @@ class ClaimEdits:
             gone._history_user = by
             gone.delete()
             keep._respan(start, end, kind, by)
+            emit(Event.Kind.CLAIM_EDITED, claim=keep, actor=by, data={"merged": gone.pk})
             return keep
 
     def split_at(self, offset: int, by):
@@ -101,6 +104,7 @@ class ClaimEdits:
             )
             second._history_user = by
             _save_span(second)
+            emit(Event.Kind.CLAIM_EDITED, claim=claim, actor=by, data={"split": second.pk})
             return claim, second
 
     # --- helpers ------------------------------------------------------------------------

@@ -17,8 +17,9 @@ from annotations.models._indexing import indexed_save
 from annotations.models._rules import claims_with_state
 from annotations.models._rules import require as _require
 from annotations.models.claim_edits import ClaimEdits
+from annotations.models.events import Event, emit
 from annotations.models.exceptions import NO_SUCH_MEMBER, Conflict, InvalidInput
-from annotations.models.moderation import ModerationEvent, Notification
+from annotations.models.moderation import ModerationEvent
 from annotations.models.validators import http_url_validator
 from annotations.models.workspaces import Workspace
 from annotations.text import anchoring, checkworthiness, transcripts
@@ -337,9 +338,12 @@ class Claim(ClaimEdits, models.Model):
         try:
             with transaction.atomic():
                 document.lock()  # numbered one at a time: max + 1 never collides
-                return cls.objects.get_or_create(
+                claim, created = cls.objects.get_or_create(
                     document=document, start=start, end=end, defaults=defaults
                 )
+                if created:
+                    claim.emit_created(by)
+                return claim, created
         except IntegrityError:  # the same span, made by someone else in between
             return cls.objects.get(document=document, start=start, end=end), False
 
@@ -359,10 +363,31 @@ class Claim(ClaimEdits, models.Model):
         workspace = self.document.workspace
         if to is not None and not workspace.memberships.filter(user=to).exists():
             raise InvalidInput(NO_SUCH_MEMBER, field="assignee")
-        self.assignee = to
-        self.save(update_fields=["assignee"])
-        if to is not None:
-            Notification.send([to.pk], Notification.Kind.ASSIGNED, actor=by, claim=self)
+        with transaction.atomic():
+            self.assignee = to
+            self.save(update_fields=["assignee"])
+            data = {"assignee": to.pk if to else None}
+            emit(Event.Kind.CLAIM_ASSIGNED, claim=self, actor=by, data=data)
+
+    def emit_created(self, by) -> None:
+        data = {"start": self.start, "end": self.end, "kind": self.kind}
+        emit(Event.Kind.CLAIM_CREATED, claim=self, actor=by, data=data)
+
+    def take(self, by) -> None:
+        """Take the claim ("I'm on it"): shown to everyone on the document, not a lock
+        (the annotation's version still decides whose save wins). Ends with release(),
+        the taker's submission, or events.TAKE_TIMEOUT."""
+        _require(by, "claim.take", self, "You cannot take claims here.")
+        emit(Event.Kind.CLAIM_TAKEN, claim=self, actor=by)
+
+    def release(self, by) -> None:
+        _require(by, "claim.take", self, "You cannot take claims here.")
+        emit(Event.Kind.CLAIM_RELEASED, claim=self, actor=by)
+
+    def mark_presence(self, by, *, here: bool) -> None:
+        """A reader opened (here=True) or left the claim: who else is on it."""
+        _require(by, "document.read", self, "")
+        emit(Event.Kind.CLAIM_VIEWED if here else Event.Kind.CLAIM_LEFT, claim=self, actor=by)
 
     def update_details(self, by, **fields) -> None:
         """Restatement and the not-checkable switch, for any member."""

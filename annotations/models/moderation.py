@@ -13,8 +13,9 @@ from django.utils import timezone
 from annotations import notifications
 from annotations.models._rules import can as _can
 from annotations.models._rules import require as _require
+from annotations.models.events import Event, emit, subscribe
 from annotations.models.exceptions import Duplicate, InvalidInput, NotVisible, WorkflowError
-from annotations.models.workspaces import Membership, Workspace
+from annotations.models.workspaces import Membership, Role, Workspace
 
 
 class Flag(models.Model):
@@ -94,9 +95,16 @@ class Flag(models.Model):
             raise duplicate
         try:
             with transaction.atomic():
-                return cls.objects.create(reporter=by, reason=reason, **key)
+                flag = cls.objects.create(reporter=by, reason=reason, **key)
+                annotation = target if _is_annotation(target) else target.annotation
+                emit(Event.Kind.FLAG_RAISED, annotation=annotation, actor=by, data=flag.facts())
+                return flag
         except IntegrityError:
             raise duplicate from None
+
+    def facts(self) -> dict:
+        """What a live event says of the flag (a reader's stream filters by it)."""
+        return {"flag": self.pk, "reporter": self.reporter_id, "comment": self.comment_id}
 
     def resolve(self, by, *, hide: bool, note: str = "") -> None:
         """An editor resolves the flag by hiding its target or dismissing the flag."""
@@ -121,6 +129,9 @@ class Flag(models.Model):
                 flag=locked,
                 note=note,
             )
+            annotation = self.annotation if self.annotation_id else self.comment.annotation
+            data = locked.facts() | {"status": locked.status}
+            emit(Event.Kind.FLAG_RESOLVED, annotation=annotation, actor=by, data=data)
             self.refresh_from_db()
 
 
@@ -210,14 +221,15 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} for {self.recipient}"
 
     @classmethod
-    def send(cls, recipient_ids, kind, *, actor, claim=None, annotation=None, comment="") -> None:
-        """Notify everyone listed except the actor. `comment`: the text of the comment the
-        notice is about, quoted in its email (a new comment: nobody has hidden it yet)."""
+    def send(cls, recipient_ids, kind, *, actor, claim=None, annotation=None, comment="") -> set:
+        """Notify everyone listed except the actor; who was notified. `comment`: the text
+        of the comment the notice is about, quoted in its email (a new comment: nobody
+        has hidden it yet)."""
         if annotation is not None and claim is None:
             claim = annotation.claim
         recipients = {rid for rid in recipient_ids if rid != actor.pk}
         if not recipients:
-            return
+            return recipients
         cls.objects.bulk_create(
             cls(recipient_id=rid, actor=actor, kind=kind, claim=claim, annotation=annotation)
             for rid in recipients
@@ -235,3 +247,49 @@ class Notification(models.Model):
             )
             if emails:
                 notifications.email_on_commit(emails, cls.Kind(kind).label, actor, claim, comment)
+        return recipients
+
+
+# The notice each kind of event sends to the author of the work it is about.
+_NOTICE_TO_AUTHOR = {
+    Event.Kind.COMMENT_POSTED: Notification.Kind.COMMENTED,
+    Event.Kind.VERDICT_PUBLISHED: Notification.Kind.VERDICT_PUBLISHED,
+    Event.Kind.VERDICT_CORRECTED: Notification.Kind.VERDICT_PUBLISHED,
+    Event.Kind.ANNOTATION_HIDDEN: Notification.Kind.HIDDEN,
+    Event.Kind.ANNOTATION_UNHIDDEN: Notification.Kind.UNHIDDEN,
+}
+
+
+def notify(event: Event) -> None:
+    """The in-app notices (and their email copies) an event sends, written in the same
+    transaction as the change; the recipients go into the event for their counters."""
+    kind, data = event.kind, event.data
+    annotation = event.annotation if event.annotation_id else None
+    if kind == Event.Kind.ANNOTATION_SUBMITTED:
+        recipients = Membership.objects.filter(
+            workspace_id=event.workspace_id, role__in=[Role.REVIEWER, Role.EDITOR]
+        ).values_list("user_id", flat=True)
+        notice = Notification.Kind.REVIEW_REQUESTED
+    elif kind == Event.Kind.REVIEW_DECIDED:
+        recipients = [annotation.author_id]
+        approved = data["decision"] == "approve"
+        notice = Notification.Kind.APPROVED if approved else Notification.Kind.CHANGES_REQUESTED
+    elif kind == Event.Kind.CLAIM_ASSIGNED and data.get("assignee"):
+        recipients, notice = [data["assignee"]], Notification.Kind.ASSIGNED
+    elif kind in _NOTICE_TO_AUTHOR:
+        recipients, notice = [annotation.author_id], _NOTICE_TO_AUTHOR[kind]
+    else:
+        return
+    sent = Notification.send(
+        recipients,
+        notice,
+        actor=event.actor,
+        claim=event.claim,
+        annotation=annotation,
+        comment=data.get("quote", ""),
+    )
+    if sent:
+        data["notified"] = sorted(sent)
+
+
+subscribe(notify, on_commit=False)

@@ -12,10 +12,12 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from annotations import notifications
 from annotations.models._indexing import indexed_save
 from annotations.models._rules import can as _can
 from annotations.models._rules import require as _require
 from annotations.models.documents import Claim
+from annotations.models.events import Event, emit
 from annotations.models.exceptions import (
     HIDDEN_BY_EDITOR,
     Duplicate,
@@ -23,7 +25,7 @@ from annotations.models.exceptions import (
     NotVisible,
     WorkflowError,
 )
-from annotations.models.moderation import ModerationEvent, Notification
+from annotations.models.moderation import ModerationEvent
 from annotations.models.workspaces import Rating
 
 
@@ -79,15 +81,19 @@ class Comment(models.Model):
             parent.annotation_id != annotation.pk or not _can(by, "document.read", parent)
         ):
             raise InvalidInput("You can only reply within the same thread.", field="parent")
-        comment = cls.objects.create(annotation=annotation, author=by, body=body, parent=parent)
-        Notification.send(
-            [annotation.author_id],
-            Notification.Kind.COMMENTED,
-            actor=by,
-            annotation=annotation,
-            comment=body,
-        )
+        with transaction.atomic():
+            comment = cls.objects.create(annotation=annotation, author=by, body=body, parent=parent)
+            annotation.emit(Event.Kind.COMMENT_POSTED, by, **comment.facts())
         return comment
+
+    def facts(self) -> dict:
+        """What a live event says of the comment: its quote, for the pages and the mail."""
+        return {
+            "comment": self.pk,
+            "comment_hidden": self.hidden,
+            "decision": self.decision,
+            "quote": notifications.quote(self.body),
+        }
 
     def resolve_thread(self, by) -> None:
         root = self.parent or self
@@ -126,6 +132,8 @@ class Comment(models.Model):
                 comment=self,
                 note=note,
             )
+            data = {"comment": self.pk, "comment_hidden": hidden}
+            self.annotation.emit(Event.Kind.COMMENT_HIDDEN, by, **data)
 
 
 class Verdict(models.Model):
@@ -262,10 +270,13 @@ class Verdict(models.Model):
                 verdict=verdict,
                 note=note,
             )
-            Notification.send(
-                [locked.author_id], Notification.Kind.VERDICT_PUBLISHED, actor=by, annotation=locked
-            )
+            kind = Event.Kind.VERDICT_CORRECTED if note else Event.Kind.VERDICT_PUBLISHED
+            locked.emit(kind, by, **verdict.facts())
             return verdict, True
+
+    def facts(self) -> dict:
+        """What a live event says of the verdict (published: seen by every member)."""
+        return {"verdict": self.pk, "verdict_rating": self.rating_id}
 
     def retract(self, by, note: str) -> None:
         note = (note or "").strip()
@@ -289,4 +300,5 @@ class Verdict(models.Model):
                 verdict=locked,
                 note=note,
             )
+            emit(Event.Kind.VERDICT_RETRACTED, claim=self.claim, actor=by, data=locked.facts())
             self.refresh_from_db()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from annotations.models._rules import forget_roles
 from annotations.models._rules import require as _require
+from annotations.models.events import Event, emit
 from annotations.models.exceptions import InvalidInput, NotVisible
 from annotations.models.validators import http_url_validator
 
@@ -124,6 +125,7 @@ class Membership(models.Model):
             locked = self._lock_keeping_an_editor(losing_editor=role != Role.EDITOR)
             locked.role = role
             locked.save(update_fields=["role"])
+            self._emit_change(by, role)
         self.role = role
         forget_roles(by, self.user)
 
@@ -132,7 +134,13 @@ class Membership(models.Model):
         _require(by, "workspace.manage", self.workspace, "Only editors can remove members.")
         with transaction.atomic():
             self._lock_keeping_an_editor(losing_editor=True).delete()
+            self._emit_change(by, None)
         forget_roles(by, self.user)
+
+    def _emit_change(self, by, role) -> None:
+        # The member's open streams hear it and ask the map again (closing when removed).
+        data = {"member": self.user_id, "role": role}
+        emit(Event.Kind.MEMBER_CHANGED, workspace=self.workspace, actor=by, data=data)
 
     def _lock_keeping_an_editor(self, *, losing_editor: bool) -> "Membership":
         """This membership, re-read under a lock together with the desk's editors, so two

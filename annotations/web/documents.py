@@ -55,6 +55,7 @@ from annotations.web.common import (
     _scale,
     _workspace_for,
 )
+from annotations.web.live import live_context
 from annotations.web.panel import _panel, _panel_context
 
 
@@ -233,6 +234,7 @@ def document_detail(request, pk):
         "ratings": ratings,
         "is_reviewer": can(request.user, Action.ANNOTATION_REVIEW, workspace),
         "export_formats": export_formats,
+        **live_context(request.user, document),
         # What the report would show, for the confirmation before publishing it.
         "report_counts": {
             "published": len(verdict_ratings),

@@ -1,4 +1,5 @@
-"""Playwright driving Debian's Chromium against pytest-django's live server."""
+"""Playwright driving Debian's Chromium against pytest-django's live server (or, where a
+module overrides `site` with tests.asgi_server's fixture, against uvicorn)."""
 
 import os
 
@@ -34,8 +35,14 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
+def site(live_server):
+    """The server the pages come from: pytest-django's WSGI live server by default."""
+    return live_server
+
+
+@pytest.fixture
+def page(browser, site):
+    context = browser.new_context(base_url=site.url)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
@@ -51,7 +58,7 @@ def login(page, username, password):
 
 
 @pytest.fixture
-def open_as(browser, live_server):
+def open_as(browser, site):
     """open_as(user, width=1280, height=800): a logged-in page in a context of its own
     (several people at once, or a phone's viewport); user None stays logged out."""
     from tests.factories import PASSWORD
@@ -64,7 +71,7 @@ def open_as(browser, live_server):
 
     def open_page(user=None, width=1280, height=800):
         context = browser.new_context(
-            base_url=live_server.url, viewport={"width": width, "height": height}
+            base_url=site.url, viewport={"width": width, "height": height}
         )
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -96,8 +96,9 @@ def test_document_page_query_count_holds_at_20_and_2000_claims(
     client, django_assert_num_queries, role
 ):
     # session, user, document with workspace, roles, ratings, claims with their state,
-    # current verdict ratings, unread notifications. Agreement loads apart, on request.
-    expected = 8
+    # current verdict ratings, unread notifications, the newest event (where live
+    # updates start), who is on which claim. Agreement loads apart, on request.
+    expected = 10
     for n in (20, 2000):
         document = _bulk_document(n)
         client.force_login(member(document.workspace, role))

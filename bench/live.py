@@ -1,0 +1,292 @@
+"""Live-stream benchmark: how soon colleagues see a save, and what open streams cost.
+
+    .venv/bin/python bench/live.py [--port 8201] [--writes 60] [--duration 60]
+
+Serves as `make serve` does (gunicorn with uvicorn's ASGI workers, DEBUG off) on
+127.0.0.1 against a throwaway PostgreSQL database (created, filled by bench/load.py's
+fill, dropped), so the streams travel over LISTEN/NOTIFY.
+
+- Latency: 10 readers follow one document's stream; one writer saves its annotation
+  (PATCH with If-Match) and comments on it through the API, one write at a time. For
+  each write and reader: the time from the write's response to the event reaching the
+  reader (negative when the event arrived before the response). Budget: p95 < 1 s.
+- Load: bench/load.py's 50 users (Locust) run twice in the same run, without streams and
+  then with 200 open streams over the 20 documents. It prints the reads' p95 of both.
+  Budget: with streams at most 1.2x without, under 500 ms, no errors.
+"""
+
+import argparse
+import contextlib
+import json
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load  # bench/load.py: its data, its users and its Locust load
+
+ROOT = load.ROOT
+PY = load.PY
+load.DB = "factcheck_live_bench"
+load.PG = f"postgres://postgres@127.0.0.1:5432/{load.DB}"
+READERS = 10
+STREAMS = 200
+
+
+_sessions: dict[str, requests.Session] = {}
+
+
+def login(host: str, username: str) -> requests.Session:
+    """A logged-in session per user (a user's two streams share it, as two tabs would)."""
+    if username in _sessions:
+        return _sessions[username]
+    session = _sessions[username] = requests.Session()
+    page = session.get(f"{host}/login/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = session.post(
+        f"{host}/login/",
+        data={"username": username, "password": load.PASSWORD, "csrfmiddlewaretoken": csrf},
+        headers={"Referer": f"{host}/login/"},
+    )
+    answer.raise_for_status()
+    return session
+
+
+class Follower(threading.Thread):
+    """One open stream: every change event with the moment it arrived."""
+
+    def __init__(self, host, username, document):
+        super().__init__(daemon=True)
+        self.session = login(host, username)
+        self.url = f"{host}/live/documents/{document}/"
+        self.arrivals = []  # (perf_counter, payload)
+        self.ready = threading.Event()
+        self.errors = 0
+        self.response = None
+
+    def run(self):
+        try:
+            self.response = self.session.get(self.url, stream=True, timeout=(5, 120))
+            self.response.raise_for_status()
+            name = None
+            for line in self.response.iter_lines(decode_unicode=True):
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: "):
+                    if name == "ready":
+                        self.ready.set()
+                    elif name == "change":
+                        self.arrivals.append((time.perf_counter(), json.loads(line[6:])))
+                elif line == "":
+                    name = None
+        except Exception:
+            if self.response is not None:
+                self.errors += 1  # dropped while open (closing at the end is not counted)
+        finally:
+            self.ready.set()
+
+    def stop(self):
+        """Stop reading: the server sees the connection close (from this thread, the
+        socket is shut; the reading thread then ends on its own)."""
+        response, self.response = self.response, None
+        with contextlib.suppress(AttributeError, OSError):  # already closed
+            response.raw._fp.fp.raw._sock.shutdown(socket.SHUT_RDWR)
+
+
+def latency(host, plan, writes: int) -> list[float]:
+    document = plan["documents"][0]
+    followers = [Follower(host, f"load{i}", document) for i in range(READERS)]
+    for follower in followers:
+        follower.start()
+    for follower in followers:
+        follower.ready.wait(30)
+    token = requests.post(
+        f"{host}/api/v1/auth/token/", json={"username": "load100", "password": load.PASSWORD}
+    ).json()["token"]
+    api = {"Authorization": f"Token {token}"}
+    # load100 wrote one of the three annotations on every claim (bench/load.py's fill).
+    listed = requests.get(
+        f"{host}/api/v1/annotations/?claim={plan['claims'][str(document)][0]}", headers=api
+    ).json()["results"]
+    mine = next(a for a in listed if a["author"]["username"] == "load100")
+    etag = requests.get(f"{host}/api/v1/annotations/{mine['id']}/", headers=api).headers["ETag"]
+    delays = []
+    for n in range(writes):
+        seen = [len(f.arrivals) for f in followers]
+        if n % 2 == 0:
+            answer = requests.patch(
+                f"{host}/api/v1/annotations/{mine['id']}/",
+                json={"summary": f"Revised, pass {n}."},
+                headers={**api, "If-Match": etag},
+            )
+            etag = answer.headers["ETag"]
+        else:
+            answer = requests.post(
+                f"{host}/api/v1/comments/",
+                json={"annotation": mine["id"], "body": f"Comment {n}"},
+                headers=api,
+            )
+        answered = time.perf_counter()
+        answer.raise_for_status()
+        deadline = time.monotonic() + 10
+        for follower, before in zip(followers, seen, strict=True):
+            while len(follower.arrivals) <= before and time.monotonic() < deadline:
+                time.sleep(0.002)
+            if len(follower.arrivals) > before:
+                delays.append(follower.arrivals[before][0] - answered)
+            else:
+                delays.append(float("inf"))  # never arrived: counted as a miss
+        time.sleep(0.2)
+    for follower in followers:
+        follower.stop()
+    return delays
+
+
+def run_load(host, plan, duration, tag) -> dict:
+    out = ROOT / ".data" / f"live-load-{tag}.json"
+    subprocess.run(
+        [
+            PY,
+            load.__file__,
+            "--duration",
+            str(duration),
+            "--drive",
+            host,
+            "50",
+            str(plan),
+            str(out),
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    stats = json.loads(out.read_text())
+    total = stats.pop("_total")
+    reads = max((v["p95"] for k, v in stats.items() if k in load.READS), default=0)
+    return {"reads": reads, "failures": total["failures"], "rps": total["rps"], "total": total}
+
+
+def start_server(env, port, workers):
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "factcheck.asgi:application",
+            "--worker-class",
+            "uvicorn_worker.UvicornWorker",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
+            "--keep-alive",
+            "75",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(150):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+def percentile(values, q) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=8201)
+    parser.add_argument("--workers", type=int, default=4, help="uvicorn workers (make serve)")
+    parser.add_argument("--writes", type=int, default=60)
+    parser.add_argument("--duration", type=int, default=60, help="Seconds per load run.")
+    args = parser.parse_args()
+    env = {**load.server_env(), "LIVE_HEARTBEAT_SECONDS": "15"}
+    load.psql(f"DROP DATABASE IF EXISTS {load.DB}")
+    load.psql(f"CREATE DATABASE {load.DB}")
+    plan = ROOT / ".data" / "live-plan.json"
+    plan.parent.mkdir(exist_ok=True)
+    server = None
+    followers = []
+    try:
+        subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [PY, load.__file__, "--fill"], cwd=ROOT, env={**env, "LOAD_PLAN": str(plan)}, check=True
+        )
+        subprocess.run(["psql", load.PG, "-qc", "ANALYZE"], check=True)
+        subprocess.run(
+            [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        )
+        server = start_server(env, args.port, args.workers)
+        host = f"http://127.0.0.1:{args.port}"
+        data = json.loads(plan.read_text())
+        print(
+            f"gunicorn with {args.workers} uvicorn workers on {host}; PostgreSQL "
+            f"LISTEN/NOTIFY; {load.DOCUMENTS} documents x {load.CLAIMS_PER_DOCUMENT} claims"
+        )
+        delays = latency(host, data, args.writes)
+        missed = sum(1 for d in delays if d == float("inf"))
+        arrived = [d for d in delays if d != float("inf")]
+        p50, p95 = statistics.median(arrived), percentile(arrived, 0.95)
+        print(
+            f"latency, {READERS} readers x {args.writes} writes (saves and comments): "
+            f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(arrived) * 1000:.0f} ms, "
+            f"missed {missed}; budget p95 < 1 s: {'met' if p95 < 1 and not missed else 'NOT met'}"
+        )
+        quiet = run_load(host, plan, args.duration, "without")
+        for n in range(STREAMS):
+            document = data["documents"][n % len(data["documents"])]
+            followers.append(Follower(host, f"load{n % 100}", document))
+        for follower in followers:
+            follower.start()
+        for follower in followers:
+            follower.ready.wait(60)
+        busy = run_load(host, plan, args.duration, "with")
+        events = sum(len(f.arrivals) for f in followers)
+        dropped = sum(f.errors for f in followers)
+        ratio = busy["reads"] / quiet["reads"] if quiet["reads"] else float("inf")
+        print(
+            f"load, 50 users: reads p95 {quiet['reads']:.0f} ms without streams, "
+            f"{busy['reads']:.0f} ms with {STREAMS} open streams over {load.DOCUMENTS} "
+            f"documents ({ratio:.2f}x); {quiet['rps']:.1f} / {busy['rps']:.1f} req/s; "
+            f"errors {quiet['failures']} / {busy['failures']}; the streams carried "
+            f"{events} events, {dropped} dropped"
+        )
+        for error in busy["total"]["errors"] + quiet["total"]["errors"]:
+            print(f"      error: {error}")
+        ok = (
+            ratio <= 1.2
+            and busy["reads"] < 500
+            and busy["failures"] == 0
+            and quiet["failures"] == 0
+            and dropped == 0
+        )
+        print(f"budget (<= 1.2x, < 500 ms, no errors): {'met' if ok else 'NOT met'}")
+    finally:
+        # The server ends the open streams (the readers are daemon threads).
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        load.psql(f"DROP DATABASE IF EXISTS {load.DB}")
+
+
+if __name__ == "__main__":
+    main()
