@@ -148,8 +148,16 @@ class Annotation(models.Model):
 
     def emit(self, kind, by, **data) -> None:
         """Record a change of this annotation (the row as saved) as an event."""
-        facts = {"author": self.author_id, "status": self.status, "rating": self.rating_id}
-        emit(kind, annotation=self, actor=by, data=facts | {"hidden": self.hidden} | data)
+        emit(kind, annotation=self, actor=by, data=self.event_facts() | data)
+
+    def event_facts(self) -> dict:
+        """What an event about this annotation tells its readers of the row as saved."""
+        return {
+            "author": self.author_id,
+            "status": self.status,
+            "rating": self.rating_id,
+            "hidden": self.hidden,
+        }
 
     def _locked(self, expected_version=None, author=None) -> "Annotation":
         """Lock this row for the rest of the transaction and check the version. For its

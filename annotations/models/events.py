@@ -4,6 +4,7 @@ its own.
 
     emit(kind, *, workspace=None, document=None, claim=None, annotation=None,
          actor=None, data=None) -> Event
+    emit_many([event_for(kind, ...), ...]) -> list[Event]
     subscribe(handler, *, kinds=None, on_commit=True)
 
 `emit` writes the event row in the caller's transaction (so it exists exactly when the
@@ -159,6 +160,43 @@ def emit(
 ) -> Event:
     """Record one change (see the module's doc). Pass the most specific object; its
     claim, document and workspace are taken from it (loaded with it by the callers)."""
+    event = event_for(
+        kind,
+        workspace=workspace,
+        document=document,
+        claim=claim,
+        annotation=annotation,
+        actor=actor,
+        data=data,
+    )
+    _before_save(event)
+    event.save()
+    transaction.on_commit(lambda: _after_commit(event))
+    return event
+
+
+def emit_many(events: list[Event]) -> list[Event]:
+    """Record many changes made by one write (a bulk start), built by `event_for`: one
+    INSERT, each event then heard as if emitted alone."""
+    for event in events:
+        _before_save(event)
+    Event.objects.bulk_create(events)
+    for event in events:
+        transaction.on_commit(lambda event=event: _after_commit(event))
+    return events
+
+
+def event_for(
+    kind,
+    *,
+    workspace=None,
+    document=None,
+    claim=None,
+    annotation=None,
+    actor=None,
+    data=None,
+) -> Event:
+    """The unsaved event of one change (what `emit` records)."""
     claim = claim or (annotation.claim if annotation is not None else None)
     document = document or (claim.document if claim is not None else None)
     workspace = workspace or (document.workspace if document is not None else None)
@@ -167,7 +205,7 @@ def emit(
         data.setdefault("actor_name", actor.get_username())
     if claim is not None:
         data.setdefault("number", claim.number)
-    event = Event(
+    return Event(
         kind=Event.Kind(kind),
         workspace=workspace,
         document=document,
@@ -176,14 +214,14 @@ def emit(
         actor=actor,
         data=data,
     )
+
+
+def _before_save(event: Event) -> None:
     # Subscribers inside the transaction may add to data (the notices name their
     # recipients, so a stream can update their counters).
     for handler, kinds, on_commit in _subscribers:
         if not on_commit and (kinds is None or event.kind in kinds):
             handler(event)
-    event.save()
-    transaction.on_commit(lambda: _after_commit(event))
-    return event
 
 
 def _after_commit(event: Event) -> None:

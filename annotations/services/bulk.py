@@ -2,10 +2,11 @@
 work in): each is checked as `Annotation.start` checks one, and saved whole or not at all.
 
 The items that pass every check are written together: one INSERT of the annotations, one
-of their history rows, one of their sources and one of theirs, then one UPDATE of the
-search vectors. Should a concurrent request win a race the checks could not see (the same
-author starting on the same claim in between), the batch's savepoint is rolled back and
-the items are written one by one, each in its own savepoint, as single requests are.
+of their history rows, one of their sources and one of theirs, one UPDATE of the search
+vectors and one INSERT of their events. Should a concurrent request win a race the checks
+could not see (the same author starting on the same claim in between), the batch's
+savepoint is rolled back and the items are written one by one, each in its own savepoint,
+as single requests are.
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from annotations import search
-from annotations.models import Annotation, Claim, Duplicate, Source, WorkflowError
+from annotations.models import Annotation, Claim, Duplicate, Event, Source, WorkflowError
+from annotations.models.events import emit_many, event_for
 
 
 @dataclass
@@ -94,6 +96,18 @@ def _write_together(by, ready, now) -> None:
     if sources:
         bulk_create_with_history(sources, Source, default_user=by, default_date=now)
     search.index_annotations([annotation.pk for annotation in annotations])
+    # One event each, as a single start records: the desk sees them live.
+    emit_many(
+        [
+            event_for(
+                Event.Kind.ANNOTATION_SAVED,
+                annotation=annotation,
+                actor=by,
+                data=annotation.event_facts(),
+            )
+            for annotation in annotations
+        ]
+    )
 
 
 def _write_alone(by, annotation: Annotation, sources: list[Source]) -> Annotation | Exception:

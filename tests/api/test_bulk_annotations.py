@@ -5,7 +5,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from annotations.models import Annotation, Role, Source
+from annotations.models import Annotation, Event, Role, Source
 from tests.api.conftest import client_for
 from tests.factories import ClaimFactory, DocumentFactory, WorkspaceFactory, member, rating
 
@@ -233,3 +233,20 @@ def test_bulk_annotations_are_indexed_for_search_as_single_ones(world):
         assert "'offici':2A" in vectors[claims[1].pk]
     else:
         assert vectors[claims[1].pk] is None
+
+
+def test_each_saved_item_is_one_event_as_a_single_start_records(
+    world, django_capture_on_commit_callbacks
+):
+    workspace, _, annotator, _, claims, foreign = world
+    items = [_item(claims[0]), _item(foreign), _item(claims[1])]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(annotator).post(URL, items, format="json")
+    assert response.status_code == 200
+    events = Event.objects.filter(kind=Event.Kind.ANNOTATION_SAVED).order_by("pk")
+    saved = list(Annotation.objects.filter(author=annotator).order_by("pk"))
+    assert [(e.annotation_id, e.claim_id, e.actor_id, e.workspace_id) for e in events] == [
+        (a.pk, a.claim_id, annotator.pk, workspace.pk) for a in saved
+    ]
+    assert [e.data["status"] for e in events] == ["draft", "draft"]
+    assert [e.data["number"] for e in events] == [claims[0].number, claims[1].number]
