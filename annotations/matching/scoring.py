@@ -38,8 +38,9 @@ from annotations.matching.terms import folded_terms
 DF_CAP = 2000
 N_CAP = 20_000  # texts counted, at most: a workspace's size as idf sees it
 # The second stage cannot rank what the first did not find: on the training tweets, the
-# 150 best candidates of 16 terms held the right fact-check for 94 % of them; of 24
-# terms, 150 held it for 97.4 %, 250 for 98.3 %, 500 for 98.5 % (at twice the cost).
+# 150 best candidates of 16 terms held the right fact-check for 94 % of them (tweets
+# cleaned as before); of 24 terms, 150 held it for 97.4 %, 250 for 98.3 %, 500 for
+# 98.5 % (at twice the cost).
 LOOKUP_TERMS = 24
 CANDIDATES = 250
 K1, B = 1.2, 0.75
