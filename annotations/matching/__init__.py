@@ -2,14 +2,17 @@
 
 `folding.normalise` folds a text's wording (case, accents, punctuation, numbers written
 in words). `terms` cuts folded text into meaning-bearing terms and their stored keys,
-pure. `scoring` is the two stages' arithmetic, pure: which terms to look up (the rarest)
-and the fitted fusion that scores candidates. `keys` stores the term keys (ClaimMatchKey
-for claims, ReferenceMatchKey for reference fact-checks; the MinHash keys of earlier
-versions are kept as functions for old migrations). `engine.find_matches` answers for
-any text, with scores and reasons; `similar.similar_claims` for a claim. `reuse` marks
-an imported document's claims with prior verdicts and reuses a verdict.
+pure. `embedding` gives texts static word embeddings (wordllama's, shipped in its
+wheel, loaded offline). `scoring` is the two stages' arithmetic, pure: which terms to
+look up (the rarest) and the fitted fusions that score and rank candidates. `keys`
+stores the term keys (ClaimMatchKey for claims, ReferenceMatchKey for reference
+fact-checks; the MinHash keys of earlier versions are kept as functions for old
+migrations). `engine.find_matches` answers for any text, with scores and reasons;
+`similar.similar_claims` for a claim. `reuse` marks an imported document's claims with
+prior verdicts and reuses a verdict.
 
-Dependencies run folding -> terms -> scoring -> keys -> engine -> similar -> reuse.
+Dependencies run folding -> terms -> embedding -> scoring -> keys -> engine -> similar ->
+reuse.
 Import from `annotations.matching`.
 """
 

@@ -7,20 +7,23 @@ keys (ClaimMatchKey, ReferenceMatchKey; the (workspace, key, owner) indexes) on 
 databases alike: one query for the terms' document frequencies, counted up to DF_CAP,
 one for the candidates, best summed weight first. The second scores the candidates'
 texts (a claim's text, restatement and published verdict's summary; a reference's claim
-and title) with the fitted fusion, and orders them by reciprocal-rank fusion of that
-score and a raw-text character cosine (`scoring.fused_order`); the matches shown are
-those scoring at least the threshold, in that order.
+and title) with the fitted fusion, and orders them by reciprocal-rank fusion of the
+fitted ranking score and a raw-text character cosine (`scoring.fused_order`; the
+ranking alone when the fit gives the cosine no weight); the matches shown are those
+scoring at least the threshold, in that order. Only their objects are loaded in full.
 
-Queries, whatever the number of claims: 1 (frequencies) + 1 (candidates) + 2 (claims
-with documents; their verdicts) + 1 (references), fewer when a stage finds nothing;
-plus the user's roles once per user object.
+Queries, whatever the number of claims: 1 (frequencies) + 1 (candidates) + 1 (the
+candidate claims' texts, with their published verdicts' summaries) + 1 (references) +
+2 (the claims shown, with their documents; their verdicts), fewer when a stage finds
+nothing; plus the user's roles once per user object.
 """
 
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import connections, router
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -105,7 +108,8 @@ def rank(workspace_id, text, *, limit=10, kinds=KINDS, threshold=None, exclude_c
     """find_matches without the permission check (callers have made it)."""
     limit = max(1, min(int(limit), MAX_LIMIT))
     threshold = scoring.fitted()["show"] if threshold is None else float(threshold)
-    query = normalise(clean_pasted(text))
+    pasted = clean_pasted(text)
+    query = normalise(pasted)
     q_terms = list(dict.fromkeys(folded_terms(query)))[:MAX_QUERY_TERMS]
     if not q_terms:
         return []
@@ -120,14 +124,22 @@ def rank(workspace_id, text, *, limit=10, kinds=KINDS, threshold=None, exclude_c
     found = _candidates(alias, tables, workspace_id, lookup, exclude_claim)
     if not found:
         return []
-    loaded = _load(alias, found)
-    keys = [k for k in found if k in loaded]
-    texts = [_scored_text(loaded[k]) for k in keys]
-    scores = scoring.fuse(scoring.features(query, dfs, n, texts))
-    cosines = scoring.raw_cosines(text, [_raw_text(loaded[k]) for k in keys])
-    shown = [i for i in scoring.fused_order(scores, cosines) if scores[i] >= threshold]
+    candidates = _texts(alias, found)
+    keys = [k for k in found if k in candidates]
+    texts = [candidates[k][0] for k in keys]
+    rows = scoring.features(query, dfs, n, texts)
+    scores = scoring.fuse(rows)
+    if scoring.fitted()["rrf_weight"]:
+        cosines = scoring.raw_cosines(pasted, [candidates[k][1] for k in keys])
+    else:  # the fitted order is the ranking score's alone: the raw-text cosine is not read
+        cosines = np.zeros(len(keys))
+    order = scoring.fused_order(scoring.ranking(rows), cosines)
+    shown = [i for i in order if scores[i] >= threshold][:limit]
+    loaded = _load(alias, [keys[i] for i in shown], candidates)
     return [
-        _match(loaded[keys[i]], float(scores[i]), set(q_terms), texts[i]) for i in shown[:limit]
+        _match(loaded[keys[i]], float(scores[i]), set(q_terms), texts[i])
+        for i in shown
+        if keys[i] in loaded
     ]
 
 
@@ -204,10 +216,52 @@ def _candidates(alias, tables, workspace_id, lookup, exclude_claim) -> dict:
         return {(kind, int(owner)): float(weight) for kind, owner, weight in cursor.fetchall()}
 
 
-def _load(alias, found) -> dict:
+def _texts(alias, found) -> dict:
+    """(kind, id) → (the folded text the second stage scores, the raw text its raw-text
+    cosine reads) of each candidate; a reference fact-check's object too (kind,
+    id) → (…, …, reference). Plain rows: the candidates are many, the matches shown few.
+
+    A claim's scored text is its text, restatement and published verdict's summary; a
+    reference fact-check's, its claim and title. Raw: a claim's text; a reference's
+    claim and title."""
     claim_ids = [pk for kind, pk in found if kind == "claim"]
     reference_ids = [pk for kind, pk in found if kind == "reference"]
-    loaded = {}
+    out = {}
+    if claim_ids:
+        summary = (
+            Verdict.objects.using(alias)
+            .filter(claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True)
+            .order_by("-published_at", "-id")
+            .values("summary")[:1]
+        )
+        rows = (
+            Claim.objects.using(alias)
+            .filter(pk__in=claim_ids)
+            .annotate(verdict_summary=Subquery(summary))
+            .values_list("pk", "text", "match_text", "restatement", "verdict_summary")
+        )
+        for pk, text, match_text, restatement, verdict_summary in rows:
+            extra = f" {restatement}" if restatement else ""
+            extra += f" {verdict_summary}" if verdict_summary else ""
+            folded = match_text or normalise(text)
+            out["claim", pk] = (f"{folded} {normalise(extra)}" if extra else folded, text)
+    if reference_ids:
+        references = (
+            ReferenceFactCheck.objects.using(alias)
+            .filter(pk__in=reference_ids)
+            .defer("search_vector", "match_text")
+        )
+        for reference in references:
+            raw = f"{reference.claim} {reference.title}"
+            out["reference", reference.pk] = (normalise(raw), raw, reference)
+    return out
+
+
+def _load(alias, keys, candidates) -> dict:
+    """The matches shown: claims with their documents (the document's text, which may
+    be long, left unread) and published verdicts; reference fact-checks as read."""
+    loaded = {k: candidates[k][2] for k in keys if k[0] == "reference"}
+    claim_ids = [pk for kind, pk in keys if kind == "claim"]
     if claim_ids:
         published = Prefetch(
             "verdicts",
@@ -220,34 +274,13 @@ def _load(alias, found) -> dict:
             Claim.objects.using(alias)
             .filter(pk__in=claim_ids)
             .select_related("document")
+            .defer("search_vector", "document__text")
             .prefetch_related(published)
         )
         for claim in claims:
             claim.published_verdict = (claim._published_verdicts or [None])[0]
             loaded["claim", claim.pk] = claim
-    if reference_ids:
-        for reference in ReferenceFactCheck.objects.using(alias).filter(pk__in=reference_ids):
-            loaded["reference", reference.pk] = reference
     return loaded
-
-
-def _scored_text(obj) -> str:
-    """The folded text the second stage scores: a claim with its restatement and its
-    published verdict's summary; a reference fact-check's claim and title."""
-    if isinstance(obj, ReferenceFactCheck):
-        return normalise(f"{obj.claim} {obj.title}")
-    verdict = obj.published_verdict
-    extra = f" {obj.restatement}" if obj.restatement else ""
-    extra += f" {verdict.summary}" if verdict is not None and verdict.summary else ""
-    return f"{obj.match_text or normalise(obj.text)}{' ' + normalise(extra) if extra else ''}"
-
-
-def _raw_text(obj) -> str:
-    """The unfolded text the raw-text cosine reads: a reference fact-check's claim and
-    title; a claim's text."""
-    if isinstance(obj, ReferenceFactCheck):
-        return f"{obj.claim} {obj.title}"
-    return obj.text
 
 
 def _match(obj, score: float, q_terms: set[str], scored: str) -> Match:

@@ -8,8 +8,9 @@ the same in every language and on both databases). Numbers stay whole. `term_key
 a term to the signed 64-bit key stored in ClaimMatchKey / ReferenceMatchKey, in a band of
 its own (TERM_BAND) so it never equals a MinHash band key of earlier versions.
 
-`clean_pasted` drops what a pasted tweet or post carries besides its words: links,
-@handles, "pic.twitter.com/…", the "— Name (@handle) date" signature.
+`clean_pasted` keeps the words of a pasted tweet or post: links and
+"pic.twitter.com/…" go, handles and hashtags become their words, and the "— Name
+(@handle) date" signature its author's name and handle.
 """
 
 import re
@@ -34,20 +35,28 @@ _STOP_WORDS = """i me my myself we our ours ourselves you your yours yourself yo
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 _LINK = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.IGNORECASE)
-_HANDLE = re.compile(r"@\w+")
-# "— Jane Doe (@jane) January 14, 2020" at the end of an embedded tweet.
-_SIGNATURE = re.compile(r"\s+[\u2014\u2013-]{1,2}\s+[^\u2014\u2013]{0,80}\(@\w+\)[^\u2014]*$")
-_HASHTAG = re.compile(r"#(\w+)")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# "@NekoCase", "#AustralianFires": the words of a handle or hashtag.
+_TAG = re.compile(r"[@#](\w+)")
+# "— Jane Doe (@jane) January 14, 2020", which ends an embedded tweet: its author, often
+# whom the claim is about, stays; the dash, brackets and date go.
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_SIGNATURE = re.compile(
+    rf"[\u2014\u2013]\s*([^\u2014\u2013()]{{0,80}}?)\s*\(@(\w+)\)\s*(?:(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}})?"
+)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|_")
+
+
+def _tag_words(tag: str) -> str:
+    return _CAMEL.sub(" ", tag)
 
 
 def clean_pasted(text: str) -> str:
-    """The words of a pasted text: links, handles and an embedded tweet's signature
-    removed, hashtags split into their words ("#AustralianFires" → "Australian Fires")."""
-    text = _SIGNATURE.sub(" ", text or "")
+    """The words of a pasted text: links removed; an embedded tweet's signature cut to
+    its author's name and handle; handles and hashtags split into their words
+    ("#AustralianFires" → "Australian Fires", "@NekoCase" → "Neko Case")."""
+    text = _SIGNATURE.sub(lambda m: f" {m.group(1) or m.group(2)} ", text or "")
     text = _LINK.sub(" ", text)
-    text = _HANDLE.sub(" ", text)
-    return _HASHTAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
+    return _TAG.sub(lambda m: _tag_words(m.group(1)), text)
 
 
 def stem(word: str) -> str:

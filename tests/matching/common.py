@@ -14,6 +14,15 @@ DONBASS_PLAIN = "supports this war of liberation on the territory of Donbass"
 BACKED = "114 countries backed the resolution."
 SUPPORTED = "114 countries supported the resolution."
 UNRELATED = "Unemployment fell to 5% last year."
+# A claim and its rewording long enough to carry the evidence an import's mark asks for.
+VOTED = (
+    "In March 2022, 141 countries backed the UN General Assembly resolution demanding "
+    "that Russia withdraw its troops from Ukraine."
+)
+VOTED_REWORDED = (
+    "141 countries supported the UN General Assembly resolution of March 2022 that "
+    "demands Russia withdraw its troops from Ukraine."
+)
 
 SOURCES = [
     {

@@ -1,11 +1,11 @@
 """The order of the second stage: the raw-text cosine (word-bounded, lower-cased, never
-folded), the reciprocal-rank fusion of it with the fitted score, and the matches shown:
+folded), the reciprocal-rank fusion of it with the fitted ranking, and the matches shown:
 every candidate scoring at least the threshold, in fused order."""
 
 import numpy as np
 import pytest
 
-from annotations.matching import find_matches, scoring
+from annotations.matching import find_matches, normalise, scoring, terms
 from annotations.models import Role
 from annotations.services.factchecks import FactCheckRecord, store_references
 from tests.factories import WorkspaceFactory, member
@@ -47,8 +47,17 @@ def test_fused_ties_go_to_the_first_candidate():
 def test_the_fitted_fusion_is_stored_with_the_weights():
     model = scoring.fitted()
     assert model["rrf_k"] >= 1
-    assert model["rrf_weight"] > 0
-    assert 0 < model["show"] <= model["mark"] <= 1
+    assert model["rrf_weight"] >= 0
+    assert set(model["weights"]) == set(model["ranking"]) == set(scoring.FEATURES)
+    assert 0 < model["show"] <= model["mark"] < 1
+
+
+def test_the_ranking_weighs_the_features_with_its_own_weights():
+    rows = np.zeros((2, len(scoring.FEATURES)))
+    rows[0, scoring.FEATURES.index("bm25_share")] = 1.0
+    rows[1, scoring.FEATURES.index("embedding_cosine")] = 1.0
+    model = {"ranking": dict.fromkeys(scoring.FEATURES, 0.0) | {"embedding_cosine": 2.0}}
+    assert list(scoring.ranking(rows, model)) == [0.0, 2.0]
 
 
 @pytest.mark.django_db
@@ -76,3 +85,16 @@ def test_matches_below_the_threshold_are_left_out_not_the_ones_after_them(monkey
         claims[1],
         claims[0],
     ]
+
+
+def test_shared_terms_counts_the_query_terms_a_text_holds_up_to_the_cap():
+    query = normalise("And they get health care.")
+    long_query = normalise(
+        "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike oscar"
+    )
+    texts = [normalise("Health care for everyone"), normalise("Nothing in common")]
+    dfs = dict.fromkeys(terms.folded_terms(query + " " + long_query), 1)
+    column = scoring.FEATURES.index("shared_terms")
+    assert list(scoring.features(query, dfs, 100, texts)[:, column]) == [0.2, 0.0]
+    [held] = scoring.features(long_query, dfs, 100, [long_query])[:, column]
+    assert held == 1.0  # 14 terms held, counted up to the cap of 10

@@ -24,7 +24,15 @@ from tests.factories import (
     member,
     rating,
 )
-from tests.matching.common import BACKED, SOURCES, SUPPORTED, UNRELATED, claim_in
+from tests.matching.common import (
+    BACKED,
+    SOURCES,
+    SUPPORTED,
+    UNRELATED,
+    VOTED,
+    VOTED_REWORDED,
+    claim_in,
+)
 
 # --- prior verdicts on import ------------------------------------------------------
 
@@ -32,32 +40,42 @@ from tests.matching.common import BACKED, SOURCES, SUPPORTED, UNRELATED, claim_i
 @pytest.mark.django_db
 def test_import_marks_claims_that_match_an_earlier_published_verdict():
     workspace, elsewhere = WorkspaceFactory(), WorkspaceFactory()
-    checked = claim_in(workspace, BACKED)
+    checked = claim_in(workspace, VOTED)
     verdict = VerdictFactory(claim=checked)
     retracted_claim = claim_in(workspace, "Unemployment fell to 5 percent in the last year.")
     VerdictFactory(claim=retracted_claim, retracted_at=timezone.now(), retraction_note="Oops.")
     other_workspace_claim = claim_in(elsewhere, "The minimum wage doubled since 2010.")
     VerdictFactory(claim=other_workspace_claim)
 
-    text = f"{SUPPORTED} {UNRELATED} The minimum wage doubled since 2010."
+    text = f"{VOTED_REWORDED} {UNRELATED} The minimum wage doubled since 2010."
     document = import_document(workspace, text, title="New speech").document
 
     marked = {c.text: (c.prior_verdict_id, c.prior_similarity) for c in document.claims.all()}
-    verdict_id, score = marked[SUPPORTED]
+    verdict_id, score = marked[VOTED_REWORDED]
     assert verdict_id == verdict.pk
     assert score >= mark_threshold()
     assert marked[UNRELATED] == (None, None)
     assert marked["The minimum wage doubled since 2010."] == (None, None)
     assert list(document.claims.filter(prior_verdict__isnull=False)) == [
-        document.claims.get(text=SUPPORTED)
+        document.claims.get(text=VOTED_REWORDED)
     ]
+
+
+@pytest.mark.django_db
+def test_a_short_sentence_sharing_its_few_words_is_not_marked():
+    workspace = WorkspaceFactory()
+    checked = "The U.S. has a global trade deficit of $800 billion."
+    VerdictFactory(claim=claim_in(workspace, checked))
+    said = "We had an $800 billion deficit."
+    document = import_document(workspace, said, title="Debate").document
+    assert document.claims.get().prior_verdict is None
 
 
 @pytest.mark.django_db
 def test_marking_again_clears_a_mark_whose_verdict_was_retracted():
     workspace = WorkspaceFactory()
-    verdict = VerdictFactory(claim=claim_in(workspace, BACKED))
-    document = import_document(workspace, SUPPORTED, title="New speech").document
+    verdict = VerdictFactory(claim=claim_in(workspace, VOTED))
+    document = import_document(workspace, VOTED_REWORDED, title="New speech").document
     assert document.claims.get().prior_verdict == verdict
     verdict.retracted_at = timezone.now()
     verdict.retraction_note = "Wrong figure."
@@ -152,9 +170,10 @@ def test_a_long_import_marks_its_claims_in_a_job_after_it_commits(
 
     monkeypatch.setattr(reuse, "INLINE_MARK_CLAIMS", 1)
     workspace = WorkspaceFactory()
-    verdict = VerdictFactory(claim=claim_in(workspace, BACKED))
+    verdict = VerdictFactory(claim=claim_in(workspace, VOTED))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        document = import_document(workspace, f"{SUPPORTED} {UNRELATED}", title="Speech").document
+        text = f"{VOTED_REWORDED} {UNRELATED}"
+        document = import_document(workspace, text, title="Speech").document
     document.refresh_from_db()
     assert document.marks_pending is True
     assert list(document.claims.filter(prior_verdict__isnull=False)) == []
@@ -163,7 +182,7 @@ def test_a_long_import_marks_its_claims_in_a_job_after_it_commits(
     document.refresh_from_db()
     assert document.marks_pending is False
     marked = dict(document.claims.values_list("text", "prior_verdict_id"))
-    assert marked == {SUPPORTED: verdict.pk, UNRELATED: None}
+    assert marked == {VOTED_REWORDED: verdict.pk, UNRELATED: None}
 
 
 @pytest.mark.django_db

@@ -1,11 +1,14 @@
 """Similar claims: reworded twins found, workspaces kept apart, queries bounded."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotations.matching import mark_threshold, show_threshold, similar_claims
 from annotations.models import (
     Claim,
+    Document,
     InvalidInput,
     NotVisible,
     Role,
@@ -150,10 +153,27 @@ def test_similar_claims_queries_do_not_grow_with_the_claims(count, django_assert
     _fill_twins(workspace, count)
     claim = Claim.objects.select_related("document__workspace").get(pk=claim.pk)
     roles_of(user)
-    # The terms' frequencies; the candidates; the claims with their documents; their
-    # verdicts (and ratings).
-    with django_assert_num_queries(4):
+    # The terms' frequencies; the candidates; the candidates' texts (with their verdicts'
+    # summaries); the claims shown with their documents; their verdicts (and ratings).
+    with django_assert_num_queries(5):
         found = similar_claims(claim, user, limit=50)
         assert all(m.verdict.rating.label for m in found)
         assert all(m.claim.document.title for m in found)
     assert len(found) == count
+
+
+@pytest.mark.django_db
+def test_a_claim_lookup_reads_no_documents_text():
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    claim = claim_in(workspace, BACKED)
+    twin = claim_in(workspace, SUPPORTED, title="Session report")
+    claim = Claim.objects.select_related("document__workspace").get(pk=claim.pk)
+    with CaptureQueriesContext(connection) as queries:
+        [found] = similar_claims(claim, user)
+    assert found.claim == twin
+    assert found.claim.document.title == "Session report"
+    document_table = Document._meta.db_table
+    reads = [q["sql"] for q in queries.captured_queries if document_table in q["sql"]]
+    assert reads
+    assert not any(f'"{document_table}"."text"' in sql for sql in reads)

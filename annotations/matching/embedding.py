@@ -1,0 +1,83 @@
+"""Static word embeddings, for the meaning two texts share when their words differ
+("jab" and "vaccine"): wordllama's 256-dimension model, whose weights and tokenizer ship
+inside its wheel. Loaded once a process, from the package's own folder with downloads
+disabled: matching never opens a network connection.
+
+A text's embedding is the average of its tokens' vectors, normalised; two texts'
+similarity is the cosine of theirs. Texts are embedded as the matcher folds them
+(`folding.normalise`), so a claim, a reference fact-check and a pasted text read alike.
+"""
+
+import threading
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+DIMENSIONS = 256
+
+
+@cache
+def model():
+    """The wordllama model, from the files its wheel ships (no download)."""
+    import wordllama  # imported here: the model loads on first use, not at start-up
+
+    loaded = wordllama.WordLlama.load(
+        dim=DIMENSIONS, cache_dir=Path(wordllama.__file__).parent, disable_download=True
+    )
+    loaded.tokenizer.no_padding()  # pooled below over each text's own tokens
+    return loaded
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """One unit-length row of DIMENSIONS per text (zeros for a text without tokens):
+    the sum of its words' token vectors. Words are tokenized once a process and kept
+    (WORDS_KEPT at most): tokenizing every candidate's text for every query cost more
+    than the rest of the second stage."""
+    vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    split = [text.split() for text in texts]
+    index, matrix = _learn({word for words in split for word in words})
+    lengths = np.array([len(words) for words in split])
+    present = lengths > 0
+    if present.any():
+        rows = np.fromiter((index[w] for words in split for w in words), dtype=np.int64)
+        starts = np.concatenate(([0], np.cumsum(lengths[present])[:-1]))
+        vectors[present] = np.add.reduceat(matrix[rows], starts, axis=0)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return vectors / norms
+
+
+WORDS_KEPT = 500_000
+_index: dict[str, int] = {}
+_matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
+_lock = threading.Lock()
+
+
+def _learn(words: set[str]) -> tuple[dict[str, int], np.ndarray]:
+    """The known words' rows, and their summed token vectors, new words added."""
+    global _index, _matrix
+    with _lock:
+        new = sorted(words - _index.keys())
+        if not new:
+            return _index, _matrix
+        index, matrix = _index, _matrix
+        if len(index) + len(new) > WORDS_KEPT:
+            index, matrix, new = {}, matrix[:0], sorted(words)
+        loaded = model()
+        encoded = loaded.tokenizer.encode_batch(new, add_special_tokens=False)
+        added = np.zeros((len(new), DIMENSIONS), dtype=np.float32)
+        for row, tokens in enumerate(encoded):
+            ids = np.clip(np.asarray(tokens.ids, dtype=np.int64), 0, len(loaded.embedding) - 1)
+            added[row] = loaded.embedding[ids].sum(axis=0)
+        index = {**index, **{word: len(index) + i for i, word in enumerate(new)}}
+        _index, _matrix = index, np.vstack([matrix, added])
+        return _index, _matrix
+
+
+def cosines(query: str, texts: list[str]) -> np.ndarray:
+    """The cosine of the query's embedding with each text's."""
+    if not texts:
+        return np.zeros(0)
+    vectors = embed([query, *texts])
+    return (vectors[1:] @ vectors[0]).astype(float)
