@@ -96,9 +96,9 @@ def workspace_of(obj) -> Workspace | None:
     """The workspace an object belongs to, following foreign keys (cached by Django)."""
     if isinstance(obj, Workspace):
         return obj
-    if isinstance(obj, (Document, Membership, Job, ModerationEvent, ReferenceFactCheck)):
-        return obj.workspace
-    if isinstance(obj, RatingScale):
+    if isinstance(
+        obj, (Document, Membership, Job, ModerationEvent, ReferenceFactCheck, RatingScale)
+    ):
         return obj.workspace
     if isinstance(obj, Rating):
         return obj.scale.workspace
@@ -486,12 +486,9 @@ def can(user, action, obj) -> bool:
 
 
 def _may_create_workspace(user) -> bool:
+    # WORKSPACE_CREATION is "any", "staff" or "nobody" (checked at start-up).
     policy = settings.WORKSPACE_CREATION
-    if policy == "any":
-        return True
-    if policy == "staff":
-        return bool(user.is_staff)
-    return False
+    return policy == "any" or (policy == "staff" and bool(user.is_staff))
 
 
 def require(user, action, obj, message: str = "You may not do that here.") -> None:
