@@ -38,6 +38,8 @@ RETRY_DELAYS = (
     timedelta(hours=6),
 )
 USER_AGENT = "factcheck-webhooks/1"
+# An attempt begun this long ago and still pending was cut short (its worker stopped).
+STALLED = timedelta(minutes=10)
 
 Type = Webhook.EventType
 DIRECT = {
@@ -257,8 +259,12 @@ def _count_failure(hook: Webhook, now) -> None:
 
 
 def deliver_due(*, now=None) -> int:
-    """Make every attempt that is due; how many were made."""
+    """Make every attempt that is due, and again those a worker began but never finished
+    (it stopped: the receiver may drop the repeat by its webhook-id); how many were made."""
     now = now or timezone.now()
+    WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING, attempted_at__lt=now - STALLED
+    ).update(attempted_at=None)
     due = WebhookDelivery.objects.filter(
         status=WebhookDelivery.Status.PENDING,
         attempted_at__isnull=True,

@@ -247,6 +247,29 @@ def test_five_failed_events_in_a_row_disable_the_webhook_until_an_editor_enables
 
 
 @pytest.mark.django_db
+def test_an_attempt_whose_worker_stopped_is_made_again(receiver):
+    hook = WebhookFactory(url=receiver.url)
+    now = timezone.now()
+    cut_short = WebhookDelivery.objects.create(
+        webhook=hook,
+        message_id="msg_1",
+        event_type="claim.created",
+        payload={},
+        next_attempt_at=now - timedelta(minutes=11),
+        attempted_at=now - timedelta(minutes=11),
+    )
+    assert webhooks.deliver_due(now=now - timedelta(minutes=5)) == 0
+    assert webhooks.deliver_due(now=now) == 1
+    cut_short.refresh_from_db()
+    assert (cut_short.status, cut_short.response_code, cut_short.attempted_at) == (
+        "succeeded",
+        204,
+        now,
+    )
+    assert len(receiver.requests) == 1
+
+
+@pytest.mark.django_db
 def test_a_redirect_to_a_private_address_is_a_failed_attempt_not_followed(receiver):
     hook = WebhookFactory(url=f"{receiver.url}/in")
     receiver.script = [(302, {"Location": f"{receiver.url}/inside"})]
