@@ -13,5 +13,6 @@ class AnnotationsConfig(AppConfig):
         from annotations.models._indexing import register_indexer
 
         register_indexer(search.indexed_save)
-        # The live bus hears every committed event (its subscriber NOTIFYs the others).
-        from annotations import live  # noqa: F401
+        # The live bus hears every committed event (its subscriber NOTIFYs the others);
+        # webhooks hear the committed events they deliver.
+        from annotations import live, webhooks  # noqa: F401

@@ -275,6 +275,15 @@ JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 120, minimum=1)
 # Uploads larger than this are imported by a background job.
 BACKGROUND_IMPORT_BYTES = env_int("BACKGROUND_IMPORT_BYTES", 1_000_000, minimum=0)
 
+# Webhooks. Their addresses may not be private, loopback, link-local or otherwise
+# non-public unless the operator allows it (a desk whose receivers sit on its own network).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
+if WEBHOOK_TIMEOUT_SECONDS > 30:
+    raise ImproperlyConfigured(
+        f"WEBHOOK_TIMEOUT_SECONDS must be at most 30; got {WEBHOOK_TIMEOUT_SECONDS}"
+    )
+
 # Email: console in development, SMTP (smtp://user:pass@host:587/?tls=True) in production.
 _email = dj_email_url.parse(env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25"))
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -345,6 +354,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "WebhookEventTypeEnum": "annotations.models.webhooks.Webhook.EventType",
+    },
 }
 
 

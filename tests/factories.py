@@ -12,6 +12,7 @@ from annotations.models import (
     Role,
     Source,
     Verdict,
+    Webhook,
     Workspace,
 )
 
@@ -139,3 +140,13 @@ class FlagFactory(factory.django.DjangoModelFactory):
     reporter = factory.SubFactory(UserFactory)
     annotation = factory.SubFactory(AnnotationFactory)
     reason = "Insulting language."
+
+
+class WebhookFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Webhook
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    url = factory.Sequence(lambda n: f"https://hooks.example.org/{n}")
+    events = factory.LazyFunction(lambda: list(Webhook.EventType.values))
+    secret = factory.LazyFunction(Webhook.new_secret)

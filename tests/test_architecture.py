@@ -16,6 +16,13 @@ APP = ROOT / "annotations"
 FORBIDDEN = {
     "annotations.text": ("annotations.", "django"),
     "annotations.importers": ("annotations.models", "annotations.permissions", "django"),
+    "annotations.outbound": ("annotations.", "django"),
+    "annotations.webhooks": (
+        "annotations.web",
+        "annotations.api",
+        "annotations.services",
+        "annotations.jobs",
+    ),
     "annotations.models": (
         "annotations.web",
         "annotations.api",

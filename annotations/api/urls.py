@@ -17,6 +17,7 @@ from annotations.api import (
     search,
     tokens,
     verdicts,
+    webhooks,
     workspaces,
 )
 from annotations.api.base import endpoint_not_found
@@ -40,6 +41,11 @@ router.register(
     r"workspaces/(?P<workspace_slug>[-a-zA-Z0-9_]{1,50})/factchecks",
     factchecks.ReferenceFactCheckViewSet,
     basename="factcheck",
+)
+router.register(
+    r"workspaces/(?P<workspace_slug>[-a-zA-Z0-9_]{1,50})/webhooks",
+    webhooks.WebhookViewSet,
+    basename="webhook",
 )
 router.register("documents", documents.DocumentViewSet, basename="document")
 router.register("claims", claims.ClaimViewSet, basename="claim")

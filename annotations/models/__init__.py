@@ -5,8 +5,8 @@ review workflow live in model methods, which views, the API and the admin all ca
 
 One module per aggregate, each importing only those below it:
 exceptions, validators -> workspaces -> moderation -> documents -> review -> annotations
--> jobs; factchecks (reference fact-checks) needs only workspaces; tokens (personal API
-tokens) only the user model. Every public name is re-exported here: import from
+-> jobs; factchecks (reference fact-checks) and webhooks need only workspaces; tokens
+(personal API tokens) only the user model. Every public name is re-exported here: import from
 `annotations.models`.
 """
 
@@ -37,6 +37,7 @@ from annotations.models.moderation import Flag, ModerationEvent, Notification
 from annotations.models.review import Comment, Verdict
 from annotations.models.tokens import PersonalToken
 from annotations.models.validators import HTTP_URL, http_url_validator
+from annotations.models.webhooks import Webhook, WebhookDelivery
 from annotations.models.workspaces import (
     DEFAULT_RATINGS,
     Membership,
@@ -79,6 +80,8 @@ __all__ = [
     "SpeakerType",
     "Verdict",
     "VersionConflict",
+    "Webhook",
+    "WebhookDelivery",
     "WorkflowError",
     "Workspace",
     "claim_digest",

@@ -122,13 +122,16 @@ class Document(models.Model):
         self.report_slug = slug
         self.report_include_approved = include_approved
         self.report_published_at = timezone.now()
-        self.save(update_fields=["report_slug", "report_include_approved", "report_published_at"])
-        ModerationEvent.objects.create(
-            workspace=self.workspace,
-            actor=by,
-            action=ModerationEvent.Action.PUBLISH_REPORT,
-            note=f"/reports/{slug}/",
-        )
+        fields = ["report_slug", "report_include_approved", "report_published_at"]
+        with transaction.atomic():
+            self.save(update_fields=fields)
+            ModerationEvent.objects.create(
+                workspace=self.workspace,
+                actor=by,
+                action=ModerationEvent.Action.PUBLISH_REPORT,
+                note=f"/reports/{slug}/",
+            )
+            emit(Event.Kind.REPORT_PUBLISHED, document=self, actor=by, data={"slug": slug})
 
     def has_work(self) -> bool:
         """Whether anyone has worked on the document: an annotation (a draft too) or a
@@ -165,13 +168,16 @@ class Document(models.Model):
         if self.report_published_at is None:
             return
         self.report_published_at = None
-        self.save(update_fields=["report_published_at"])
-        ModerationEvent.objects.create(
-            workspace=self.workspace,
-            actor=by,
-            action=ModerationEvent.Action.WITHDRAW_REPORT,
-            note=f"/reports/{self.report_slug}/",
-        )
+        with transaction.atomic():
+            self.save(update_fields=["report_published_at"])
+            ModerationEvent.objects.create(
+                workspace=self.workspace,
+                actor=by,
+                action=ModerationEvent.Action.WITHDRAW_REPORT,
+                note=f"/reports/{self.report_slug}/",
+            )
+            data = {"slug": self.report_slug}
+            emit(Event.Kind.REPORT_WITHDRAWN, document=self, actor=by, data=data)
 
 
 class ClaimKind(models.TextChoices):

@@ -51,6 +51,8 @@ class Event(models.Model):
         VERDICT_PUBLISHED = "verdict.published", "Verdict published"
         VERDICT_CORRECTED = "verdict.corrected", "Verdict corrected"
         VERDICT_RETRACTED = "verdict.retracted", "Verdict retracted"
+        REPORT_PUBLISHED = "report.published", "Report published"
+        REPORT_WITHDRAWN = "report.withdrawn", "Report withdrawn"
         FLAG_RAISED = "flag.raised", "Flag raised"
         FLAG_RESOLVED = "flag.resolved", "Flag resolved"
         MEMBER_CHANGED = "member.changed", "Membership changed"

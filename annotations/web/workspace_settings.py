@@ -21,6 +21,7 @@ from annotations.forms import (
 from annotations.models import InvalidInput, Membership, NotVisible, Role, Workspace
 from annotations.permissions import can
 from annotations.web.common import _posted, _refused, _workspace_for
+from annotations.web.webhooks import webhook_context, webhook_post
 
 CREATION_CLOSED = "Creating workspaces is not open to you on this server; ask its operator."
 
@@ -54,6 +55,7 @@ def workspace_settings(request, slug):
     add_form = AddMemberForm(workspace=workspace)
     create_form = CreateAccountForm()
     ratings = RatingFormSet(instance=scale, prefix="ratings")
+    webhook_form = {}  # a secret just made, or a refused webhook (webhook_post)
     if request.method == "POST":
         which = request.POST.get("form")
         if which == "settings":
@@ -83,6 +85,10 @@ def workspace_settings(request, slug):
                 return redirect("workspace_settings", slug=workspace.slug)
         elif which == "member":
             return _change_member(request, workspace)
+        elif which in ("webhook_add", "webhook"):
+            webhook_form = webhook_post(request, workspace, which)
+            if isinstance(webhook_form, HttpResponse):
+                return webhook_form
         elif which == "ratings":
             ratings = RatingFormSet(request.POST, instance=scale, prefix="ratings")
             if ratings.is_valid():
@@ -112,7 +118,10 @@ def workspace_settings(request, slug):
             "ratings": ratings,
             "members": members,
             "roles": Role.choices,
+            **webhook_form,
+            **webhook_context(workspace),
         },
+        status=400 if webhook_form.get("webhook_error") else 200,
     )
 
 

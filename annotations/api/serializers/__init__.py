@@ -94,6 +94,13 @@ from annotations.api.serializers.w3c import (
     W3CCollectionSerializer,
     W3CField,
 )
+from annotations.api.serializers.webhooks import (
+    WebhookCreatedSerializer,
+    WebhookDeliverySerializer,
+    WebhookSecretSerializer,
+    WebhookSerializer,
+    WebhookWriteSerializer,
+)
 from annotations.api.serializers.workspaces import (
     MembershipRoleSerializer,
     MembershipSerializer,
@@ -170,6 +177,11 @@ __all__ = [
     "W3CAnnotationSerializer",
     "W3CCollectionSerializer",
     "W3CField",
+    "WebhookCreatedSerializer",
+    "WebhookDeliverySerializer",
+    "WebhookSecretSerializer",
+    "WebhookSerializer",
+    "WebhookWriteSerializer",
     "WorkspaceCreateSerializer",
     "WorkspaceSerializer",
     "_RatingField",
