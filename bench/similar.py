@@ -3,11 +3,14 @@ and at 10,000 claims (SQLite), and the recall of the pasted-text match at that s
 
     .venv/bin/python bench/similar.py [--pg postgres://postgres@127.0.0.1:5432/factcheck_bench_similar]
                                       [--claims 1000000] [--sqlite-claims 10000] [--samples 200]
+                                      [--keep] [--reuse]
 
 Each database is a throwaway one: a temporary SQLite file, and a PostgreSQL database that
-is created and dropped. The claims are real sentences: the 10,375 Snopes claims of the
-CLEF-2020 verified claims as they are, and the rest made by joining the first part of a
-ClaimBuster debate sentence or Snopes claim to the last part of another. PostgreSQL is
+is created and dropped (`--keep` keeps it; `--reuse` measures again over a kept one,
+filled with the same --claims, without filling it). The claims are real sentences: the
+10,375 Snopes claims of the CLEF-2020 verified claims as they are, and the rest made by
+joining the first part of a ClaimBuster debate sentence or Snopes claim to the last part
+of another. PostgreSQL is
 filled in bulk (COPY into a staging table, one INSERT … SELECT that builds the search
 vectors, then the indexes built once over the full table); the claims' term keys
 (annotations.matching.term_keys, computed in worker processes) are COPied into
@@ -400,13 +403,31 @@ def measure(workspace, editor, samples: int, claim_of: dict[str, int], seed: int
     )
 
 
-def run_one(n_claims: int, samples: int, recall_samples: int = 0) -> None:
+def kept(n_claims: int, seed: int = 1):
+    """What `fill` returned, read back from a kept database: the texts are made again
+    with fill's seed, so the Snopes claims' positions are the same."""
+    from django.contrib.auth import get_user_model
+
+    from annotations.models import Claim, Workspace
+
+    _, positions = real_sentences(n_claims, random.Random(seed))
+    first = Claim.objects.order_by("pk").values_list("pk", flat=True)[:1][0]
+    workspace = Workspace.objects.get(slug="bench")
+    editor = get_user_model().objects.get(username="editor")
+    print(f"reusing the kept {Claim.objects.count():,} claims")
+    return workspace, editor, {vclaim: first + i for vclaim, i in positions.items()}
+
+
+def run_one(n_claims: int, samples: int, recall_samples: int = 0, reuse: bool = False) -> None:
     setup_django()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    print(f"filling {n_claims:,} claims …")
-    workspace, editor, claim_of = fill(n_claims)
+    if reuse:
+        workspace, editor, claim_of = kept(n_claims)
+    else:
+        call_command("migrate", verbosity=0)
+        print(f"filling {n_claims:,} claims …")
+        workspace, editor, claim_of = fill(n_claims)
     measure(workspace, editor, samples, claim_of)
 
 
@@ -427,13 +448,20 @@ def main() -> None:
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="PostgreSQL: measure over a database kept by --keep (same --claims), unfilled",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_one(args.child, args.samples, args.recall)
+        run_one(args.child, args.samples, args.recall, args.reuse)
         return
     base = {**os.environ, "SECRET_KEY": "bench", "DEBUG": "0", "SECURE_SSL": "0"}
     child = [sys.executable, __file__, "--samples", str(args.samples), "--recall", str(args.recall)]
+    if args.reuse:
+        child.append("--reuse")
     child.append("--child")
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
@@ -443,13 +471,14 @@ def main() -> None:
         return
     dbname = args.pg.rsplit("/", 1)[1]
     admin = args.pg.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {dbname}"], check=True)
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {dbname}"], check=True)
+    if not args.reuse:
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {dbname}"], check=True)
+        subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {dbname}"], check=True)
     try:
         env = {**base, "DATABASE_URL": args.pg}
         subprocess.run([*child, str(args.claims)], env=env, check=True)
     finally:
-        if not args.keep:
+        if not (args.keep or args.reuse):
             subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {dbname}"], check=True)
 
 

@@ -50,6 +50,8 @@ def embed(texts: list[str]) -> np.ndarray:
 
 WORDS_KEPT = 500_000
 _index: dict[str, int] = {}
+# Rows of the known words, in a matrix with room to grow: a few new words per query
+# must not copy every known word's row (tens of MB in a long-running process).
 _matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
 _lock = threading.Lock()
 
@@ -61,17 +63,28 @@ def _learn(words: set[str]) -> tuple[dict[str, int], np.ndarray]:
         new = sorted(words - _index.keys())
         if not new:
             return _index, _matrix
-        index, matrix = _index, _matrix
-        if len(index) + len(new) > WORDS_KEPT:
-            index, matrix, new = {}, matrix[:0], sorted(words)
+        if len(_index) + len(new) > WORDS_KEPT:
+            _index, _matrix, new = {}, _matrix[:0], sorted(words)
         loaded = model()
         encoded = loaded.tokenizer.encode_batch(new, add_special_tokens=False)
+        lengths = np.array([len(tokens.ids) for tokens in encoded])
+        ids = np.fromiter((i for tokens in encoded for i in tokens.ids), dtype=np.int64)
+        ids = np.clip(ids, 0, len(loaded.embedding) - 1)
         added = np.zeros((len(new), DIMENSIONS), dtype=np.float32)
-        for row, tokens in enumerate(encoded):
-            ids = np.clip(np.asarray(tokens.ids, dtype=np.int64), 0, len(loaded.embedding) - 1)
-            added[row] = loaded.embedding[ids].sum(axis=0)
-        index = {**index, **{word: len(index) + i for i, word in enumerate(new)}}
-        _index, _matrix = index, np.vstack([matrix, added])
+        has = lengths > 0
+        if has.any():
+            starts = np.concatenate(([0], np.cumsum(lengths[has])[:-1]))
+            added[has] = np.add.reduceat(loaded.embedding[ids], starts, axis=0)
+        known = len(_index)
+        if known + len(new) > len(_matrix):
+            grown = np.zeros(
+                (max(2 * len(_matrix), known + len(new), 1024), DIMENSIONS), np.float32
+            )
+            grown[:known] = _matrix[:known]
+            _matrix = grown  # earlier callers keep the old matrix, whose rows stay right
+        _matrix[known : known + len(new)] = added
+        # A new dict: a caller reading the old one is never mid-update.
+        _index = {**_index, **{word: known + i for i, word in enumerate(new)}}
         return _index, _matrix
 
 

@@ -98,3 +98,17 @@ def test_shared_terms_counts_the_query_terms_a_text_holds_up_to_the_cap():
     assert list(scoring.features(query, dfs, 100, texts)[:, column]) == [0.2, 0.0]
     [held] = scoring.features(long_query, dfs, 100, [long_query])[:, column]
     assert held == 1.0  # 14 terms held, counted up to the cap of 10
+
+
+def test_the_lookup_takes_the_rarest_terms_while_their_entries_fit_the_budget():
+    # Common terms (1,500 texts each): three fit in 5,000 entries with the rare one.
+    dfs = {f"common{i}": 1500 for i in range(8)} | {"rare": 3, "absent": 0, "stop": 2000}
+    looked_up = [term for term, _ in scoring.lookup_terms(dfs, 1_000_000)]
+    assert scoring.LOOKUP_ENTRIES == 5000
+    assert looked_up == ["rare", "common0", "common1", "common2"]
+
+
+def test_the_lookup_keeps_every_rare_term_within_the_budget():
+    dfs = {f"t{i:02d}": 100 + i for i in range(30)}
+    looked_up = [term for term, _ in scoring.lookup_terms(dfs, 1_000_000)]
+    assert looked_up == [f"t{i:02d}" for i in range(scoring.LOOKUP_TERMS)]
