@@ -1,11 +1,14 @@
 """Migrations that change data: they succeed on the data that databases out there hold."""
 
+import io
 import logging
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from annotations.models import Annotation, Claim, ModerationEvent, Rating, Role, Verdict
@@ -221,3 +224,54 @@ def test_claims_are_numbered_in_reading_order_per_document_and_history_follows()
     history = Claim.history.model.objects
     assert history.get(id=999999).number == 0
     assert Claim.objects.create(document=document, start=6, end=10).number == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_that_applied_matching_terms_as_0024_migrates_on():
+    """0028_matching_terms was published as 0024_matching_terms, right after 0023."""
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    speaker = ("annotations", "0023_claim_speaker_from_document")
+    try:
+        executor.migrate([speaker])
+        # What that release did: 0028's operations on the 0023 schema, under the old name.
+        executor = MigrationExecutor(connection)
+        terms = executor.loader.get_migration("annotations", "0028_matching_terms")
+        with connection.schema_editor() as editor:
+            terms.apply(executor.loader.project_state(speaker), editor)
+        executor.recorder.record_applied("annotations", "0024_matching_terms")
+
+        out = io.StringIO()
+        call_command("migrate", verbosity=0, stdout=out)
+
+        applied = MigrationRecorder(connection).applied_migrations()
+        assert ("annotations", "0024_matching_terms") not in applied
+        assert {
+            ("annotations", "0024_notification_hidden_kinds"),
+            ("annotations", "0027_document_speaker_type"),
+            ("annotations", "0028_matching_terms"),
+            *leaves,
+        } <= set(applied)
+        assert out.getvalue().splitlines() == [
+            "This database applied annotations.0024_matching_terms, now named 0028_matching_terms.",
+            "Recorded annotations.0028_matching_terms as applied; migrating on.",
+        ]
+        columns = {
+            c.name
+            for c in connection.introspection.get_table_description(
+                connection.cursor(), "annotations_claim"
+            )
+        }
+        assert {"number", "speaker"} <= columns
+    finally:
+        MigrationExecutor(connection).migrate(leaves)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrate_leaves_a_database_with_the_present_names_alone():
+    out = io.StringIO()
+    call_command("migrate", verbosity=0, stdout=out)
+    assert out.getvalue() == ""
+    assert ("annotations", "0024_matching_terms") not in MigrationRecorder(
+        connection
+    ).applied_migrations()
