@@ -1,39 +1,44 @@
 """Django's `migrate`, first mending the history of databases that applied the matching
 terms migration under its earlier name.
 
-`0028_matching_terms` was first published as `0024_matching_terms` (after 0023), with the
-same operations. A database migrated then holds its tables and columns and records the
-earlier name, so a plain `migrate` would create them a second time and fail. Such a
-database is brought to 0027 (the migrations published in between touch nothing of it),
-then recorded as having applied 0028 under its present name, and migrated on.
+`0028_matching_terms` was first published as `0024_matching_terms`, right after 0023,
+with the same operations. A database migrated then holds its table and column and
+records the earlier name, so a plain `migrate` would create them a second time and fail.
+Such a database has that migration undone (its table holds only term keys, which
+`rebuild_match_keys` writes again, and a transient flag) and its record dropped; `migrate`
+then applies 0024 to 0028 in order, as on any other database.
 """
 
 from django.core.management.commands.migrate import Command as DjangoMigrate
 from django.db import connections
-from django.db.migrations.recorder import MigrationRecorder
+from django.db.migrations.executor import MigrationExecutor
 
 APP = "annotations"
 EARLIER_NAME = "0024_matching_terms"
 NAME = "0028_matching_terms"
-BEFORE = "0027_document_speaker_type"
+APPLIED_AFTER = "0023_claim_speaker_from_document"
 
 
 class Command(DjangoMigrate):
     def handle(self, *args, **options):
         # --plan and --check only report; they change nothing, so nothing is mended.
         if not (options["plan"] or options["check_unapplied"]):
-            self.mend_renamed_migration(options)
+            self.mend_renamed_migration(connections[options["database"]])
         return super().handle(*args, **options)
 
-    def mend_renamed_migration(self, options) -> None:
-        recorder = MigrationRecorder(connections[options["database"]])
-        if not recorder.has_table():
+    def mend_renamed_migration(self, connection) -> None:
+        executor = MigrationExecutor(connection)
+        if not executor.recorder.has_table():
             return
-        applied = recorder.applied_migrations()
+        applied = executor.recorder.applied_migrations()
         if (APP, EARLIER_NAME) not in applied or (APP, NAME) in applied:
             return
-        self.stdout.write(f"This database applied {APP}.{EARLIER_NAME}, now named {NAME}.")
-        super().handle(**(options | {"app_label": APP, "migration_name": BEFORE}))
-        recorder.record_applied(APP, NAME)
-        recorder.record_unapplied(APP, EARLIER_NAME)
-        self.stdout.write(f"Recorded {APP}.{NAME} as applied; migrating on.")
+        self.stdout.write(
+            f"This database applied {APP}.{EARLIER_NAME}, now {NAME}: undoing it to apply "
+            f"it again in order (run rebuild_match_keys afterwards)."
+        )
+        terms = executor.loader.get_migration(APP, NAME)
+        state = executor.loader.project_state((APP, APPLIED_AFTER))
+        with connection.schema_editor(atomic=terms.atomic) as editor:
+            terms.unapply(state, editor)
+        executor.recorder.record_unapplied(APP, EARLIER_NAME)
