@@ -193,11 +193,12 @@ def _submitted_claims(user):
     )
 
 
-def annotation_q(user, prefix: str = "") -> Q:
+def annotation_q(user, prefix: str = "", *, own_hidden: bool = False) -> Q:
     """The annotations `user` may see, over every workspace, as a Q on Annotation (or on
-    a model reaching one through `prefix`, e.g. "annotation__"). Hidden work is for
-    editors and for its own author (read-only, marked hidden); a blind desk's annotator
-    sees colleagues' work on a claim only once they have submitted their own there."""
+    a model reaching one through `prefix`, e.g. "annotation__"). Hidden work vanishes for
+    everyone but editors (DESIGN.md), its author included; `own_hidden` keeps the user's
+    own, for the panel to say why they cannot write there (it shows none of it). A blind
+    desk's annotator sees colleagues' work on a claim once they have submitted their own."""
     p = prefix
     if is_staff_moderator(user):
         return Q(**{f"{p}pk__isnull": False})
@@ -208,9 +209,10 @@ def annotation_q(user, prefix: str = "") -> Q:
     blind_ws = _blind_workspace_ids(user)
     open_ws = [ws for ws in memberships if ws not in editor_ws and ws not in blind_ws]
     workspace = f"{p}claim__document__workspace_id__in"
-    # My own work, hidden or not, on every desk I belong to.
+    # My own work on every desk I belong to (hidden: only when asked for).
+    own = {} if own_hidden else {f"{p}hidden": False}
     q = (
-        Q(**{workspace: list(memberships), f"{p}author": user})
+        Q(**{workspace: list(memberships), f"{p}author": user, **own})
         if memberships
         else Q(**{f"{p}pk__in": []})
     )
@@ -334,11 +336,13 @@ def public_approvals(queryset=None):
 
 def notifications_for(user, queryset=None):
     """The user's notifications about what they may still read: none from a desk they
-    have left, none about work that is now hidden from them."""
+    have left, none about work that is now hidden from them but the notice that it was."""
     queryset = Notification.objects.all() if queryset is None else queryset
     return queryset.filter(recipient=user).filter(
         Q(claim__isnull=True) | Q(claim__document__workspace_id__in=readable_workspace_ids(user)),
-        Q(annotation__isnull=True) | annotation_q(user, "annotation__"),
+        Q(annotation__isnull=True)
+        | Q(kind=Notification.Kind.HIDDEN)
+        | annotation_q(user, "annotation__"),
     )
 
 
@@ -409,14 +413,11 @@ class Viewer:
         return not self.blind_limited or claim_id in self.submitted_claim_ids
 
     def sees_annotation(self, annotation) -> bool:
-        """Its author always sees their own annotation (hidden: read-only, marked as
-        such, with the editor's note); hidden work of others is for editors."""
-        if not self.reads:
+        """Hidden work is for editors only, its author's too; a blind desk waits."""
+        if not self.reads or (annotation.hidden and not self.is_editor):
             return False
         if self.user is not None and annotation.author_id == self.user.pk:
             return True
-        if annotation.hidden and not self.is_editor:
-            return False
         return self.sees_colleagues_on(annotation.claim_id)
 
     def sees_comment(self, comment) -> bool:
@@ -441,12 +442,12 @@ class Viewer:
         what the member exports carry (only an editor's json shows hidden work)."""
         return not annotation.hidden and self.sees_annotation(annotation)
 
-    def annotations(self, queryset=None):
+    def annotations(self, queryset=None, *, own_hidden: bool = False):
         queryset = Annotation.objects.all() if queryset is None else queryset
         queryset = queryset.filter(claim__document__workspace=self.workspace)
         if self.user is None:
             return queryset
-        return queryset.filter(annotation_q(self.user))
+        return queryset.filter(annotation_q(self.user, own_hidden=own_hidden))
 
     def comments(self, queryset=None):
         queryset = Comment.objects.all() if queryset is None else queryset
@@ -509,7 +510,7 @@ def _object_rule(user, role, action, obj) -> bool:
         if not _sees_annotation(user, role, obj):
             return False
         if action == Action.ANNOTATION_WRITE:
-            # A hidden annotation is read-only, also for its author.
+            # A hidden annotation is read-only, also for an editor who wrote it.
             return obj.author_id == user.pk and not obj.hidden
         if action == Action.ANNOTATION_REVIEW:
             return obj.author_id != user.pk and obj.status == Annotation.Status.SUBMITTED
@@ -547,11 +548,9 @@ def _object_rule(user, role, action, obj) -> bool:
 
 
 def _sees_annotation(user, role, annotation) -> bool:
-    if annotation.author_id == user.pk:
-        return True
     if annotation.hidden and role != EDITOR:
         return False
-    if role != ANNOTATOR:
+    if annotation.author_id == user.pk or role != ANNOTATOR:
         return True
     if not annotation.claim.document.workspace.blind:
         return True

@@ -308,6 +308,17 @@ def _claim_filter(prefix: str, *, document, speaker, state, user, date_from, dat
     return q
 
 
+def _listed(document):
+    """Q(prefix) for claims of documents in the lists: an archived document is out of
+    the desk's search, unless asked for by name (`document`). Its verdicts are not
+    filtered: a published fact-check stays findable."""
+
+    def q(prefix: str) -> Q:
+        return Q() if document else Q(**{f"{prefix}document__archived_at": None})
+
+    return q
+
+
 def _claims_in_state(state: str, user):
     """A subquery of the claims in the derived state, as the user sees it (see
     permissions.claims_with_state: a blind desk's annotator counts only their own work on
@@ -331,11 +342,13 @@ def search(
 ) -> list[SearchHit]:
     """The claims, verdicts and annotations of the workspace that have every word and
     phrase of `q`, best first, at most `limit`. Annotations are those the user may see
-    (hidden ones only for editors; blind mode applies). Filters: `document` (a Document
-    or id), `speaker` (the claim's, any case), `rating` (a Rating or id: a claim's
-    current published verdict, a verdict's or an annotation's rating), `state` (the
-    claim's derived state), `date_from` / `date_to` (the document's publication date,
-    inclusive; dates or YYYY-MM-DD), `kinds` (any of "claim", "verdict", "annotation").
+    (hidden ones only for editors; blind mode applies). Claims and annotations of an
+    archived document only when `document` names it; verdicts always. Filters:
+    `document` (a Document or id), `speaker` (the claim's, any case), `rating` (a Rating
+    or id: a claim's current published verdict, a verdict's or an annotation's rating),
+    `state` (the claim's derived state), `date_from` / `date_to` (the document's
+    publication date, inclusive; dates or YYYY-MM-DD), `kinds` (any of "claim",
+    "verdict", "annotation").
 
     Raises SearchError (a 400) for a query or filter that cannot be searched, and
     NotVisible when the user is not a member of the workspace.
@@ -368,9 +381,10 @@ def search(
     }
     rating_id = _id(rating, Rating, "rating")
     current = Q(is_current=True, retracted_at__isnull=True)
+    listed = _listed(filters["document"])
     sets = {}
     if "claim" in kinds:
-        claims = Claim.objects.filter(document__workspace=workspace)
+        claims = Claim.objects.filter(listed(""), document__workspace=workspace)
         claims = claims.filter(_claim_filter("", **filters)).select_related("document")
         if rating_id is not None:
             verdicts = Verdict.objects.filter(current, claim=OuterRef("pk"), rating_id=rating_id)
@@ -383,7 +397,7 @@ def search(
             verdicts = verdicts.filter(rating_id=rating_id)
         sets["verdict"] = verdicts.select_related("claim__document", "rating")
     if "annotation" in kinds:
-        annotations = Viewer(user, workspace).annotations()
+        annotations = Viewer(user, workspace).annotations().filter(listed("claim__"))
         annotations = annotations.filter(_claim_filter("claim__", **filters))
         if rating_id is not None:
             annotations = annotations.filter(rating_id=rating_id)

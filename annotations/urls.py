@@ -24,7 +24,7 @@ from annotations.web import (
 urlpatterns = [
     path("", documents.home, name="home"),
     path("login/", sign_in.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", sign_in.LogoutView.as_view(), name="logout"),
     path("healthz", health.healthz, name="healthz"),
     path("review/", queues.review_queue, name="review_queue"),
     path("flags/", queues.flag_queue, name="flag_queue"),

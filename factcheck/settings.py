@@ -233,12 +233,19 @@ if OIDC_ENABLED:
         raise ImproperlyConfigured(
             f"OIDC_SCOPES must include openid and email; got {OIDC_RP_SCOPES!r}"
         )
+    # Signing out also ends the provider's session (RP-initiated logout) when its
+    # end-session endpoint is given; the ID token is kept in the session as its hint.
+    if env_str("OIDC_END_SESSION_ENDPOINT").strip():
+        OIDC_OP_LOGOUT_ENDPOINT = _oidc_endpoint("OIDC_END_SESSION_ENDPOINT")
+        OIDC_STORE_ID_TOKEN = True
+    OIDC_OP_LOGOUT_URL_METHOD = "annotations.web.sign_in.provider_logout_url"
 OIDC_CREATE_USER = env_bool("OIDC_CREATE_USERS", False)
 # The ID-token claim listing workspace roles as "slug:role" ("" to ignore roles).
 OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "factcheck_roles").strip()
 OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's account").strip()
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_CALLBACK_CLASS = "annotations.web.sign_in.OIDCCallbackView"
 LOGIN_REDIRECT_URL_FAILURE = "/login/?signin=failed"
 
 AUTHENTICATION_BACKENDS = [

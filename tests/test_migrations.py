@@ -275,3 +275,30 @@ def test_migrate_leaves_a_database_with_the_present_names_alone():
     assert ("annotations", "0024_matching_terms") not in MigrationRecorder(
         connection
     ).applied_migrations()
+
+
+BEFORE_CLAIM_COUNTER = ("annotations", "0033_webhooks")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_documents_claim_counter_starts_after_its_highest_number():
+    numbered = DocumentFactory(text="Taxes rose. Crime fell. Exports doubled.")
+    empty = DocumentFactory(text="Nothing split here yet.")
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("annotations")
+    try:
+        _migrate(BEFORE_CLAIM_COUNTER)
+        old = MigrationExecutor(connection).loader.project_state([BEFORE_CLAIM_COUNTER]).apps
+        OldClaim = old.get_model("annotations", "Claim")
+        # Claim 3 was deleted before the counter existed; 5 is the highest left.
+        for number, (start, end) in zip([1, 2, 5], [(0, 11), (12, 23), (24, 40)], strict=True):
+            OldClaim.objects.create(
+                document_id=numbered.pk, number=number, start=start, end=end, text="x"
+            )
+    finally:
+        _migrate(latest[0])
+
+    numbered.refresh_from_db()
+    empty.refresh_from_db()
+    assert (numbered.next_claim_number, empty.next_claim_number) == (6, 1)
+    assert Claim.objects.create(document=numbered, start=0, end=5).number == 6
+    assert Claim.objects.create(document=empty, start=0, end=7).number == 1

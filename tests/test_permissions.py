@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
 
 from annotations.models import Annotation, Role
-from annotations.permissions import ACTIONS, can, forget_roles
+from annotations.permissions import ACTIONS, can, forget_roles, visible_annotations
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -97,16 +97,21 @@ def test_only_the_author_writes_an_annotation():
     assert can(editor, "annotation.write", annotation) is False
 
 
-def test_hidden_annotation_is_read_by_editors_and_its_author_only():
+def test_hidden_annotation_is_read_by_editors_only_not_even_its_author():
+    # DESIGN.md: hidden items vanish for everyone but editors.
     claim = ClaimFactory()
     workspace = claim.document.workspace
     annotation = AnnotationFactory(claim=claim, author=member(workspace), hidden=True)
     assert can(member(workspace, Role.EDITOR), "document.read", annotation) is True
     assert can(member(workspace, Role.REVIEWER), "document.read", annotation) is False
     assert can(member(workspace, Role.ANNOTATOR), "document.read", annotation) is False
-    # Its author still sees it, read-only.
-    assert can(annotation.author, "document.read", annotation) is True
+    assert can(annotation.author, "document.read", annotation) is False
     assert can(annotation.author, "annotation.write", annotation) is False
+    # An editor's own hidden annotation: seen (an editor sees hidden work), read-only.
+    editors = AnnotationFactory(claim=claim, author=member(workspace, Role.EDITOR), hidden=True)
+    assert can(editors.author, "document.read", editors) is True
+    assert can(editors.author, "annotation.write", editors) is False
+    assert list(visible_annotations(annotation.author)) == []
 
 
 def test_hidden_comment_is_read_by_editors_only():

@@ -388,3 +388,28 @@ def test_a_typo_finds_its_word_when_nothing_has_the_word_as_typed():
     assert str(hits[0].snippet) == "The <mark>Soviet</mark> Union collapsed in 1991."
     assert search(user, workspace, "Soviet")[0].pk == claim.pk
     assert search(user, workspace, "Zebrafish") == []
+
+
+@pytest.mark.django_db
+def test_an_archived_documents_claims_and_annotations_leave_search_its_verdicts_stay(desk):
+    # c1 carries the annotation, c2 the verdict; both documents are archived.
+    for claim in (desk.c1, desk.c2):
+        claim.document.archive(desk.editor)
+    for user in (desk.annotator, desk.editor):
+        assert found(search(user, desk.workspace, "taxes")) == expected(desk, "verdict")
+    # Asked for by name, the archived document is searched as before.
+    hits = search(desk.editor, desk.workspace, "taxes", document=desk.c1.document)
+    assert found(hits) == expected(desk, "c1", "annotation")
+    desk.c1.document.unarchive(desk.editor)
+    assert found(search(desk.annotator, desk.workspace, "taxes")) == expected(
+        desk, "c1", "verdict", "annotation"
+    )
+
+
+@pytest.mark.django_db
+def test_search_queries_stay_three_with_archived_documents(desk, django_assert_num_queries):
+    desk.c2.document.archive(desk.editor)
+    roles_of(desk.annotator)
+    with django_assert_num_queries(3):
+        hits = search(desk.annotator, desk.workspace, "taxes")
+    assert found(hits) == expected(desk, "c1", "verdict", "annotation")

@@ -37,6 +37,17 @@ def test_env_url_requires_a_scheme(monkeypatch):
         env_url("SITE_URL", "", schemes=("http", "https"))
 
 
+# A complete OpenID Connect configuration.
+OIDC_ENV = {
+    "OIDC_CLIENT_ID": "wb",
+    "OIDC_CLIENT_SECRET": "s",
+    "OIDC_AUTHORIZATION_ENDPOINT": "https://sso.example.org/auth",
+    "OIDC_TOKEN_ENDPOINT": "https://sso.example.org/token",
+    "OIDC_USERINFO_ENDPOINT": "https://sso.example.org/userinfo",
+    "OIDC_JWKS_ENDPOINT": "https://sso.example.org/certs",
+}
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -89,6 +100,10 @@ def test_env_url_requires_a_scheme(monkeypatch):
             "OIDC_JWKS_ENDPOINT must be set when OIDC_CLIENT_ID is set",
         ),
         (
+            {**OIDC_ENV, "OIDC_END_SESSION_ENDPOINT": "http://sso.example.org/logout"},
+            "OIDC_END_SESSION_ENDPOINT must be a URL starting with https://",
+        ),
+        (
             {"DATABASE_URL": "postgres://u@db/x", "DB_POOL_SIZE": "5", "DB_CONN_MAX_AGE": "60"},
             "DB_POOL_SIZE needs DB_CONN_MAX_AGE=0",
         ),
@@ -125,6 +140,23 @@ def test_manage_py_says_what_is_misconfigured_in_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().startswith("Configuration error: SECRET_KEY must be set")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (OIDC_ENV, "None False"),
+        (
+            {**OIDC_ENV, "OIDC_END_SESSION_ENDPOINT": "https://sso.example.org/logout"},
+            "https://sso.example.org/logout True",
+        ),
+    ],
+)
+def test_an_end_session_endpoint_makes_sign_out_end_the_providers_session(env, expected, tmp_path):
+    expression = (
+        "getattr(s, 'OIDC_OP_LOGOUT_ENDPOINT', None), getattr(s, 'OIDC_STORE_ID_TOKEN', False)"
+    )
+    assert _settings_in_a_fresh_process({"DEBUG": "0", **env}, expression, tmp_path) == expected
 
 
 def _settings_in_a_fresh_process(env: dict, expression: str, tmp_path) -> str:

@@ -227,12 +227,12 @@ def test_the_rule_itself_on_the_scenario(scenario):
         False,
         True,
     ]
-    # a4 is the reviewer's own, hidden: its author still sees it (read-only, marked).
+    # a4 is the reviewer's own, hidden: it vanishes for its author too (DESIGN.md).
     assert [reviewer.sees_annotation(a) for a in (a1, a2, a3, a4, a5)] == [
         True,
         True,
         True,
-        True,
+        False,
         True,
     ]
     colleague = Viewer(scenario.users["colleague"], scenario.workspace)

@@ -4,7 +4,7 @@ Only claims nobody has worked on (no annotation of any status, hidden ones inclu
 no verdict) are changed: work belongs to the span it was done on, so moving it would
 change what it says. Numbers follow DESIGN.md's rule that a shown number never changes:
 a merged claim keeps the lower of the two numbers, a split claim's first part keeps its
-number and the second part gets the document's highest number + 1; a deleted claim's
+number and the second part gets the document's next number; a deleted claim's
 number is not given again. Each change is one transaction under the document's lock,
 recorded in the claims' history (django-simple-history) with the editor as its author.
 
@@ -71,7 +71,7 @@ class ClaimEdits:
     def split_at(self, offset: int, by):
         """Split into [start, offset) and [offset, end), each trimmed of whitespace. The
         first part keeps the claim (row and number), the second is a new claim with the
-        document's highest number + 1. Returns (first, second)."""
+        document's next number. Returns (first, second)."""
         _require(by, "claim.edit", self, ONLY_EDITORS)
         with transaction.atomic():
             claim = self._locked_fresh()

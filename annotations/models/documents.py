@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Case, F, IntegerField, Max, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -61,6 +61,9 @@ class Document(models.Model):
     marks_pending = models.BooleanField(default=False)
     # Archived: out of the document lists; its page, verdicts and public report stay.
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The number the next claim gets. Only ever grows: a number, once given, names one
+    # claim for good, even after that claim is deleted (see take_claim_numbers).
+    next_claim_number = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -91,11 +94,35 @@ class Document(models.Model):
     def hash_text(text: str) -> str:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def next_claim_number(self) -> int:
-        """The number a claim made now gets: one more than the highest the document
-        holds now (a deleted last claim's number may come back; an inner one never)."""
-        highest = self.claims.aggregate(highest=Max("number"))["highest"]
-        return (highest or 0) + 1
+    def take_claim_numbers(self, count: int = 1) -> int:
+        """The first of `count` numbers for claims made now, taken from the document's
+        counter. One UPDATE … RETURNING: concurrent writers queue on the row and each gets
+        its own numbers, and a deleted claim's number is never given again (not even the
+        last one's). Rolled back with the caller's transaction."""
+        alias = router.db_for_write(Document, instance=self)
+        connection = connections[alias]
+        table = connection.ops.quote_name(Document._meta.db_table)
+        column = connection.ops.quote_name("next_claim_number")
+        update = f"UPDATE {table} SET {column} = {column} + %s WHERE id = %s"
+        if connection.features.can_return_columns_from_insert:
+            with connection.cursor() as cursor:
+                cursor.execute(f"{update} RETURNING {column}", [count, self.pk])
+                row = cursor.fetchone()
+        else:  # SQLite before 3.35: the transaction's write lock keeps others out
+            with transaction.atomic(using=alias), connection.cursor() as cursor:
+                cursor.execute(update, [count, self.pk])
+                cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [self.pk])
+                row = cursor.fetchone()
+        if row is None:
+            raise Document.DoesNotExist("The document no longer exists.")
+        self.next_claim_number = row[0]
+        return row[0] - count
+
+    def keep_claim_number(self, number: int) -> None:
+        """A claim comes with its number (a restored backup): later numbers follow it."""
+        Document.objects.filter(pk=self.pk, next_claim_number__lte=number).update(
+            next_claim_number=number + 1
+        )
 
     def lock(self) -> None:
         """Lock the document's row for the rest of the transaction: claims are numbered
@@ -222,9 +249,9 @@ class Claim(ClaimEdits, models.Model):
     )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
-    # Shown as "Claim N" on pages, in ?claim=N, exports and reports; never changes. An
-    # import numbers 1..n in reading order; a claim made later gets the document's
-    # highest number + 1 (so does the second half of a split claim).
+    # Shown as "Claim N" on pages, in ?claim=N, exports and reports; never changes, and
+    # never names another claim. An import numbers 1..n in reading order; a claim made
+    # later (the second half of a split claim too) gets the document's next_claim_number.
     number = models.PositiveIntegerField(editable=False)
     kind = models.CharField(max_length=20, choices=ClaimKind.choices, default=ClaimKind.SENTENCE)
     # A copy of document.text[start:end], kept for search and similarity.
@@ -292,7 +319,9 @@ class Claim(ClaimEdits, models.Model):
         if self._state.adding and self.document_id and not self.speaker:
             self.speaker = self.document.speaker  # a new claim only: no read on updates
         if self.number is None and self.document_id:
-            self.number = self.document.next_claim_number()
+            self.number = self.document.take_claim_numbers()
+        elif self._state.adding and self.document_id:
+            self.document.keep_claim_number(self.number)
         with indexed_save(self, kwargs):  # match_text and search_vector, same write
             super().save(*args, **kwargs)
 
@@ -343,7 +372,7 @@ class Claim(ClaimEdits, models.Model):
         }
         try:
             with transaction.atomic():
-                document.lock()  # numbered one at a time: max + 1 never collides
+                document.lock()  # one span, one claim: concurrent selections queue here
                 claim, created = cls.objects.get_or_create(
                     document=document, start=start, end=end, defaults=defaults
                 )

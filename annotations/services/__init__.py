@@ -238,10 +238,10 @@ def insert_claims(
     attnames = [f.attname for f in fields]
     own = tuple(attnames.index(name) for name in _OWN_COLUMNS)
     limit = meta.get_field("speaker").max_length
-    # Numbered 1..n in reading order (a new document: no claim has a number yet).
+    # Numbered in reading order from the document's counter (1..n: a new document).
     order = sorted(range(len(claims)), key=lambda i: (claims[i].start, claims[i].end))
     numbers = [0] * len(claims)
-    for number, index in enumerate(order, start=1):
+    for number, index in enumerate(order, start=document.take_claim_numbers(len(claims))):
         numbers[index] = number
 
     def rows():

@@ -156,12 +156,14 @@ def _claim_fixes(user, claim, annotations, verdicts) -> dict | None:
 
 
 def _panel_annotations(viewer, user, claim, edit_forms):
-    """The annotations the viewer may see on the claim, ready to show: (all, mine, others)."""
+    """The annotations the viewer may see on the claim, ready to show: (all, mine, others).
+    Mine also when an editor hid it, so the panel can say why there is no form; only
+    editors see a hidden annotation's content (and its comments)."""
     comments = viewer.comments(Comment.objects.select_related("author")).order_by(
         "created_at", "id"
     )
     annotations = list(
-        viewer.annotations(Annotation.objects.filter(claim=claim))
+        viewer.annotations(Annotation.objects.filter(claim=claim), own_hidden=True)
         .select_related("author", "rating")
         .prefetch_related("sources", Prefetch("comments", queryset=comments))
         .order_by("created_at", "id")

@@ -194,11 +194,12 @@ def _quote_comments(user, items) -> None:
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def notification_open(request, pk):
-    """Follow a notification to its claim, marking it read on the way."""
+    """Follow a notification to its claim. Only a POST (the list's button) marks it read:
+    a GET changes nothing, so a link prefetcher or a crawler cannot read it for the user."""
     notification = get_object_or_404(notifications_for(request.user).select_related("claim"), pk=pk)
-    if notification.read_at is None:
+    if request.method == "POST" and notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     if notification.claim is None:

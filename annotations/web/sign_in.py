@@ -2,15 +2,18 @@
 matches people by verified email and applies the roles claim."""
 
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from annotations.services.sign_in import apply_role_claim
 
@@ -50,6 +53,32 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+class LogoutView(auth_views.LogoutView):
+    """Django's sign-out; a session that came from the OpenID Connect provider is then
+    ended there too, when the provider's end-session endpoint is configured."""
+
+    def post(self, request, *args, **kwargs):
+        provider = provider_logout_url(request)  # read before the session is flushed
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(provider) if provider else response
+
+
+def provider_logout_url(request) -> str:
+    """The provider's end-session address for this session (OpenID Connect RP-initiated
+    logout), which sends the browser back to the login page; "" when no endpoint is set
+    or the session was not opened by the provider (a password sign-in)."""
+    endpoint = getattr(settings, "OIDC_OP_LOGOUT_ENDPOINT", "")
+    if not endpoint or request.session.get(BACKEND_SESSION_KEY) != OIDC_BACKEND:
+        return ""
+    params = {
+        "client_id": settings.OIDC_RP_CLIENT_ID,
+        "post_logout_redirect_uri": settings.SITE_URL + reverse("login"),
+    }
+    if request.session.get("oidc_id_token"):
+        params["id_token_hint"] = request.session["oidc_id_token"]
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(params)}"
+
+
 def admin_login(request, *args, **kwargs):
     """The admin site's login: Django's password form while password sign-in is on, else
     our login page (single sign-on), which comes back to the admin site."""
@@ -67,6 +96,22 @@ def password_login_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+OIDC_BACKEND = "annotations.web.sign_in.OIDCBackend"
+
+
+class OIDCCallbackView(OIDCAuthenticationCallbackView):
+    """mozilla-django-oidc's callback, keeping the ID token it stored (the hint for
+    ending the provider's session at sign-out) across the sign-in, which starts a fresh
+    session when another account was signed in."""
+
+    def login_success(self):
+        id_token = self.request.session.get("oidc_id_token")
+        response = super().login_success()
+        if id_token:
+            self.request.session["oidc_id_token"] = id_token
+        return response
 
 
 class OIDCBackend(OIDCAuthenticationBackend):

@@ -187,14 +187,16 @@ def test_editor_sees_hidden_work_marked_hidden(blind_desk):
     assert any(c["hidden"] and c["body"] == "LEAK hidden comment" for c in comments)
 
 
-def test_reviewer_sees_blind_work_and_only_their_own_hidden_work(blind_desk):
+def test_reviewer_sees_blind_work_and_no_hidden_work_not_even_her_own(blind_desk):
     reviewer = blind_desk["workspace"].memberships.get(user__username="rhea").user
     client = client_for(reviewer)
     body = client.get("/api/v1/annotations/?page_size=500").json()
     summaries = {a["summary"]: a["hidden"] for a in body["results"]}
     assert summaries["LEAK blind summary"] is False
-    # The hidden annotation is rhea's own: she sees it, marked hidden (read-only).
-    assert summaries["LEAK hidden summary"] is True
+    # The hidden annotation is rhea's own: it vanishes for her too (DESIGN.md).
+    assert "LEAK hidden summary" not in summaries
+    hidden = Annotation.objects.get(summary="LEAK hidden summary")
+    assert client.get(f"/api/v1/annotations/{hidden.pk}/").status_code == 404
     assert b"LEAK hidden comment" not in client.get("/api/v1/comments/").content
 
 

@@ -1,6 +1,7 @@
-"""A moderated annotation as its author meets it in Chromium: shown as hidden with the
-editor's note, and a click made in a panel opened before the hiding answers with a short
-message in the panel, never an error page."""
+"""A moderated annotation as its author meets it in Chromium: gone from their panel but
+for a notice with the editor's note (hidden items vanish for everyone but editors), and a
+click made in a panel opened before the hiding answers with a short message in the
+panel, never an error page."""
 
 import pytest
 from playwright.sync_api import expect
@@ -16,7 +17,7 @@ as_user = test_workbench.as_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_author_sees_the_hidden_annotation_and_a_late_click_gets_a_message(as_user):
+def test_author_is_told_of_the_hiding_and_a_late_click_gets_a_message(as_user):
     document = _speech()
     claim = document.claims.order_by("start")[1]
     bob = member(document.workspace, Role.REVIEWER, username="bob")
@@ -45,12 +46,12 @@ def test_author_sees_the_hidden_annotation_and_a_late_click_gets_a_message(as_us
     annotation.refresh_from_db()
     assert annotation.rating.label == "False"
 
-    # Opened afresh, the panel shows the hidden annotation read-only; the header counts
-    # the notice.
+    # Opened afresh, the panel says it was hidden and shows none of it; the header
+    # counts the notice.
     page.reload()
     _open_claim(page, claim)
-    expect(page.locator(f'[data-hidden-annotation="{annotation.pk}"]')).to_contain_text(
-        "Bob's check."
-    )
+    notice = page.locator(f'[data-hidden-annotation="{annotation.pk}"]')
+    expect(notice).to_contain_text("Hidden by an editor.")
+    expect(page.locator("#panel")).not_to_contain_text("Bob's check.")
     page.goto("/notifications/")
     expect(page.locator("main")).to_contain_text("Your annotation was hidden")

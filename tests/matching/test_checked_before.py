@@ -91,6 +91,17 @@ def test_word_order_and_synonyms_still_find_the_claim_and_its_verdict():
 
 
 @pytest.mark.django_db
+def test_a_verdict_on_an_archived_document_is_still_found_as_checked_before():
+    # Archiving takes a document out of the lists; its published verdict stays a fact.
+    workspace, user = desk()
+    checked = claim_in(workspace, BACKED)
+    verdict = VerdictFactory(claim=checked, rating=rating(workspace, "Mostly true"))
+    checked.document.archive(member(workspace, Role.EDITOR))
+    [first] = find_matches(workspace, "The resolution was supported by 114 countries", user)
+    assert (first.kind, first.claim, first.verdict) == ("claim", checked, verdict)
+
+
+@pytest.mark.django_db
 def test_unrelated_text_matches_nothing():
     workspace, user = desk()
     references(workspace, GUANTANAMO, CHARLOTTE, *OTHERS)

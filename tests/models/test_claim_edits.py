@@ -1,6 +1,7 @@
 """Claim numbers and an editor's fixes to claims: delete, merge, split (models)."""
 
 import pytest
+from django.db import transaction
 
 from annotations.matching import normalise
 from annotations.models import (
@@ -11,6 +12,7 @@ from annotations.models import (
     Role,
     WorkflowError,
 )
+from tests.concurrency import THREADS, at_once, skip_unless_postgres
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -58,10 +60,59 @@ def test_editor_deletes_an_unworked_claim_and_its_number_is_not_given_again(desk
     assert not ClaimMatchKey.objects.filter(claim_id=claims[3].pk).exists()
     history = Claim.history.filter(id=claims[3].pk).order_by("history_id")
     assert [(h.history_type, h.history_user) for h in history] == [("+", None), ("-", editor)]
-    # max + 1 of what remains: a deleted last number may come back, an inner one never.
+    # Neither the last number nor an inner one comes back: "claim 4" in a report made
+    # before the deletion can never name another claim.
+    claim, _ = Claim.from_selection(document, 61, 66, editor)
+    assert claim.number == 5
     claims[1].delete_unworked(editor)
     claim, _ = Claim.from_selection(document, 18, 23, editor)
-    assert claim.number == 4
+    assert claim.number == 6
+    document.refresh_from_db()
+    assert document.next_claim_number == 7
+
+
+def test_the_number_of_a_deleted_newest_claim_is_not_given_again(desk):
+    document, claims, editor = desk
+    newest, _ = Claim.from_selection(document, 0, 5, editor)
+    assert newest.number == 5
+    newest.delete_unworked(editor)
+    assert Claim.from_selection(document, 6, 10, editor)[0].number == 6
+    first, second = claims[1].split_at(24, editor)
+    assert (first.number, second.number) == (2, 7)
+    second.delete_unworked(editor)
+    assert Claim.objects.create(document=document, start=36, end=43).number == 8
+
+
+def test_a_claim_that_comes_with_its_number_moves_the_counter_past_it(desk):
+    document, _, _ = desk
+    assert Claim.objects.create(document=document, start=0, end=5, number=40).number == 40
+    assert Claim.objects.create(document=document, start=6, end=10).number == 41
+    # A lower number given again changes nothing.
+    Claim.objects.create(document=document, start=11, end=15, number=20)
+    document.refresh_from_db()
+    assert document.next_claim_number == 42
+
+
+def test_a_rolled_back_claim_gives_its_number_back(desk):
+    document, _, _ = desk
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Claim.objects.create(document=document, start=0, end=5)
+        raise RuntimeError("the request failed after the claim was made")
+    assert Claim.objects.create(document=document, start=0, end=5).number == 5
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_claims_made_at_once_get_distinct_numbers_without_a_lock():
+    skip_unless_postgres()
+    document = DocumentFactory(text=" ".join(f"w{i:02d}" for i in range(THREADS)))
+
+    def make(i):
+        return Claim.objects.create(document=document, start=4 * i, end=4 * i + 3).number
+
+    assert sorted(at_once(make)) == list(range(1, THREADS + 1))
+    document.refresh_from_db()
+    assert document.next_claim_number == THREADS + 1
 
 
 @pytest.mark.parametrize("work", ["annotation", "hidden annotation", "verdict"])

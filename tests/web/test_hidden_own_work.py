@@ -1,13 +1,15 @@
-"""An annotation an editor hid, as its author meets it: told by a notification, shown
-in their panel as hidden with the editor's note, read-only, and every write refused with
-a short message in the panel, never an error page."""
+"""An annotation an editor hid, as its author meets it. DESIGN.md: "hidden items vanish
+for everyone but editors", its author included. The author is told by a notification,
+and their panel says their annotation there was hidden (who, when, the editor's note),
+showing none of it and no form; every write is refused with a short message in the
+panel, never an error page."""
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from annotations.models import HIDDEN_BY_EDITOR, Annotation, Notification, Role
-from tests.factories import AnnotationFactory, ClaimFactory, member, rating
+from tests.factories import AnnotationFactory, ClaimFactory, CommentFactory, member, rating
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +47,8 @@ def test_author_is_notified_when_their_annotation_is_hidden_and_shown_again(hidd
     assert list(notices.order_by("id").values_list("kind", flat=True)) == ["hidden", "unhidden"]
 
 
-def test_author_sees_their_hidden_annotation_marked_with_the_editors_note(hidden):
+def test_author_is_told_their_annotation_was_hidden_and_sees_none_of_it(hidden):
+    CommentFactory(annotation=hidden["annotation"], author=hidden["erin"], body="Erin's remark.")
     response = hidden["client"].get(reverse("claim_panel", args=[hidden["claim"].pk]), **HTMX)
     page = response.content.decode()
     assert response.status_code == 200
@@ -54,10 +57,28 @@ def test_author_sees_their_hidden_annotation_marked_with_the_editors_note(hidden
     assert "erin hid it on" in page
     assert "“Copied from another site without credit.”" in page
     assert "contact an editor of this workspace" in page
-    assert "Bob&#x27;s own summary." in page
+    # None of the hidden work: not its summary, rating, status or comments.
+    assert "Bob&#x27;s own summary." not in page
+    assert '<span class="badge">False</span>' not in page
+    assert "status-submitted" not in page
+    assert "Erin&#x27;s remark." not in page
     # Read-only: no annotation form, no comment form on it.
     assert 'id="annotation-form"' not in page
     assert f'action="/annotations/{hidden["annotation"].pk}/comments/"' not in page
+
+
+def test_an_editors_own_hidden_annotation_stays_visible_to_them_read_only(hidden):
+    annotation = AnnotationFactory(
+        claim=hidden["claim"], author=hidden["erin"], summary="Erin's own summary."
+    )
+    annotation.hide(hidden["erin"], "Duplicate.")
+    client = Client()
+    client.force_login(hidden["erin"])
+    page = client.get(reverse("claim_panel", args=[hidden["claim"].pk]), **HTMX)
+    page = page.content.decode()
+    assert f'data-hidden-annotation="{annotation.pk}"' in page
+    assert "Erin&#x27;s own summary." in page
+    assert 'id="annotation-form"' not in page
 
 
 def test_saving_a_hidden_annotation_answers_in_the_panel_and_changes_nothing(hidden):
@@ -103,10 +124,11 @@ def test_adding_a_source_or_comment_to_a_hidden_annotation_is_refused_in_place(h
     assert response.status_code == 403
     assert HIDDEN_BY_EDITOR.replace("'", "&#x27;") in response.content.decode()
     assert annotation.sources.count() == 0
+    # The annotation itself vanished for its author: commenting on it finds nothing.
     response = client.post(
         reverse("annotation_comment", args=[annotation.pk]), {"body": "Why?"}, **HTMX
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert annotation.comments.count() == 0
 
 

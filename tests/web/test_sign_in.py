@@ -52,6 +52,7 @@ def provider(live_server, settings, transactional_db):
         jwt_alg="RS256",
         require_consent=False,
         _redirect_uris=f"{live_server.url}/oidc/callback/",
+        _post_logout_redirect_uris=f"{live_server.url}/login/",
         _scope="openid email profile",
     )
     client.response_types.add(code)
@@ -208,3 +209,69 @@ def test_with_password_sign_in_off_only_the_provider_signs_in(provider, settings
     browser, landed = _sign_in(provider, "idp-pat", email="pat@example.org", email_verified=True)
     assert landed == "/"
     assert _signed_in_as(browser, provider) == "pat"
+
+
+def _end_session_configured(settings, live_server):
+    settings.OIDC_OP_LOGOUT_ENDPOINT = f"{live_server.url}/openid/end-session/"
+    settings.OIDC_STORE_ID_TOKEN = True
+    settings.OIDC_OP_LOGOUT_URL_METHOD = "annotations.web.sign_in.provider_logout_url"
+    settings.SITE_URL = live_server.url
+
+
+def _sign_out(browser, live_server):
+    browser.get(f"{live_server.url}/", timeout=30)  # the page's form sets the CSRF cookie
+    token = browser.cookies["csrftoken"]
+    return browser.post(
+        f"{live_server.url}/logout/",
+        headers={"X-CSRFToken": token},
+        allow_redirects=False,
+        timeout=30,
+    )
+
+
+def test_signing_out_ends_the_providers_session_too(provider, settings):
+    _end_session_configured(settings, provider)
+    browser, _ = _sign_in(
+        provider,
+        "idp-olga",
+        email="olga@example.org",
+        email_verified=True,
+        preferred_username="olga",
+    )
+    assert _signed_in_as(browser, provider) == "olga"
+    out = _sign_out(browser, provider)
+    assert out.status_code == 302
+    endpoint, query = out.headers["Location"].split("?", 1)
+    assert endpoint == f"{provider.url}/openid/end-session/"
+    params = parse_qs(query)
+    assert sorted(params) == ["client_id", "id_token_hint", "post_logout_redirect_uri"]
+    assert params["client_id"] == [CLIENT_ID]
+    assert params["post_logout_redirect_uri"] == [f"{provider.url}/login/"]
+    assert _signed_in_as(browser, provider) is None
+    # The provider knows the ID token and the address: it ends its session and sends the
+    # browser back to the login page (an unknown one would stop at its prompt).
+    ended = browser.get(out.headers["Location"], allow_redirects=False, timeout=30)
+    assert ended.status_code == 302
+    assert ended.headers["Location"] == f"{provider.url}/login/"
+
+
+def test_a_password_sign_in_signs_out_here_only(provider, settings):
+    _end_session_configured(settings, provider)
+    client = Client()
+    client.force_login(UserFactory(), backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post("/logout/")
+    assert (response.status_code, response["Location"]) == (302, "/login/")
+    assert client.get("/").status_code == 302
+
+
+def test_without_an_end_session_endpoint_signing_out_stays_here(provider):
+    browser, _ = _sign_in(
+        provider,
+        "idp-paul",
+        email="paul@example.org",
+        email_verified=True,
+        preferred_username="paul",
+    )
+    out = _sign_out(browser, provider)
+    assert (out.status_code, out.headers["Location"]) == (302, "/login/")
+    assert _signed_in_as(browser, provider) is None
