@@ -2,15 +2,21 @@
 brings the events to the open streams.
 
 - `Reader`: one user's stream (of one document, or of every desk for the queues and
-  the notification counter). Every event is asked of the permission map at send time,
-  with the membership read again for each batch: a blind desk's annotator gets nothing
-  of colleagues' work on a claim before submitting their own, hidden work reaches
-  editors only, and a removed member's stream ends. A payload carries what the page
-  needs to update itself (the claim's state as this reader sees it, the rating, a
-  comment's quote), so readers do not each fetch a fragment per event.
+  the notification counter). Every event is asked of the permission map at send time:
+  a blind desk's annotator gets nothing of colleagues' work on a claim before
+  submitting their own, hidden work reaches editors only, and a removed member's stream
+  ends. A payload carries what the page needs to update itself (the claim's state as
+  this reader sees it, the rating, a comment's quote), so readers do not each fetch a
+  fragment per event. The reader's roles are read again when an event changes this
+  user's membership and at least every LIVE_MEMBERSHIP_SECONDS; the desks themselves
+  (blind or not) are read once per batch for the whole process. Most batches then
+  need no query at all and are read on the event loop (`quick`); a blind desk's
+  annotator, a notified reader or a membership change take the query path (`read`).
 - `Bus`: one per process. On PostgreSQL one connection LISTENs on CHANNEL (each event
-  is NOTIFYed after its commit) and the process fans the events out to its streams by
-  asyncio queues; on SQLite (development) the bus polls the events table instead.
+  is NOTIFYed after its commit) and the process fetches the events its streams follow,
+  the notices that arrive meanwhile in one query, and fans them out by asyncio queues to
+  the streams of the event's document (or desk); on SQLite (development) the bus polls
+  the events table instead.
 - `db()`: every database call of a stream runs in a worker thread that closes its
   connection afterwards (under `make serve`: gives it back to the process's pool), so an
   open stream holds no connection between events.
@@ -18,7 +24,8 @@ brings the events to the open streams.
 
 import asyncio
 import logging
-from collections import defaultdict
+import time
+from collections import defaultdict, deque
 from types import SimpleNamespace
 
 import psycopg
@@ -30,6 +37,7 @@ from annotations.models import Claim, Comment, Event, Rating, Workspace
 from annotations.models.annotations import Annotation
 from annotations.models.events import subscribe
 from annotations.permissions import (
+    ANNOTATOR,
     Viewer,
     claims_with_state,
     forget_roles,
@@ -68,7 +76,7 @@ def _notify_bus(event: Event) -> None:
     """After the commit, tell every process's bus (PostgreSQL only; SQLite is polled)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            notice = f"{event.pk} {event.workspace_id}"
+            notice = f"{event.pk} {event.workspace_id} {event.document_id or 0}"
             cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, notice])
 
 
@@ -95,6 +103,7 @@ def prepare(events: list[Event]) -> list[Event]:
     comment_ids = {e.data["comment"] for e in events if e.data.get("comment")}
     claim_ids = {e.claim_id for e in events if e.claim_id and e.kind in STATEFUL}
     workspace_ids = {e.workspace_id for e in events}
+    workspaces = Workspace.objects.in_bulk(workspace_ids)
     annotations = {
         pk: SimpleNamespace(author_id=author, hidden=hidden, claim_id=claim)
         for pk, author, hidden, claim in Annotation.objects.filter(
@@ -127,6 +136,7 @@ def prepare(events: list[Event]) -> list[Event]:
             annotation=None if event.kind in VERDICTS else annotation,
             state=states.get(event.claim_id),
             ratings=ratings,
+            workspace=workspaces.get(event.workspace_id),
         )
     return events
 
@@ -146,6 +156,8 @@ class Reader:
         self.user = user
         self.workspace_id = workspace_id
         self.document_id = document_id
+        self.roles: dict[int, str] = {}  # the user's role per desk read, as last read
+        self.fresh_until = 0.0  # when the roles are to be read again
 
     def workspace_ids(self) -> list[int]:
         if self.workspace_id is not None:
@@ -153,15 +165,46 @@ class Reader:
         forget_roles(self.user)
         return readable_workspace_ids(self.user)
 
-    def viewers(self, workspace_ids) -> dict[int, Viewer]:
-        """A fresh Viewer per desk the user still reads (memberships read again)."""
+    def refresh(self, workspace_ids=()) -> None:
+        """Read the user's roles again (queries): on the desk of the stream, or on the
+        desks of the events for a stream of every desk."""
         forget_roles(self.user)
-        workspaces = Workspace.objects.in_bulk(workspace_ids)
-        viewers = {pk: Viewer(self.user, ws) for pk, ws in workspaces.items()}
-        return {pk: viewer for pk, viewer in viewers.items() if viewer.reads}
+        wanted = {self.workspace_id} if self.workspace_id is not None else set(workspace_ids)
+        workspaces = Workspace.objects.in_bulk(wanted | set(self.roles))
+        roles = {pk: Viewer(self.user, ws).role for pk, ws in workspaces.items()}
+        self.roles = {pk: role for pk, role in roles.items() if role is not None}
+        self.fresh_until = time.monotonic() + settings.LIVE_MEMBERSHIP_SECONDS
+
+    def viewers(self, workspaces) -> dict[int, Viewer]:
+        """A Viewer per desk (as the batch read it) the user reads, with the roles last
+        read: no query."""
+        viewers = {}
+        for pk, workspace in workspaces.items():
+            if workspace is not None and self.roles.get(pk) is not None:
+                viewer = viewers[pk] = Viewer(self.user, workspace)
+                viewer.__dict__["role"] = self.roles[pk]  # its cached_property, known
+        return viewers
 
     def still_reads(self) -> bool:
-        return self.workspace_id is None or bool(self.viewers([self.workspace_id]))
+        self.refresh()
+        return self.workspace_id is None or self.workspace_id in self.roles
+
+    def quick(self, events: list[Event]) -> bool:
+        """Whether `payloads` gives these prepared events without a query: the roles
+        are fresh, and no event changes this user's membership, notifies them, or
+        falls on a desk where they annotate blind (their own view of a claim's state)."""
+        if time.monotonic() >= self.fresh_until:
+            return False
+        for event in events:
+            data, workspace = event.live.data, event.live.workspace
+            if data.get("member") == self.user.pk or self.user.pk in data.get("notified", ()):
+                return False
+            if workspace is not None and workspace.blind:
+                if self.roles.get(workspace.pk) == ANNOTATOR:
+                    return False
+            if event.workspace_id not in self.roles and self.workspace_id is None:
+                return False  # a desk this stream has not asked about yet
+        return True
 
     def catch_up(self, after: int) -> list[dict] | None:
         """The payloads of the events after `after` (reconnects, the polling page)."""
@@ -176,11 +219,17 @@ class Reader:
         return self.read(prepare(events))
 
     def read(self, events: list[Event]) -> list[dict] | None:
-        """This reader's payloads of prepared events; None once the user may no longer
-        read the stream's desk (the stream ends)."""
-        viewers = self.viewers({e.workspace_id for e in events} | {self.workspace_id} - {None})
-        if self.workspace_id is not None and self.workspace_id not in viewers:
+        """This reader's payloads of prepared events, the roles read again first
+        (queries); None once the user may no longer read the stream's desk."""
+        self.refresh({e.workspace_id for e in events})
+        return self.payloads(events)
+
+    def payloads(self, events: list[Event]) -> list[dict] | None:
+        """This reader's payloads of prepared events with the roles last read; None
+        once the user may no longer read the stream's desk (the stream ends)."""
+        if self.workspace_id is not None and self.workspace_id not in self.roles:
             return None
+        viewers = self.viewers({e.workspace_id: e.live.workspace for e in events})
         payloads = []
         for event in events:
             viewer = viewers.get(event.workspace_id)
@@ -261,9 +310,16 @@ class Bus:
         self.task = None
         self.last = None
         self.ready = None  # set once the bus knows where the events it delivers start
-        self.queues: dict[int, set[asyncio.Queue]] = defaultdict(set)
+        # Streams by (desk, document): a document's stream hears its document's events
+        # and the desk's events about no document; (desk, None) a stream of every desk.
+        self.queues: dict[tuple, set[asyncio.Queue]] = defaultdict(set)
+        self.pending: set[int] = set()  # notified events not fetched yet
+        self.fetching = None
+        # The events delivered last: one both caught up on (as the bus starts listening)
+        # and notified is delivered once.
+        self.delivered = deque(maxlen=QUEUE_LIMIT)
 
-    def join(self, workspace_ids) -> asyncio.Queue:
+    def join(self, workspace_ids, document_id=None) -> asyncio.Queue:
         loop = asyncio.get_running_loop()
         if self.loop is not loop:  # a new server in this process (tests)
             self.__init__()
@@ -273,17 +329,30 @@ class Bus:
             self.task = loop.create_task(self._run())
         queue = asyncio.Queue(maxsize=QUEUE_LIMIT)
         for pk in workspace_ids:
-            self.queues[pk].add(queue)
+            self.queues[pk, document_id].add(queue)
         return queue
 
     def leave(self, queue) -> None:
-        for queues in self.queues.values():
+        for key, queues in list(self.queues.items()):
             queues.discard(queue)
+            if not queues:
+                del self.queues[key]
+
+    def followers(self, workspace_id, document_id) -> set[asyncio.Queue]:
+        """The queues of the streams an event of this desk and document reaches."""
+        if document_id:
+            return self.queues.get((workspace_id, None), set()) | self.queues.get(
+                (workspace_id, document_id), set()
+            )
+        return {q for (ws, _), queues in self.queues.items() if ws == workspace_id for q in queues}
 
     def deliver(self, events) -> None:
         for event in events:
+            if event.pk in self.delivered:
+                continue
+            self.delivered.append(event.pk)
             self.last = max(self.last or 0, event.pk)
-            for queue in list(self.queues.get(event.workspace_id, ())):
+            for queue in self.followers(event.workspace_id, event.document_id):
                 try:
                     queue.put_nowait(event)
                 except asyncio.QueueFull:
@@ -331,9 +400,24 @@ class Bus:
             await conn.execute(f"LISTEN {CHANNEL}")
             await self._fetch_after()  # what committed while nobody listened
             async for notice in conn.notifies():
-                pk, workspace_id = map(int, notice.payload.split())
-                if self.queues.get(workspace_id):  # a stream of this process follows it
-                    self.deliver(await db(_events_by_id, [pk]))
+                pk, workspace_id, document_id = (list(map(int, notice.payload.split())) + [0])[:3]
+                if self.followers(workspace_id, document_id):  # a stream here follows it
+                    self.pending.add(pk)
+                    if self.fetching is None or self.fetching.done():
+                        self.fetching = asyncio.get_running_loop().create_task(self._fetch())
+
+    async def _fetch(self) -> None:
+        """Fetch the notified events, in one query for those notified meanwhile."""
+        while self.pending:
+            ids, self.pending = sorted(self.pending), set()
+            try:
+                events = await db(_events_by_id, ids)
+            except Exception:
+                log.exception("The live bus could not read events; trying again.")
+                self.pending.update(ids)
+                await asyncio.sleep(1)
+                continue
+            self.deliver(events)
 
 
 def _events_by_id(ids) -> list[Event]:

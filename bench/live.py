@@ -13,11 +13,18 @@ fill, dropped), so the streams travel over LISTEN/NOTIFY.
 - Load: bench/load.py's 50 users (Locust) run twice in the same run, without streams and
   then with 200 open streams over the 20 documents. It prints the reads' p95 of both.
   Budget: with streams at most 1.2x without, under 500 ms, no errors.
+
+The streams are read by one asyncio loop in one thread over plain sockets (not a thread
+per stream), so the bench's own readers cost little of the machine the server runs on;
+each load run prints the CPU seconds the server's processes and the bench's process
+used, and the load average.
 """
 
 import argparse
+import asyncio
 import contextlib
 import json
+import os
 import re
 import signal
 import socket
@@ -27,6 +34,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -60,45 +68,97 @@ def login(host: str, username: str) -> requests.Session:
     return session
 
 
-class Follower(threading.Thread):
+class Streams:
+    """Every open stream of the bench read by one asyncio loop in one thread, over plain
+    sockets: 200 readers cost the bench little, so the figures measure the server."""
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+
+    def run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+
+
+STREAMS_LOOP = None
+
+
+class Follower:
     """One open stream: every change event with the moment it arrived."""
 
     def __init__(self, host, username, document):
-        super().__init__(daemon=True)
-        self.session = login(host, username)
-        self.url = f"{host}/live/documents/{document}/"
+        global STREAMS_LOOP
+        STREAMS_LOOP = STREAMS_LOOP or Streams()
+        self.loop = STREAMS_LOOP
+        parts = urlsplit(host)
+        self.address = (parts.hostname, parts.port)
+        self.path = f"/live/documents/{document}/"
+        cookies = login(host, username).cookies
+        self.cookie = "; ".join(f"{c.name}={c.value}" for c in cookies)
         self.arrivals = []  # (perf_counter, payload)
         self.ready = threading.Event()
         self.errors = 0
-        self.response = None
+        self.open = False
+        self.future = None
 
-    def run(self):
+    def start(self):
+        self.future = self.loop.run(self._read())
+
+    async def _read(self):
+        writer = None
         try:
-            self.response = self.session.get(self.url, stream=True, timeout=(5, 120))
-            self.response.raise_for_status()
-            name = None
-            for line in self.response.iter_lines(decode_unicode=True):
-                if line.startswith("event: "):
-                    name = line[7:]
-                elif line.startswith("data: "):
-                    if name == "ready":
-                        self.ready.set()
-                    elif name == "change":
-                        self.arrivals.append((time.perf_counter(), json.loads(line[6:])))
-                elif line == "":
-                    name = None
-        except Exception:
-            if self.response is not None:
+            reader, writer = await asyncio.open_connection(*self.address)
+            writer.write(
+                f"GET {self.path} HTTP/1.1\r\nHost: {self.address[0]}\r\n"
+                f"Accept: text/event-stream\r\nCookie: {self.cookie}\r\n\r\n".encode()
+            )
+            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+            if not head.startswith("HTTP/1.1 200"):
+                raise OSError(head.split("\r\n", 1)[0])
+            chunked = "transfer-encoding: chunked" in head.lower()
+            self.open = True
+            buffer = ""
+            while True:
+                if chunked:
+                    size = int((await reader.readline()).strip() or b"0", 16)
+                    if size == 0:
+                        break  # the server ended the stream
+                    buffer += (await reader.readexactly(size + 2))[:-2].decode()
+                else:
+                    data = await reader.read(65536)
+                    if not data:
+                        break
+                    buffer += data.decode()
+                *events, buffer = buffer.split("\n\n")
+                for event in events:
+                    self._event(event)
+            raise OSError("the stream ended")
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            if self.open:
                 self.errors += 1  # dropped while open (closing at the end is not counted)
         finally:
+            self.open = False
             self.ready.set()
+            if writer is not None:
+                writer.close()
+
+    def _event(self, text):
+        name, data = "message", None
+        for line in text.split("\n"):
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: "):
+                data = line[6:]
+        if name == "ready":
+            self.ready.set()
+        elif name == "change":
+            self.arrivals.append((time.perf_counter(), json.loads(data)))
 
     def stop(self):
-        """Stop reading: the server sees the connection close (from this thread, the
-        socket is shut; the reading thread then ends on its own)."""
-        response, self.response = self.response, None
-        with contextlib.suppress(AttributeError, OSError):  # already closed
-            response.raw._fp.fp.raw._sock.shutdown(socket.SHUT_RDWR)
+        """Stop reading: the server sees the connection close."""
+        self.open = False
+        if self.future is not None:
+            self.future.cancel()
 
 
 def latency(host, plan, writes: int) -> list[float]:
@@ -150,8 +210,28 @@ def latency(host, plan, writes: int) -> list[float]:
     return delays
 
 
-def run_load(host, plan, duration, tag) -> dict:
+def cpu_seconds(pid) -> float:
+    """CPU time of a process and its children (the server's workers), from /proc."""
+    total = 0.0
+    for task in [pid, *_children(pid)]:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{task}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _children(pid) -> list[int]:
+    found = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                found += [int(child), *_children(int(child))]
+    return found
+
+
+def run_load(host, plan, duration, tag, server) -> dict:
     out = ROOT / ".data" / f"live-load-{tag}.json"
+    started = cpu_seconds(server.pid), time.process_time()
     subprocess.run(
         [
             PY,
@@ -167,10 +247,18 @@ def run_load(host, plan, duration, tag) -> dict:
         cwd=ROOT,
         check=True,
     )
+    cpu = cpu_seconds(server.pid) - started[0], time.process_time() - started[1]
     stats = json.loads(out.read_text())
     total = stats.pop("_total")
     reads = max((v["p95"] for k, v in stats.items() if k in load.READS), default=0)
-    return {"reads": reads, "failures": total["failures"], "rps": total["rps"], "total": total}
+    return {
+        "reads": reads,
+        "failures": total["failures"],
+        "rps": total["rps"],
+        "total": total,
+        "cpu": cpu,
+        "loadavg": os.getloadavg(),
+    }
 
 
 def start_server(env, port, workers):
@@ -247,7 +335,7 @@ def main() -> None:
             f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(arrived) * 1000:.0f} ms, "
             f"missed {missed}; budget p95 < 1 s: {'met' if p95 < 1 and not missed else 'NOT met'}"
         )
-        quiet = run_load(host, plan, args.duration, "without")
+        quiet = run_load(host, plan, args.duration, "without", server)
         for n in range(STREAMS):
             document = data["documents"][n % len(data["documents"])]
             followers.append(Follower(host, f"load{n % 100}", document))
@@ -255,7 +343,7 @@ def main() -> None:
             follower.start()
         for follower in followers:
             follower.ready.wait(60)
-        busy = run_load(host, plan, args.duration, "with")
+        busy = run_load(host, plan, args.duration, "with", server)
         events = sum(len(f.arrivals) for f in followers)
         dropped = sum(f.errors for f in followers)
         ratio = busy["reads"] / quiet["reads"] if quiet["reads"] else float("inf")
@@ -266,6 +354,11 @@ def main() -> None:
             f"errors {quiet['failures']} / {busy['failures']}; the streams carried "
             f"{events} events, {dropped} dropped"
         )
+        for tag, run in (("without streams", quiet), ("with streams", busy)):
+            print(
+                f"      {tag}: CPU {run['cpu'][0]:.0f} s server, {run['cpu'][1]:.1f} s bench "
+                f"(stream readers); load average " + " ".join(f"{n:.2f}" for n in run["loadavg"])
+            )
         for error in busy["total"]["errors"] + quiet["total"]["errors"]:
             print(f"      error: {error}")
         ok = (

@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
+    # Changes nothing of a request or a response (Axes still sees the view's answer):
+    # under ASGI the chain above runs in the request's one thread (see its doc).
+    "annotations.middleware.SyncChainMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"

@@ -18,11 +18,27 @@ Module names avoid shadowing the standard library (`csv_export`, `json_export`).
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from annotations.exports import claimreview, csv_export, html, json_export, md, pdf, w3c
+
+_END = object()
+
+
+class ExportResponse(StreamingHttpResponse):
+    """A streamed export: its chunks come from a synchronous iterator that reads the
+    database. A WSGI server (and the test client) iterates it as it is; under ASGI each
+    chunk is read in the request's thread and sent as it comes, where Django's own
+    response would read the whole export into memory first (and warn)."""
+
+    async def __aiter__(self):
+        chunks = self.streaming_content
+        read = sync_to_async(next, thread_sensitive=True)
+        while (chunk := await read(chunks, _END)) is not _END:
+            yield chunk
 
 
 @dataclass(frozen=True)
@@ -48,7 +64,7 @@ class Exporter:
         if isinstance(result, bytes):
             response = HttpResponse(result, content_type=self.content_type)
         else:
-            response = StreamingHttpResponse(result, content_type=self.content_type)
+            response = ExportResponse(result, content_type=self.content_type)
         response["Content-Disposition"] = content_disposition_header(True, self.filename(document))
         response["Cache-Control"] = "private, no-store"
         return response

@@ -76,7 +76,7 @@ async def _stream_response(request, document_pk):
 
 
 async def _events(reader, workspace_ids, after):
-    queue = live.bus.join(workspace_ids)
+    queue = live.bus.join(workspace_ids, reader.document_id)
     try:
         await live.bus.ready.wait()
         yield f"retry: {settings.LIVE_RETRY_MS}\n\n"
@@ -91,7 +91,6 @@ async def _events(reader, workspace_ids, after):
                 yield _sse(payload)
         # From here on every committed event reaches the queue.
         yield "event: ready\ndata: {}\n\n"
-        asked = time.monotonic()
         while True:
             try:
                 batch = [await asyncio.wait_for(queue.get(), settings.LIVE_HEARTBEAT_SECONDS)]
@@ -99,8 +98,7 @@ async def _events(reader, workspace_ids, after):
                 if getattr(queue, "overflowed", False):
                     return  # the browser reconnects and catches up from the table
                 # Membership is asked again even when nothing happens.
-                if time.monotonic() - asked >= settings.LIVE_MEMBERSHIP_SECONDS:
-                    asked = time.monotonic()
+                if time.monotonic() >= reader.fresh_until:
                     if not await live.db(reader.still_reads):
                         yield "event: closed\ndata: {}\n\n"
                         return
@@ -109,7 +107,13 @@ async def _events(reader, workspace_ids, after):
             while not queue.empty():
                 batch.append(queue.get_nowait())
             batch = [event for event in batch if event.pk not in caught]
-            payloads = await live.db(reader.read, batch) if batch else []
+            if not batch:
+                continue
+            # Most batches need no query: read on the loop, not in a thread.
+            if reader.quick(batch):
+                payloads = reader.payloads(batch)
+            else:
+                payloads = await live.db(reader.read, batch)
             if payloads is None:
                 yield "event: closed\ndata: {}\n\n"
                 return
