@@ -8,9 +8,10 @@ brings the events to the open streams.
   editors only, and a removed member's stream ends. A payload carries what the page
   needs to update itself (the claim's state as this reader sees it, the rating, a
   comment's quote), so readers do not each fetch a fragment per event.
-- `Bus`: one per process. On PostgreSQL one connection LISTENs on CHANNEL (each event
-  is NOTIFYed after its commit) and the process fans the events out to its streams by
-  asyncio queues; on SQLite (development) the bus polls the events table instead.
+- `Bus`: one per process. On PostgreSQL one connection LISTENs on CHANNEL (a trigger
+  on the events table NOTIFYs each event as its transaction commits, migration 0035)
+  and the process fans the events out to its streams by asyncio queues; on SQLite
+  (development) the bus polls the events table instead.
 - `db()`: every database call of a stream runs in a worker thread that closes its
   connection afterwards (under `make serve`: gives it back to the process's pool), so an
   open stream holds no connection between events.
@@ -28,7 +29,6 @@ from django.db import connection, connections
 
 from annotations.models import Claim, Comment, Event, Rating, Workspace
 from annotations.models.annotations import Annotation
-from annotations.models.events import subscribe
 from annotations.permissions import (
     Viewer,
     claims_with_state,
@@ -62,17 +62,6 @@ VERDICTS = {
 CATCH_UP_LIMIT = 500
 # Events waiting for one stream before it is dropped (and reconnects to catch up).
 QUEUE_LIMIT = 1000
-
-
-def _notify_bus(event: Event) -> None:
-    """After the commit, tell every process's bus (PostgreSQL only; SQLite is polled)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            notice = f"{event.pk} {event.workspace_id}"
-            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, notice])
-
-
-subscribe(_notify_bus)
 
 
 async def db(function, *args):
