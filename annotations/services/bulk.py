@@ -112,13 +112,10 @@ def _write_together(by, ready, now) -> None:
 
 def _write_alone(by, annotation: Annotation, sources: list[Source]) -> Annotation | Exception:
     fields = {name: getattr(annotation, name) for name in Annotation.EDITABLE_FIELDS}
+    for source in sources:
+        source.pk = None
     try:
-        with transaction.atomic():
-            saved = Annotation.start(annotation.claim, by, **fields)
-            for source in sources:
-                source.pk = None
-                source.annotation = saved
-                source.save()
+        saved = Annotation.start(annotation.claim, by, sources=sources, **fields)
     except (WorkflowError, IntegrityError) as exc:
         return exc
     saved.claim = annotation.claim
