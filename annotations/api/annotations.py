@@ -1,5 +1,7 @@
 """Annotations (a checker's rating, summary and note on a claim) and their sources."""
 
+import threading
+
 from django.db import transaction
 from django.db.models import F
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -37,6 +39,20 @@ CLAIM_TO_ANNOTATE = Claim.objects.select_related("document__workspace").only(
     "document__workspace__slug",
     "document__workspace__blind",
 )
+
+
+_thread = threading.local()
+
+
+def creation_serializer(workspace) -> serializers.AnnotationCreateSerializer:
+    """The serializer a POST validates with: one a thread, its context set for each request.
+    DRF copies a serializer's fields for every new instance, which cost more than the
+    validation itself; run_validation() raises the ValidationError is_valid() would."""
+    serializer = getattr(_thread, "creation", None)
+    if serializer is None:
+        serializer = _thread.creation = serializers.AnnotationCreateSerializer()
+    serializer._context = {"workspace": workspace}
+    return serializer
 
 
 def annotation_list_queryset(user):
@@ -138,11 +154,7 @@ class AnnotationViewSet(ResourceViewSet, viewsets.ModelViewSet):
         target = serializers.AnnotationClaimSerializer(data=request.data)
         target.is_valid(raise_exception=True)
         claim = get_readable(CLAIM_TO_ANNOTATE, target.validated_data["claim"], request.user)
-        serializer = serializers.AnnotationCreateSerializer(
-            data=request.data, context={"workspace": claim.document.workspace}
-        )
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = creation_serializer(claim.document.workspace).run_validation(request.data)
         fields = {name: data[name] for name in ("rating", "summary", "note") if name in data}
         sources = []
         for position, source_fields in enumerate(data.get("sources", [])):
