@@ -13,6 +13,6 @@ class AnnotationsConfig(AppConfig):
         from annotations.models._indexing import register_indexer
 
         register_indexer(search.indexed_save)
-        # The live bus hears every committed event (its subscriber NOTIFYs the others);
-        # webhooks hear the committed events they deliver.
+        # Webhooks hear the committed events they deliver (the live bus hears them by
+        # LISTEN: a trigger NOTIFYs every event at its commit).
         from annotations import live, webhooks  # noqa: F401

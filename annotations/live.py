@@ -12,8 +12,9 @@ brings the events to the open streams.
   (blind or not) are read once per batch for the whole process. Most batches then
   need no query at all and are read on the event loop (`quick`); a blind desk's
   annotator, a notified reader or a membership change take the query path (`read`).
-- `Bus`: one per process. On PostgreSQL one connection LISTENs on CHANNEL (each event
-  is NOTIFYed after its commit) and the process fetches the events its streams follow,
+- `Bus`: one per process. On PostgreSQL one connection LISTENs on CHANNEL (a trigger
+  on the events table NOTIFYs each event as its transaction commits, with its desk and
+  document: migration 0036) and the process fetches the events its streams follow,
   the notices that arrive meanwhile in one query, and fans them out by asyncio queues to
   the streams of the event's document (or desk); on SQLite (development) the bus polls
   the events table instead.
@@ -35,7 +36,6 @@ from django.db import connection, connections
 
 from annotations.models import Claim, Comment, Event, Rating, Workspace
 from annotations.models.annotations import Annotation
-from annotations.models.events import subscribe
 from annotations.permissions import (
     ANNOTATOR,
     Viewer,
@@ -70,17 +70,6 @@ VERDICTS = {
 CATCH_UP_LIMIT = 500
 # Events waiting for one stream before it is dropped (and reconnects to catch up).
 QUEUE_LIMIT = 1000
-
-
-def _notify_bus(event: Event) -> None:
-    """After the commit, tell every process's bus (PostgreSQL only; SQLite is polled)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            notice = f"{event.pk} {event.workspace_id} {event.document_id or 0}"
-            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, notice])
-
-
-subscribe(_notify_bus)
 
 
 async def db(function, *args):

@@ -125,11 +125,11 @@ def _memberships(user) -> dict[int, tuple[str, bool]]:
         return {}
     cached = getattr(user, _MEMBERSHIP_CACHE, None)
     if cached is None:
+        # Unordered: the model's ordering would join the users and sort for nothing.
+        rows = Membership.objects.filter(user=user).order_by()
         cached = {
             ws: (role, blind)
-            for ws, role, blind in Membership.objects.filter(user=user).values_list(
-                "workspace_id", "role", "workspace__blind"
-            )
+            for ws, role, blind in rows.values_list("workspace_id", "role", "workspace__blind")
         }
         setattr(user, _MEMBERSHIP_CACHE, cached)
     return cached

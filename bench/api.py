@@ -309,6 +309,9 @@ def main() -> int:
         "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes"
     )
     parser.add_argument(
+        "--port", type=int, default=0, help="the server's loopback port (default: a free one)"
+    )
+    parser.add_argument(
         "--sqlite", action="store_true", help="a SQLite file in a temporary directory instead"
     )
     args = parser.parse_args()
@@ -321,7 +324,7 @@ def main() -> int:
         database_url = f"{args.pg.rstrip('/')}/{name}"
     else:
         database_url = f"sqlite:///{sqlite.name}/{name}.sqlite3"
-    port = free_port()
+    port = args.port or free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,

@@ -1,5 +1,7 @@
 """Annotations (a checker's rating, summary and note on a claim) and their sources."""
 
+import threading
+
 from django.db import transaction
 from django.db.models import F
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -27,6 +29,31 @@ from annotations.api.w3c import annotation_document
 from annotations.models import Annotation, Claim, Source
 from annotations.permissions import visible_annotations, visible_sources
 
+# What starting an annotation reads of its claim: the permission map asks for the
+# workspace, the event records the claim's number and document, the answer the document.
+CLAIM_TO_ANNOTATE = Claim.objects.select_related("document__workspace").only(
+    "id",
+    "number",
+    "document__id",
+    "document__workspace__id",
+    "document__workspace__slug",
+    "document__workspace__blind",
+)
+
+
+_thread = threading.local()
+
+
+def creation_serializer(workspace) -> serializers.AnnotationCreateSerializer:
+    """The serializer a POST validates with: one a thread, its context set for each request.
+    DRF copies a serializer's fields for every new instance, which cost more than the
+    validation itself; run_validation() raises the ValidationError is_valid() would."""
+    serializer = getattr(_thread, "creation", None)
+    if serializer is None:
+        serializer = _thread.creation = serializers.AnnotationCreateSerializer()
+    serializer._context = {"workspace": workspace}
+    return serializer
+
 
 def annotation_list_queryset(user):
     return (
@@ -41,7 +68,7 @@ def annotation_list_response(queryset, request, view) -> Response:
     """A cursor page of annotations, read as plain rows (serializers.annotation_rows)."""
     paginator = view.paginator
     page = paginator.paginate_queryset(queryset.values(*serializers.ROW_FIELDS), request, view=view)
-    return paginator.get_paginated_response(serializers.annotation_rows(page))
+    return paginator.get_paginated_response(serializers.annotation_rows(page, queryset))
 
 
 @extend_schema_view(
@@ -126,27 +153,19 @@ class AnnotationViewSet(ResourceViewSet, viewsets.ModelViewSet):
         # The claim first: someone who may not see it learns nothing from the other fields.
         target = serializers.AnnotationClaimSerializer(data=request.data)
         target.is_valid(raise_exception=True)
-        claim = get_readable(
-            Claim.objects.select_related("document__workspace").defer("document__text"),
-            target.validated_data["claim"],
-            request.user,
-        )
-        serializer = serializers.AnnotationCreateSerializer(
-            data=request.data, context={"workspace": claim.document.workspace}
-        )
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        claim = get_readable(CLAIM_TO_ANNOTATE, target.validated_data["claim"], request.user)
+        data = creation_serializer(claim.document.workspace).run_validation(request.data)
         fields = {name: data[name] for name in ("rating", "summary", "note") if name in data}
         sources = []
-        with transaction.atomic():
-            annotation = Annotation.start(claim, request.user, **fields)
-            for position, source_fields in enumerate(data.get("sources", [])):
-                source_fields.setdefault("position", position)
-                source = Source(annotation=annotation, **source_fields)
-                # The serializer checked the fields; the database checks the constraints.
-                source.full_clean(exclude=["annotation"], validate_constraints=False)
-                source.save()
-                sources.append(source)
+        for position, source_fields in enumerate(data.get("sources", [])):
+            source_fields.setdefault("position", position)
+            source = Source(**source_fields)
+            # The serializer checked the fields; the database checks the constraints.
+            source.full_clean(
+                exclude=["annotation"], validate_unique=False, validate_constraints=False
+            )
+            sources.append(source)
+        annotation = Annotation.start(claim, request.user, sources=sources, **fields)
         # Everything the response shows is at hand: no need to read it back.
         annotation.claim = claim
         annotation._prefetched_objects_cache = {"sources": Source.objects.none()}

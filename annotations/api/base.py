@@ -110,7 +110,8 @@ def get_by_id(queryset, value, message="Not found."):
         raise NotFound(message) from None
     if not 0 < pk <= MAX_ID:
         raise NotFound(message)
-    obj = queryset.filter(pk=pk).first()
+    # One row by its key: no ordering to compile or sort by (first() would add one).
+    obj = next(iter(queryset.filter(pk=pk).order_by()[:1]), None)
     if obj is None:
         raise NotFound(message)
     return obj

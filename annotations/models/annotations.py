@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from annotations.models._history import History
 from annotations.models._indexing import indexed_save
 from annotations.models._rules import can as _can
 from annotations.models._rules import require as _require
@@ -61,7 +61,7 @@ class Annotation(models.Model):
     )
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = History(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["claim", "created_at", "id"]
@@ -107,24 +107,26 @@ class Annotation(models.Model):
     DUPLICATE = "You already have an annotation on this claim; edit it instead."
 
     @classmethod
-    def start(cls, claim, by, **fields) -> "Annotation":
+    def start(cls, claim, by, *, sources=(), **fields) -> "Annotation":
+        """`by`'s annotation on the claim, with `sources` (unsaved, checked) written too."""
         cls.check_start(claim, by, fields)
-        duplicate = Duplicate(cls.DUPLICATE)
-        if cls.objects.filter(claim=claim, author=by).exists():
-            raise duplicate
         now = timezone.now()
         try:
-            # A savepoint: a concurrent start by the same author loses on the unique
-            # constraint and the caller's transaction stays usable.
+            # No look for an earlier annotation first: the unique constraint answers, in
+            # the one transaction of the write (a savepoint inside a caller's, which
+            # stays usable), and a concurrent start by the same author loses on it too.
             with transaction.atomic():
                 annotation = cls.objects.create(
                     claim=claim, author=by, created_at=now, updated_at=now, **fields
                 )
                 annotation.emit(Event.Kind.ANNOTATION_SAVED, by)
+                for source in sources:
+                    source.annotation = annotation
+                    source.save()
                 return annotation
         except IntegrityError:
             if cls.objects.filter(claim=claim, author=by).exists():
-                raise duplicate from None
+                raise Duplicate(cls.DUPLICATE) from None
             raise
 
     @classmethod
@@ -333,7 +335,7 @@ class Source(models.Model):
     archive_url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
     position = models.PositiveSmallIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["annotation", "position", "id"]

@@ -11,8 +11,8 @@ from django.db.models import Case, F, IntegerField, Max, Q, Subquery, Value, Whe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.models import HistoricalRecords
 
+from annotations.models._history import History
 from annotations.models._indexing import indexed_save
 from annotations.models._rules import claims_with_state
 from annotations.models._rules import require as _require
@@ -288,7 +288,7 @@ class Claim(ClaimEdits, models.Model):
     prior_similarity = models.FloatField(null=True, blank=True)
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector", "match_text"])
+    history = History(excluded_fields=["search_vector", "match_text"])
 
     class Meta:
         ordering = ["document", "start", "end"]

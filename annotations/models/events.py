@@ -12,7 +12,8 @@ change does) and names the most specific object it is about; the enclosing ones 
 derived from it. Subscribers registered with on_commit=False run at once, inside that
 transaction (the notices: a rolled-back change notifies nobody, a committed one cannot
 lose its notice); the others run after the transaction commits, never for a rolled-back
-change (the live bus's NOTIFY; webhooks). A handler takes the event.
+change (webhooks; the live bus's NOTIFY is sent by a trigger on the events table).
+A handler takes the event.
 
 Events are kept RETENTION long so a reader can catch up by id; older ones are pruned by
 `manage.py prune_events` and, every PRUNE_EVERY events, after a commit.

@@ -10,9 +10,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from annotations import notifications
+from annotations.models._history import History
 from annotations.models._indexing import indexed_save
 from annotations.models._rules import can as _can
 from annotations.models._rules import require as _require
@@ -48,7 +48,7 @@ class Comment(models.Model):
     resolved = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["annotation", "created_at", "id"]
@@ -169,7 +169,7 @@ class Verdict(models.Model):
     retraction_note = models.TextField(blank=True)
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = History(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["claim", "published_at", "id"]

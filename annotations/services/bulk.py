@@ -3,7 +3,9 @@ work in): each is checked as `Annotation.start` checks one, and saved whole or n
 
 The items that pass every check are written together: one INSERT of the annotations, one
 of their history rows, one of their sources and one of theirs, one UPDATE of the search
-vectors and one INSERT of their events. Should a concurrent request win a race the checks
+vectors and one INSERT of their events. The history rows are copied by the database from
+the rows just written (INSERT … SELECT): building a historical instance for each row cost
+as much as writing the rows. Should a concurrent request win a race the checks
 could not see (the same author starting on the same claim in between), the batch's
 savepoint is rolled back and the items are written one by one, each in its own savepoint,
 as single requests are.
@@ -12,9 +14,8 @@ as single requests are.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from annotations import search
 from annotations.models import Annotation, Claim, Duplicate, Event, Source, WorkflowError
@@ -86,7 +87,8 @@ def _write_together(by, ready, now) -> None:
     annotations = [annotation for _, annotation, _ in ready]
     if not annotations:
         return
-    bulk_create_with_history(annotations, Annotation, default_user=by, default_date=now)
+    Annotation.objects.bulk_create(annotations)
+    _copy_history(Annotation, [annotation.pk for annotation in annotations], by, now)
     sources = []
     for _, annotation, item_sources in ready:
         for source in item_sources:
@@ -94,7 +96,8 @@ def _write_together(by, ready, now) -> None:
         sources += item_sources
         _with_sources(annotation, item_sources)
     if sources:
-        bulk_create_with_history(sources, Source, default_user=by, default_date=now)
+        Source.objects.bulk_create(sources)
+        _copy_history(Source, [source.pk for source in sources], by, now)
     search.index_annotations([annotation.pk for annotation in annotations])
     # One event each, as a single start records: the desk sees them live.
     emit_many(
@@ -110,15 +113,38 @@ def _write_together(by, ready, now) -> None:
     )
 
 
+_HISTORY_OWN = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+}
+
+
+def _copy_history(model, ids: list[int], by, when) -> None:
+    """The creation history rows ("+", by `by` at `when`) of rows of `model` just
+    inserted, as django-simple-history writes them, in one INSERT … SELECT."""
+    history = model.history.model
+    quote = connection.ops.quote_name
+    columns = [f.column for f in history._meta.concrete_fields if f.name not in _HISTORY_OWN]
+    listed = ", ".join(map(quote, columns))
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({listed}, history_date, "
+        "history_change_reason, history_type, history_user_id) "
+        f"SELECT {listed}, %s, NULL, '+', %s FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(when), by.pk, *ids])
+
+
 def _write_alone(by, annotation: Annotation, sources: list[Source]) -> Annotation | Exception:
     fields = {name: getattr(annotation, name) for name in Annotation.EDITABLE_FIELDS}
+    for source in sources:
+        source.pk = None
     try:
-        with transaction.atomic():
-            saved = Annotation.start(annotation.claim, by, **fields)
-            for source in sources:
-                source.pk = None
-                source.annotation = saved
-                source.save()
+        saved = Annotation.start(annotation.claim, by, sources=sources, **fields)
     except (WorkflowError, IntegrityError) as exc:
         return exc
     saved.claim = annotation.claim

@@ -63,7 +63,19 @@ def test_all_good_items_are_created_with_their_sources_and_history(world):
     history = Annotation.history.filter(author=annotator)
     assert sorted(h.history_type for h in history) == ["+", "+", "+"]
     assert {h.history_user_id for h in history} == {annotator.pk}
-    assert Source.history.filter(annotation__author=annotator).count() == 3
+    # Each history row holds its annotation as saved, dated when it was made.
+    fields = ("id", "claim_id", "rating_id", "summary", "note", "status", "version")
+    assert [tuple(getattr(h, f) for f in fields) for h in history.order_by("id")] == [
+        tuple(getattr(a, f) for f in fields) for a in saved
+    ]
+    assert {(h.history_date, h.history_change_reason) for h in history} == {
+        (saved[0].created_at, None)
+    }
+    sources = Source.objects.filter(annotation__author=annotator).order_by("pk")
+    source_history = Source.history.filter(annotation__author=annotator).order_by("id")
+    assert [(h.id, h.url, h.annotation_id, h.history_type) for h in source_history] == [
+        (s.pk, s.url, s.annotation_id, "+") for s in sources
+    ]
 
 
 def test_some_bad_items_are_reported_by_index_and_the_rest_saved(world):

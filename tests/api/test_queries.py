@@ -135,3 +135,29 @@ def test_the_claim_list_reads_no_column_only_search_and_matching_read(
     assert '"annotations_claim"."text"' in claims_sql
     assert "match_text" not in claims_sql
     assert "search_vector" not in claims_sql
+
+
+def test_an_annotation_post_writes_in_one_transaction_without_looking_first(
+    django_assert_num_queries,
+):
+    workspace = WorkspaceFactory()
+    author = member(workspace, Role.ANNOTATOR)
+    claim = ClaimFactory(document=DocumentFactory(workspace=workspace))
+    body = {
+        "claim": claim.pk,
+        "rating": rating(workspace).pk,
+        "summary": "The figure is different.",
+        "note": "The office says **otherwise**.",
+        "sources": [{"url": "https://stats.example.org/t/1", "stance": "refutes"}],
+    }
+    client = client_for(author)
+    client.get("/api/v1/workspaces/")  # warms what a process reads once
+    # token, claim (with its document and workspace), the author's roles, the rating;
+    # then one savepoint (a transaction outside tests) around the annotation, its
+    # history row, its event, its source and the source's history row.
+    with django_assert_num_queries(11) as captured:
+        response = client.post("/api/v1/annotations/", body, format="json")
+    assert response.status_code == 201, response.json()
+    sql = [query["sql"] for query in captured]
+    assert sql[4].startswith("SAVEPOINT") and sql[10].startswith("RELEASE SAVEPOINT")
+    assert not any(s.startswith("SELECT") for s in sql[4:])

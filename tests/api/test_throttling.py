@@ -15,6 +15,7 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 TOKEN = "/api/v1/auth/token/"
 CACHE_TABLES = importlib.import_module("annotations.migrations.0019_create_cache_tables")
+UNLOGGED = importlib.import_module("annotations.migrations.0035_unlogged_cache_tables")
 
 
 @pytest.fixture
@@ -95,6 +96,27 @@ def test_the_migration_creates_the_database_cache_tables_once(settings):
     caches["throttle"].set("k", [1])
     CACHE_TABLES.create_cache_tables(None, _SchemaEditor())  # already there: left as it is
     assert caches["throttle"].get("k") == [1]
+
+
+def test_on_postgresql_the_cache_tables_are_unlogged(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "annotations.cache.DatabaseCache",
+            "LOCATION": "test_throttle_counters",
+        },
+    }
+    CACHE_TABLES.create_cache_tables(None, _SchemaEditor())
+    UNLOGGED.unlog_cache_tables(None, connection.schema_editor())
+    UNLOGGED.unlog_cache_tables(None, connection.schema_editor())  # unlogged already
+    caches["throttle"].set("k", [1])
+    assert caches["throttle"].get("k") == [1]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relpersistence FROM pg_class WHERE relname = 'test_throttle_counters'"
+            )
+            assert cursor.fetchone() == ("u",)
 
 
 def test_the_token_limit_holds_with_counters_in_the_database_table(token_rate, settings):

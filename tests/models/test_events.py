@@ -201,3 +201,36 @@ def test_the_prune_command_says_how_many_it_deleted(desk):
     call_command("prune_events", stdout=out)
     assert out.getvalue() == "Deleted 1 events older than 24 hours.\n"
     assert kinds() == ["claim.left"]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_an_event_notifies_the_bus_when_it_commits_and_never_if_rolled_back():
+    import psycopg
+    from django.db import connection
+
+    from annotations.live import CHANNEL
+
+    if connection.vendor != "postgresql":
+        pytest.skip("NOTIFY is PostgreSQL's")
+    workspace = WorkspaceFactory()
+    params = connection.settings_dict
+    with psycopg.connect(
+        dbname=params["NAME"],
+        user=params["USER"] or None,
+        password=params["PASSWORD"] or None,
+        host=params["HOST"] or None,
+        port=params["PORT"] or None,
+        autocommit=True,
+    ) as listener:
+        listener.execute(f"LISTEN {CHANNEL}")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            events.emit(Event.Kind.MEMBER_CHANGED, workspace=workspace)
+            raise RuntimeError("rolled back")
+        with transaction.atomic():
+            first = events.emit(Event.Kind.MEMBER_CHANGED, workspace=workspace)
+            document = DocumentFactory(workspace=workspace)
+            second = events.emit(Event.Kind.CLAIM_CREATED, document=document)
+        notices = [n.payload for n in listener.notifies(timeout=5, stop_after=2)]
+    # The document's id (0 for a desk-wide event) lets each bus wake only its streams.
+    assert notices == [f"{first.pk} {workspace.pk} 0", f"{second.pk} {workspace.pk} {document.pk}"]

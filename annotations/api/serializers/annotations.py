@@ -132,14 +132,21 @@ SOURCE_FIELDS = (
 )
 
 
-def annotation_rows(rows: list[dict]) -> list[dict]:
+def annotation_rows(rows: list[dict], within=None) -> list[dict]:
     """Annotations read as ROW_FIELDS rows, in the body AnnotationSerializer gives each,
-    with their sources read in one query."""
+    with their sources read in one query. `within`: the annotations queryset the rows
+    are a page of, ordered by id."""
     sources: dict[int, list[dict]] = {row["id"]: [] for row in rows}
-    source_rows = (
-        Source.objects.filter(annotation_id__in=list(sources))
-        .order_by("annotation_id", "position", "id")
-        .values_list(*SOURCE_FIELDS)
+    if within is not None and rows:
+        # The page is every row of `within` from its first id to its last: asked so, the
+        # sources' query carries two ids, not a parameter per annotation.
+        first, last = min(sources), max(sources)
+        page = within.filter(pk__gte=first, pk__lte=last).order_by().values("pk")
+        source_rows = Source.objects.filter(annotation__in=page)
+    else:
+        source_rows = Source.objects.filter(annotation_id__in=list(sources))
+    source_rows = source_rows.order_by("annotation_id", "position", "id").values_list(
+        *SOURCE_FIELDS
     )
     for (
         pk,
@@ -153,6 +160,8 @@ def annotation_rows(rows: list[dict]) -> list[dict]:
         archive,
         position,
     ) in source_rows:
+        if annotation not in sources:
+            continue  # committed inside the page's range after the page was read
         sources[annotation].append(
             {
                 "id": pk,

@@ -13,7 +13,6 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from annotations.models import PersonalToken, http_url_validator
-from annotations.text.dates import iso_datetime
 
 # Limits for text fields that the database would take at any length: a request carrying
 # megabytes in a note is refused with a message, not stored.
@@ -36,7 +35,9 @@ def dt_writer():
     def write(value: datetime.datetime | None) -> str | None:
         if value is None:
             return None
-        return iso_datetime(value.astimezone(zone), utc=False, zulu=True)
+        # iso_datetime(..., utc=False, zulu=True), inlined: a page writes 1,500 of them.
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     return write
 
