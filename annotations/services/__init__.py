@@ -203,8 +203,8 @@ def _draw_claim_ids(connection, count: int) -> list[int]:
 
 # The columns insert_claims fills per claim, in the order of its values.
 _OWN_COLUMNS = (
-    "id", "number", "start", "end", "kind", "text", "match_text", "checkworthiness",
-    "speaker", "spoken_at",
+    "id", "number", "start", "end", "kind", "text", "match_text", "match_vector",
+    "checkworthiness", "speaker", "spoken_at",
 )  # fmt: skip
 
 
@@ -214,8 +214,9 @@ def insert_claims(
     """Insert a document's new claims, with the ids drawn for them, in bulk, with their
     search vectors on PostgreSQL. Several times faster than
     bulk_create for the thousands of claims of a long document (which spends most of its
-    time making model instances and SQL): every column but the claim's own ten (id,
-    number, offsets, kind, text, folded text, check-worthiness, speaker and time) takes the
+    time making model instances and SQL): every column but the claim's own eleven (id,
+    number, offsets, kind, text, folded text and its word-vector sum, check-worthiness,
+    speaker and time) takes the
     same value in every row, converted once. Numbers go 1..n in reading order. A claim
     without a speaker of its own (from a transcript label) gets the document's.
 
@@ -244,6 +245,8 @@ def insert_claims(
     for number, index in enumerate(order, start=1):
         numbers[index] = number
 
+    vectors = iter(matching.embedding.stored(match_texts))  # with match_text, same order
+
     def rows():
         for pk, number, claim, folded in zip(ids, numbers, claims, match_texts, strict=True):
             row = template.copy()
@@ -255,6 +258,7 @@ def insert_claims(
                 claim.kind,
                 claim.text,
                 folded,
+                next(vectors),
                 claim.checkworthiness,
                 claim.speaker[:limit] or document.speaker,
                 claim.spoken_at,
