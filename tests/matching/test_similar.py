@@ -153,9 +153,9 @@ def test_similar_claims_queries_do_not_grow_with_the_claims(count, django_assert
     _fill_twins(workspace, count)
     claim = Claim.objects.select_related("document__workspace").get(pk=claim.pk)
     roles_of(user)
-    # The terms' frequencies; the candidates; the candidates' texts (with their verdicts'
+    # The terms' frequencies; the candidates with their texts (and their verdicts'
     # summaries); the claims shown with their documents; their verdicts (and ratings).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         found = similar_claims(claim, user, limit=50)
         assert all(m.verdict.rating.label for m in found)
         assert all(m.claim.document.title for m in found)
