@@ -124,7 +124,10 @@ def rank(workspace_id, text, *, limit=10, kinds=KINDS, threshold=None, exclude_c
     tables = key_tables(kinds)
     dfs, n = term_frequencies(alias, tables, workspace_id, q_terms)
     if exclude_claim is not None:  # a claim's own terms: it is not among the texts searched
-        dfs, n = {t: max(0, df - 1) for t, df in dfs.items()}, max(1, n - 1)
+        # A count that reached DF_CAP says "at least DF_CAP": it stays there, or the
+        # lookup would read a common term's whole index range as if it held DF_CAP - 1.
+        dfs = {t: df if df >= scoring.DF_CAP else max(0, df - 1) for t, df in dfs.items()}
+        n = max(1, n - 1)
     lookup = scoring.lookup_terms(dfs, n)
     if not lookup:
         return []
