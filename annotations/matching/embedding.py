@@ -54,8 +54,20 @@ def sums(texts: list[str]) -> np.ndarray:
     if present.any():
         rows = np.fromiter((index[w] for words in split for w in words), dtype=np.int64)
         starts = np.concatenate(([0], np.cumsum(lengths[present])[:-1]))
-        vectors[present] = np.add.reduceat(matrix[rows], starts, axis=0)
+        summed = np.empty((len(starts), DIMENSIONS), dtype=np.float32)
+        # A few dozen texts at a time: reduceat over one gather of a whole import's words
+        # ran seven times slower (the same sums).
+        for i in range(0, len(starts), _SUM_CHUNK):
+            first = starts[i]
+            last = starts[i + _SUM_CHUNK] if i + _SUM_CHUNK < len(starts) else len(rows)
+            summed[i : i + _SUM_CHUNK] = np.add.reduceat(
+                matrix[rows[first:last]], starts[i : i + _SUM_CHUNK] - first, axis=0
+            )
+        vectors[present] = summed
     return vectors
+
+
+_SUM_CHUNK = 32
 
 
 # A text's stored sum (Claim.match_vector, ReferenceFactCheck.match_vector): its length
