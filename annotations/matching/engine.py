@@ -17,7 +17,8 @@ words of a restatement or verdict summary added; computed for those stored witho
 
 Queries, whatever the number of claims: 1 (frequencies; none for a large desk whose
 terms are all kept) + 1 (candidates, with the claims' texts and their published
-verdicts' summaries) + 1 (references) + 2 (the claims shown, with their documents; their
+verdicts' summaries, and the reference fact-checks' claims and titles) + 1 (the
+reference fact-checks shown) + 2 (the claims shown, with their documents; their
 verdicts, unless none of them has one), fewer when a stage finds nothing; plus the
 user's roles once per user object.
 """
@@ -134,7 +135,7 @@ def rank(workspace_id, text, *, limit=10, kinds=KINDS, threshold=None, exclude_c
     found = _candidates(alias, tables, workspace_id, lookup, exclude_claim)
     if not found:
         return []
-    candidates = _texts(alias, found)
+    candidates = _texts(found)
     keys = [k for k in found if k in candidates]
     texts = [candidates[k][0] for k in keys]
     embedded = ([candidates[k][2] for k in keys], [candidates[k][3] for k in keys])
@@ -149,7 +150,7 @@ def rank(workspace_id, text, *, limit=10, kinds=KINDS, threshold=None, exclude_c
     verdicts = {
         pk for (kind, pk), (_, row) in found.items() if kind == "claim" and row[3] is not None
     }
-    loaded = _load(alias, [keys[i] for i in shown], candidates, verdicts)
+    loaded = _load(alias, [keys[i] for i in shown], verdicts)
     return [
         _match(loaded[keys[i]], float(scores[i]), set(q_terms), texts[i])
         for i in shown
@@ -261,9 +262,10 @@ def _count_terms(alias, tables, workspace_id, q_terms, *, size=True):
 
 
 def _candidates(alias, tables, workspace_id, lookup, exclude_claim) -> dict:
-    """(kind, id) → (summed weight of the looked-up terms it holds, and for a claim its
-    text, folded text, restatement, published verdict's summary and stored word-vector
-    sum), the best CANDIDATES: one query, the claims' texts read with them."""
+    """(kind, id) → (summed weight of the looked-up terms it holds, and the row of its
+    texts: for a claim its text, folded text, restatement, published verdict's summary
+    and stored word-vector sum; for a reference fact-check its stored sum, claim and
+    title), the best CANDIDATES: one query, the texts read with them."""
     quote = connections[alias].ops.quote_name
     values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS DOUBLE PRECISION))"] * len(lookup))
     params = [v for term, weight in lookup for v in (term_key(term), weight)]
@@ -283,31 +285,48 @@ def _candidates(alias, tables, workspace_id, lookup, exclude_claim) -> dict:
         f"(SELECT v.summary FROM {verdicts} v WHERE v.claim_id = c.id AND v.is_current "
         f"AND v.retracted_at IS NULL ORDER BY v.published_at DESC, v.id DESC LIMIT 1)"
     )
+    kinds = {kind for kind, _, _ in tables}
+    claims, references, joins = "NULL, NULL, NULL, NULL", "NULL, NULL", ""
+    vector = "c.match_vector" if "claim" in kinds else "r.match_vector"
+    if "claim" in kinds:
+        claims = f"c.text, c.match_text, c.restatement, {summary}"
+        joins += (
+            f" LEFT JOIN {quote(Claim._meta.db_table)} c ON f.kind = 'claim' AND c.id = f.owner"
+        )
+    if "reference" in kinds:
+        references = "r.claim, r.title"
+        joins += (
+            f" LEFT JOIN {quote(ReferenceFactCheck._meta.db_table)} r "
+            f"ON f.kind = 'reference' AND r.id = f.owner"
+        )
+    if len(kinds) == 2:
+        vector = "COALESCE(c.match_vector, r.match_vector)"
     sql = (
         f"WITH q (k, w) AS (VALUES {values}), found AS ({' UNION ALL '.join(parts)} "
         f"ORDER BY weight DESC, kind, owner LIMIT {scoring.CANDIDATES}) "
-        f"SELECT f.kind, f.owner, f.weight, c.text, c.match_text, c.restatement, {summary}, "
-        f"c.match_vector FROM found f LEFT JOIN {quote(Claim._meta.db_table)} c "
-        f"ON f.kind = 'claim' AND c.id = f.owner ORDER BY f.weight DESC, f.kind, f.owner"
+        f"SELECT f.kind, f.owner, f.weight, {claims}, {vector}, {references} "
+        f"FROM found f{joins} ORDER BY f.weight DESC, f.kind, f.owner"
     )
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return {(kind, int(owner)): (float(weight), row) for kind, owner, weight, *row in cursor}
 
 
-def _texts(alias, found) -> dict:
+def _texts(found) -> dict:
     """(kind, id) → (the folded text the second stage scores, the raw text its raw-text
     cosine reads, its stored word-vector sum or None, the folded words to add to that
-    sum) of each candidate; a reference fact-check's object too (kind, id) → (…, …, …,
-    …, reference). Plain rows: the candidates are many, the matches shown few.
+    sum) of each candidate, from the candidates' rows.
 
     A claim's scored text is its text, restatement and published verdict's summary (its
     stored sum is its folded text's); a reference fact-check's, its claim and title (its
     stored sum is theirs). Raw: a claim's text; a reference's claim and title."""
-    reference_ids = [pk for kind, pk in found if kind == "reference"]
     out = {}
     for (kind, pk), (_, row) in found.items():
-        text, match_text, restatement, verdict_summary, vector = row
+        text, match_text, restatement, verdict_summary, vector, claim, title = row
+        if kind == "reference" and claim is not None:
+            raw = f"{claim} {title}"
+            scored = normalise(raw)
+            out["reference", pk] = (scored, raw, vector, "" if vector is not None else scored)
         if kind != "claim" or text is None:  # a reference, or a claim deleted meanwhile
             continue
         extra = f" {restatement}" if restatement else ""
@@ -318,25 +337,22 @@ def _texts(alias, found) -> dict:
             out["claim", pk] = (scored, text, None, scored)
         else:
             out["claim", pk] = (scored, text, vector, normalise(extra) if extra else "")
+    return out
+
+
+def _load(alias, keys, verdicts) -> dict:
+    """The matches shown: claims with their documents (the document's text, which may
+    be long, left unread) and published verdicts (read only when one of them had one
+    among the candidates, `verdicts`); reference fact-checks."""
+    loaded = {}
+    reference_ids = [pk for kind, pk in keys if kind == "reference"]
     if reference_ids:
         references = (
             ReferenceFactCheck.objects.using(alias)
             .filter(pk__in=reference_ids)
-            .defer("search_vector", "match_text")
+            .defer("search_vector", "match_text", "match_vector")
         )
-        for reference in references:
-            raw = f"{reference.claim} {reference.title}"
-            scored, vector = normalise(raw), reference.match_vector
-            added = "" if vector is not None else scored
-            out["reference", reference.pk] = (scored, raw, vector, added, reference)
-    return out
-
-
-def _load(alias, keys, candidates, verdicts) -> dict:
-    """The matches shown: claims with their documents (the document's text, which may
-    be long, left unread) and published verdicts (read only when one of them had one
-    among the candidates, `verdicts`); reference fact-checks as read."""
-    loaded = {k: candidates[k][4] for k in keys if k[0] == "reference"}
+        loaded.update((("reference", r.pk), r) for r in references)
     claim_ids = [pk for kind, pk in keys if kind == "claim"]
     if claim_ids and not verdicts.intersection(claim_ids):
         claims = (
