@@ -177,7 +177,7 @@ def key_tables(kinds) -> list[tuple[str, str, str]]:
 # first out). A smaller desk is counted at every lookup.
 DF_KEPT = 50_000
 DF_KEPT_SECONDS = 300.0
-_kept_dfs: OrderedDict = OrderedDict()  # (scope, term) → df
+_kept_dfs: OrderedDict = OrderedDict()  # (scope, when counted, term) → df
 _large: dict = {}  # scope → (when counted, n)
 _kept_lock = threading.Lock()
 
@@ -193,9 +193,9 @@ def term_frequencies(alias, tables, workspace_id, q_terms) -> tuple[dict[str, in
         kept = {}
         if fresh:
             for term in q_terms:
-                df = _kept_dfs.get((scope, term))
+                df = _kept_dfs.get((scope, counted, term))
                 if df is not None:
-                    _kept_dfs.move_to_end((scope, term))
+                    _kept_dfs.move_to_end((scope, counted, term))
                     kept[term] = df
     if not fresh:
         dfs, n = _count_terms(alias, tables, workspace_id, q_terms)
@@ -209,9 +209,9 @@ def term_frequencies(alias, tables, workspace_id, q_terms) -> tuple[dict[str, in
             dfs.update(_count_terms(alias, tables, workspace_id, missing, size=False)[0])
     with _kept_lock:
         _large[scope] = (counted, n)
-        for term in q_terms:
-            _kept_dfs[scope, term] = dfs[term]
-            _kept_dfs.move_to_end((scope, term))
+        for term in q_terms:  # those of an earlier count are never read again: they age out
+            _kept_dfs[scope, counted, term] = dfs[term]
+            _kept_dfs.move_to_end((scope, counted, term))
         while len(_kept_dfs) > DF_KEPT:
             _kept_dfs.popitem(last=False)
     return {term: dfs[term] for term in q_terms}, n

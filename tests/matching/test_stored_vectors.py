@@ -128,7 +128,7 @@ def large_desk_at_three(monkeypatch):
 
 @pytest.mark.django_db
 def test_a_large_desks_term_frequencies_are_kept_and_a_small_desks_are_not(
-    large_desk_at_three, django_assert_num_queries
+    large_desk_at_three, django_assert_num_queries, monkeypatch
 ):
     workspace = WorkspaceFactory()
     user = member(workspace, Role.ANNOTATOR)
@@ -146,6 +146,13 @@ def test_a_large_desks_term_frequencies_are_kept_and_a_small_desks_are_not(
     with CaptureQueriesContext(connection) as queries:
         find_matches(workspace, f"{SUPPORTED} Assembly", user, threshold=1e-9)
     assert len(queries) == 3
+    # Once DF_KEPT_SECONDS have passed, the desk is counted again, and a claim added
+    # meanwhile is found.
+    added = claim_in(workspace, "114 countries supported it.")
+    monkeypatch.setattr(engine, "DF_KEPT_SECONDS", 0.0)
+    with CaptureQueriesContext(connection) as queries:
+        again = [m.pk for m in find_matches(workspace, SUPPORTED, user, threshold=1e-9)]
+    assert len(queries) == 3 and added.pk in again
     # A desk below N_CAP is counted at every lookup.
     find_matches(small, SUPPORTED, small_user, threshold=1e-9)
     with django_assert_num_queries(3):
