@@ -157,11 +157,17 @@ def _store_claims(document: Document, language: str) -> int:
     connection = connections[router.db_for_write(Claim)]
     ids = _draw_claim_ids(connection, len(spoken))
     write_keys = matching.match_key_writer(connection, ids, folded, document.workspace_id)
+
+    def embed_and_write_keys():  # the tokenizer and numpy let go of the GIL at times
+        vectors = matching.embedding.stored(folded)
+        write_keys()
+        return vectors
+
     with _sharing(connection) as helper:
-        writing = helper.submit(write_keys)
+        writing = helper.submit(embed_and_write_keys)
         claims = _scored(text, spoken, lang)
-        writing.result()
-    insert_claims(connection, document, ids, claims, folded)
+        vectors = writing.result()
+    insert_claims(connection, document, ids, claims, folded, vectors)
     matching.mark_after_import(document, len(claims))
     return len(claims)
 
@@ -209,7 +215,7 @@ _OWN_COLUMNS = (
 
 
 def insert_claims(
-    connection, document: Document, ids: list[int], claims: list[PreviewClaim], match_texts
+    connection, document: Document, ids: list[int], claims: list[PreviewClaim], match_texts, vectors
 ) -> None:
     """Insert a document's new claims, with the ids drawn for them, in bulk, with their
     search vectors on PostgreSQL. Several times faster than
@@ -245,7 +251,7 @@ def insert_claims(
     for number, index in enumerate(order, start=1):
         numbers[index] = number
 
-    vectors = iter(matching.embedding.stored(match_texts))  # with match_text, same order
+    vectors = iter(vectors)  # match_texts' word-vector sums (matching.embedding.stored)
 
     def rows():
         for pk, number, claim, folded in zip(ids, numbers, claims, match_texts, strict=True):
