@@ -337,9 +337,11 @@ class ReferenceFactCheckAdmin(DeskScoped, admin.ModelAdmin):
     search_fields = ["claim", "publisher", "url"]
     list_select_related = ["workspace"]
     readonly_fields = [
-        f.name for f in ReferenceFactCheck._meta.fields if f.name not in ("search_vector",)
+        f.name
+        for f in ReferenceFactCheck._meta.fields
+        if f.name not in ("search_vector", "match_vector")
     ]
-    exclude = ["search_vector"]
+    exclude = ["search_vector", "match_vector"]
 
     @admin.display(description="claim")
     def claim_start(self, obj):

@@ -43,7 +43,7 @@ from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz, process
 
 from annotations import parsing
-from annotations.matching import normalise, store_match_keys
+from annotations.matching import embedding, normalise, store_match_keys
 from annotations.models import Annotation, Claim, Document, Rating, Verdict
 from annotations.permissions import Action, Viewer, claims_with_state, filter_state, require
 
@@ -241,6 +241,9 @@ def indexed_save(instance, save_kwargs: dict):
     if model is Claim and saving("text"):
         before = instance.__dict__.get("match_text")  # None when deferred: unknown
         instance.match_text = normalise(instance.text)
+        if before != instance.match_text or instance.__dict__.get("match_vector") is None:
+            instance.match_vector = embedding.stored([instance.match_text])[0]
+            added.append("match_vector")
         added.append("match_text")
         if instance._state.adding and instance.pk is None:
             keys = "new"

@@ -14,7 +14,10 @@ of another. PostgreSQL is
 filled in bulk (COPY into a staging table, one INSERT … SELECT that builds the search
 vectors, then the indexes built once over the full table); the claims' term keys
 (annotations.matching.term_keys, computed in worker processes) are COPied into
-ClaimMatchKey, whose indexes are also built once at the end. Measured through the
+ClaimMatchKey, whose indexes are also built once at the end; the claims' word-vector
+sums (matching.embedding.stored, also computed in the workers) go in with the claims,
+as an import stores them (a database kept by an earlier version gets them from
+`manage.py migrate` and `manage.py backfill_match_vectors`). Measured through the
 functions the API calls: similar claims of 200 claims sampled at random (a claim
 lookup), find_matches for each development tweet (a pasted text, also giving recall@5
 of the Snopes claim the tweet repeats, among all the claims), and a search of three
@@ -40,12 +43,14 @@ CLAIMS_PER_DOCUMENT = 100
 WORD = re.compile(r"[A-Za-z]{4,}")
 
 
-def _fold(texts: list[str]) -> list[tuple[str, list[int]]]:
-    """Each text folded, with its term keys (what an import stores)."""
-    from annotations.matching import normalise, term_keys
+def _fold(texts: list[str]) -> list[tuple[str, list[int], bytes]]:
+    """Each text folded, with its term keys and word-vector sum (what an import
+    stores)."""
+    from annotations.matching import embedding, normalise, term_keys
 
     folded = [normalise(text) for text in texts]
-    return [(f, term_keys(f)) for f in folded]
+    vectors = embedding.stored(folded)
+    return [(f, term_keys(f), v) for f, v in zip(folded, vectors, strict=True)]
 
 
 def real_sentences(n_claims: int, rng: random.Random) -> tuple[list[str], dict[str, int]]:
@@ -117,11 +122,13 @@ def fill(n_claims: int, seed: int = 1):
     with Pool() as pool:
         chunk = 20_000
         parts = pool.map(_fold, [texts[i : i + chunk] for i in range(0, n_claims, chunk)])
-    folded = [f for part in parts for f, _ in part]
-    keys = [k for part in parts for _, k in part]
+    folded = [f for part in parts for f, _, _ in part]
+    keys = [k for part in parts for _, k, _ in part]
+    vectors = [v for part in parts for _, _, v in part]
     del parts
     print(
-        f"  recombined and folded {n_claims:,} real sentences, with their term keys, in "
+        f"  recombined and folded {n_claims:,} real sentences, with their term keys and "
+        f"word-vector sums, in "
         f"{time.perf_counter() - started:.1f} s"
     )
 
@@ -148,7 +155,7 @@ def fill(n_claims: int, seed: int = 1):
     Document.objects.bulk_create(documents, batch_size=2000)
 
     if connection.vendor == "postgresql":
-        _copy_claims_pg(connection, workspace, documents, spans, texts, folded, keys)
+        _copy_claims_pg(connection, workspace, documents, spans, texts, folded, keys, vectors)
     else:
         claims = []
         i = 0
@@ -162,6 +169,7 @@ def fill(n_claims: int, seed: int = 1):
                         end=end,
                         text=texts[i],
                         match_text=folded[i],
+                        match_vector=vectors[i],
                         checkworthiness=0.7,
                     )
                 )
@@ -191,7 +199,7 @@ _KEY_INDEXES: list[tuple[str, str]] = []
 _KEY_CONSTRAINTS: list[tuple[str, str]] = []
 
 
-def _copy_claims_pg(connection, workspace, documents, spans, texts, folded, keys):
+def _copy_claims_pg(connection, workspace, documents, spans, texts, folded, keys, vectors):
     with connection.cursor() as cursor:
         cursor.execute("SELECT coalesce(max(id), 0) FROM annotations_claim")
         (base,) = cursor.fetchone()
@@ -202,7 +210,7 @@ def _copy_claims_pg(connection, workspace, documents, spans, texts, folded, keys
         i = 0
         for document, offsets in zip(documents, spans, strict=True):
             for start, end in offsets:
-                yield (base + 1 + i, document.pk, start, end, texts[i], folded[i])
+                yield (base + 1 + i, document.pk, start, end, texts[i], folded[i], vectors[i])
                 i += 1
 
     with connection.cursor() as cursor:
@@ -216,21 +224,23 @@ def _copy_claims_pg(connection, workspace, documents, spans, texts, folded, keys
             raw.execute(f"DROP INDEX IF EXISTS {name}")
         raw.execute(
             "CREATE UNLOGGED TABLE bench_claims "
-            '(id bigint, document_id bigint, start int, "end" int, text text, match_text text)'
+            '(id bigint, document_id bigint, start int, "end" int, text text, match_text text, '
+            "match_vector bytea)"
         )
         with raw.copy(
-            'COPY bench_claims (id, document_id, start, "end", text, match_text) FROM STDIN'
+            'COPY bench_claims (id, document_id, start, "end", text, match_text, match_vector) '
+            "FROM STDIN"
         ) as copy:
             for row in rows():
                 copy.write_row(row)
         raw.execute(
             """INSERT INTO annotations_claim (id, document_id, number, start, "end", kind,
                    text, checkworthiness, restatement, speaker, not_checkable, created_at,
-                   match_text, search_vector)
+                   match_text, match_vector, search_vector)
                SELECT id, document_id,
                    ROW_NUMBER() OVER (PARTITION BY document_id ORDER BY start, "end", id),
                    start, "end", 'sentence', text, 0.7, '', '', false, now(),
-                   match_text, setweight(to_tsvector('english', text), 'A')
+                   match_text, match_vector, setweight(to_tsvector('english', text), 'A')
                FROM bench_claims"""
         )
         raw.execute("DROP TABLE bench_claims")

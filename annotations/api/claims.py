@@ -92,7 +92,7 @@ class ClaimViewSet(
         queryset = claim_list_queryset(self.request.user)
         if self.action == "list":
             # What only search and matching read: a page would carry the text three times.
-            queryset = queryset.defer("search_vector", "match_text")
+            queryset = queryset.defer("search_vector", "match_text", "match_vector")
         return queryset
 
     def retrieve(self, request, *args, **kwargs):

@@ -77,7 +77,7 @@ class ReferenceFactCheckViewSet(
         return (
             ReferenceFactCheck.objects.filter(workspace=self.get_workspace())
             .select_related("loaded_by")
-            .defer("match_text", "search_vector")
+            .defer("match_text", "search_vector", "match_vector")
         )
 
     def create(self, request, *args, **kwargs):

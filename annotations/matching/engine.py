@@ -4,26 +4,34 @@ worded, each with its score and why it matched.
 
 Two stages (see `scoring`): the first looks up the text's rarest terms in the stored term
 keys (ClaimMatchKey, ReferenceMatchKey; the (workspace, key, owner) indexes) on both
-databases alike: one query for the terms' document frequencies, counted up to DF_CAP,
-one for the candidates, best summed weight first. The second scores the candidates'
+databases alike: one query for the terms' document frequencies, counted up to DF_CAP
+(kept in the process for a large desk: `term_frequencies`), one for the candidates, best
+summed weight first, with the candidate claims' texts. The second scores the candidates'
 texts (a claim's text, restatement and published verdict's summary; a reference's claim
 and title) with the fitted fusion, and orders them by reciprocal-rank fusion of the
 fitted ranking score and a raw-text character cosine (`scoring.fused_order`; the
 ranking alone when the fit gives the cosine no weight); the matches shown are those
 scoring at least the threshold, in that order. Only their objects are loaded in full.
+The word embeddings of the candidates' texts are read as stored (`match_vector`), the
+words of a restatement or verdict summary added; computed for those stored without.
 
-Queries, whatever the number of claims: 1 (frequencies) + 1 (candidates) + 1 (the
-candidate claims' texts, with their published verdicts' summaries) + 1 (references) +
-2 (the claims shown, with their documents; their verdicts), fewer when a stage finds
-nothing; plus the user's roles once per user object.
+Queries, whatever the number of claims: 1 (frequencies; none for a large desk whose
+terms are all kept) + 1 (candidates, with the claims' texts and their published
+verdicts' summaries, and the reference fact-checks' claims and titles) + 1 (the
+reference fact-checks shown) + 2 (the claims shown, with their documents; their
+verdicts, unless none of them has one), fewer when a stage finds nothing; plus the
+user's roles once per user object.
 """
 
 import re
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connections, router
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -117,17 +125,21 @@ def rank(workspace_id, text, *, limit=10, kinds=KINDS, threshold=None, exclude_c
     tables = key_tables(kinds)
     dfs, n = term_frequencies(alias, tables, workspace_id, q_terms)
     if exclude_claim is not None:  # a claim's own terms: it is not among the texts searched
-        dfs, n = {t: max(0, df - 1) for t, df in dfs.items()}, max(1, n - 1)
+        # A count that reached DF_CAP says "at least DF_CAP": it stays there, or the
+        # lookup would read a common term's whole index range as if it held DF_CAP - 1.
+        dfs = {t: df if df >= scoring.DF_CAP else max(0, df - 1) for t, df in dfs.items()}
+        n = max(1, n - 1)
     lookup = scoring.lookup_terms(dfs, n)
     if not lookup:
         return []
     found = _candidates(alias, tables, workspace_id, lookup, exclude_claim)
     if not found:
         return []
-    candidates = _texts(alias, found)
+    candidates = _texts(found)
     keys = [k for k in found if k in candidates]
     texts = [candidates[k][0] for k in keys]
-    rows = scoring.features(query, dfs, n, texts)
+    embedded = ([candidates[k][2] for k in keys], [candidates[k][3] for k in keys])
+    rows = scoring.features(query, dfs, n, texts, embedded)
     scores = scoring.fuse(rows)
     if scoring.fitted()["rrf_weight"]:
         cosines = scoring.raw_cosines(pasted, [candidates[k][1] for k in keys])
@@ -135,7 +147,10 @@ def rank(workspace_id, text, *, limit=10, kinds=KINDS, threshold=None, exclude_c
         cosines = np.zeros(len(keys))
     order = scoring.fused_order(scoring.ranking(rows), cosines)
     shown = [i for i in order if scores[i] >= threshold][:limit]
-    loaded = _load(alias, [keys[i] for i in shown], candidates)
+    verdicts = {
+        pk for (kind, pk), (_, row) in found.items() if kind == "claim" and row[3] is not None
+    }
+    loaded = _load(alias, [keys[i] for i in shown], verdicts)
     return [
         _match(loaded[keys[i]], float(scores[i]), set(q_terms), texts[i])
         for i in shown
@@ -155,10 +170,63 @@ def key_tables(kinds) -> list[tuple[str, str, str]]:
     return out
 
 
+# A large desk's term frequencies, kept in the process: at a million claims reading
+# them was a tenth of a claim lookup, and a desk of N_CAP texts or more changes them
+# slowly (one claim moves a count by one; counts stop at DF_CAP). Kept DF_KEPT_SECONDS
+# after the desk was last counted as large, DF_KEPT terms at most (least recently used
+# first out). A smaller desk is counted at every lookup.
+DF_KEPT = 50_000
+DF_KEPT_SECONDS = 300.0
+_kept_dfs: OrderedDict = OrderedDict()  # (scope, when counted, term) → df
+_large: dict = {}  # scope → (when counted, n)
+_kept_lock = threading.Lock()
+
+
 def term_frequencies(alias, tables, workspace_id, q_terms) -> tuple[dict[str, int], int]:
     """Each term's document frequency among the workspace's texts, counted up to DF_CAP
-    in each table (a bounded index range each), and how many texts there are, counted
-    up to N_CAP: one query."""
+    in each table, and how many texts there are, counted up to N_CAP: one query, or
+    fewer terms (none) for a large desk whose terms' frequencies are kept."""
+    scope = (alias, workspace_id, tuple(kind for kind, _, _ in tables))
+    with _kept_lock:
+        counted, n = _large.get(scope, (None, 0))
+        fresh = counted is not None and time.monotonic() - counted < DF_KEPT_SECONDS
+        kept = {}
+        if fresh:
+            for term in q_terms:
+                df = _kept_dfs.get((scope, counted, term))
+                if df is not None:
+                    _kept_dfs.move_to_end((scope, counted, term))
+                    kept[term] = df
+    if not fresh:
+        dfs, n = _count_terms(alias, tables, workspace_id, q_terms)
+        if n < scoring.N_CAP:
+            return dfs, n
+        counted = time.monotonic()
+    else:
+        dfs = dict(kept)
+        missing = [t for t in q_terms if t not in kept]
+        if missing:
+            dfs.update(_count_terms(alias, tables, workspace_id, missing, size=False)[0])
+    with _kept_lock:
+        _large[scope] = (counted, n)
+        for term in q_terms:  # those of an earlier count are never read again: they age out
+            _kept_dfs[scope, counted, term] = dfs[term]
+            _kept_dfs.move_to_end((scope, counted, term))
+        while len(_kept_dfs) > DF_KEPT:
+            _kept_dfs.popitem(last=False)
+    return {term: dfs[term] for term in q_terms}, n
+
+
+def forget_frequencies() -> None:
+    """Drop the term frequencies kept in this process."""
+    with _kept_lock:
+        _kept_dfs.clear()
+        _large.clear()
+
+
+def _count_terms(alias, tables, workspace_id, q_terms, *, size=True):
+    """term_frequencies read from the database; without the desk's size (0) if not
+    `size`."""
     quote = connections[alias].ops.quote_name
     selects, params = [], []
     sizes = {
@@ -170,12 +238,13 @@ def term_frequencies(alias, tables, workspace_id, q_terms) -> tuple[dict[str, in
             f"SELECT 1 FROM {quote(ReferenceFactCheck._meta.db_table)} WHERE workspace_id = %s"
         ),
     }
-    size = " + ".join(
-        f"(SELECT COUNT(*) FROM ({sizes[kind]} LIMIT {scoring.N_CAP}) AS n)"
-        for kind, _, _ in tables
-    )
-    selects.append(f"SELECT -1 AS term, {size} AS df")
-    params += [workspace_id] * len(tables)
+    if size:
+        total = " + ".join(
+            f"(SELECT COUNT(*) FROM ({sizes[kind]} LIMIT {scoring.N_CAP}) AS n)"
+            for kind, _, _ in tables
+        )
+        selects.append(f"SELECT -1 AS term, {total} AS df")
+        params += [workspace_id] * len(tables)
     for position, term in enumerate(q_terms):
         counts = " + ".join(
             f"(SELECT COUNT(*) FROM (SELECT 1 FROM {quote(table)} WHERE workspace_id = %s "
@@ -188,11 +257,15 @@ def term_frequencies(alias, tables, workspace_id, q_terms) -> tuple[dict[str, in
     with connections[alias].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
         rows = dict(cursor.fetchall())
-    return {term: int(rows[position]) for position, term in enumerate(q_terms)}, int(rows[-1])
+    dfs = {term: int(rows[position]) for position, term in enumerate(q_terms)}
+    return dfs, int(rows.get(-1, 0))
 
 
 def _candidates(alias, tables, workspace_id, lookup, exclude_claim) -> dict:
-    """(kind, id) → summed weight of the looked-up terms it holds, best CANDIDATES."""
+    """(kind, id) → (summed weight of the looked-up terms it holds, and the row of its
+    texts: for a claim its text, folded text, restatement, published verdict's summary
+    and stored word-vector sum; for a reference fact-check its stored sum, claim and
+    title), the best CANDIDATES: one query, the texts read with them."""
     quote = connections[alias].ops.quote_name
     values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS DOUBLE PRECISION))"] * len(lookup))
     params = [v for term, weight in lookup for v in (term_key(term), weight)]
@@ -207,62 +280,91 @@ def _candidates(alias, tables, workspace_id, lookup, exclude_claim) -> dict:
         params.append(workspace_id)
         if exclude:
             params.append(exclude_claim)
+    verdicts = quote(Verdict._meta.db_table)
+    summary = (
+        f"(SELECT v.summary FROM {verdicts} v WHERE v.claim_id = c.id AND v.is_current "
+        f"AND v.retracted_at IS NULL ORDER BY v.published_at DESC, v.id DESC LIMIT 1)"
+    )
+    kinds = {kind for kind, _, _ in tables}
+    claims, references, joins = "NULL, NULL, NULL, NULL", "NULL, NULL", ""
+    vector = "c.match_vector" if "claim" in kinds else "r.match_vector"
+    if "claim" in kinds:
+        claims = f"c.text, c.match_text, c.restatement, {summary}"
+        joins += (
+            f" LEFT JOIN {quote(Claim._meta.db_table)} c ON f.kind = 'claim' AND c.id = f.owner"
+        )
+    if "reference" in kinds:
+        references = "r.claim, r.title"
+        joins += (
+            f" LEFT JOIN {quote(ReferenceFactCheck._meta.db_table)} r "
+            f"ON f.kind = 'reference' AND r.id = f.owner"
+        )
+    if len(kinds) == 2:
+        vector = "COALESCE(c.match_vector, r.match_vector)"
     sql = (
-        f"WITH q (k, w) AS (VALUES {values}) {' UNION ALL '.join(parts)} "
-        f"ORDER BY weight DESC, kind, owner LIMIT {scoring.CANDIDATES}"
+        f"WITH q (k, w) AS (VALUES {values}), found AS ({' UNION ALL '.join(parts)} "
+        f"ORDER BY weight DESC, kind, owner LIMIT {scoring.CANDIDATES}) "
+        f"SELECT f.kind, f.owner, f.weight, {claims}, {vector}, {references} "
+        f"FROM found f{joins} ORDER BY f.weight DESC, f.kind, f.owner"
     )
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
-        return {(kind, int(owner)): float(weight) for kind, owner, weight in cursor.fetchall()}
+        return {(kind, int(owner)): (float(weight), row) for kind, owner, weight, *row in cursor}
 
 
-def _texts(alias, found) -> dict:
+def _texts(found) -> dict:
     """(kind, id) → (the folded text the second stage scores, the raw text its raw-text
-    cosine reads) of each candidate; a reference fact-check's object too (kind,
-    id) → (…, …, reference). Plain rows: the candidates are many, the matches shown few.
+    cosine reads, its stored word-vector sum or None, the folded words to add to that
+    sum) of each candidate, from the candidates' rows.
 
-    A claim's scored text is its text, restatement and published verdict's summary; a
-    reference fact-check's, its claim and title. Raw: a claim's text; a reference's
-    claim and title."""
-    claim_ids = [pk for kind, pk in found if kind == "claim"]
-    reference_ids = [pk for kind, pk in found if kind == "reference"]
+    A claim's scored text is its text, restatement and published verdict's summary (its
+    stored sum is its folded text's); a reference fact-check's, its claim and title (its
+    stored sum is theirs). Raw: a claim's text; a reference's claim and title."""
     out = {}
-    if claim_ids:
-        summary = (
-            Verdict.objects.using(alias)
-            .filter(claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True)
-            .order_by("-published_at", "-id")
-            .values("summary")[:1]
-        )
-        rows = (
-            Claim.objects.using(alias)
-            .filter(pk__in=claim_ids)
-            .annotate(verdict_summary=Subquery(summary))
-            .values_list("pk", "text", "match_text", "restatement", "verdict_summary")
-        )
-        for pk, text, match_text, restatement, verdict_summary in rows:
-            extra = f" {restatement}" if restatement else ""
-            extra += f" {verdict_summary}" if verdict_summary else ""
-            folded = match_text or normalise(text)
-            out["claim", pk] = (f"{folded} {normalise(extra)}" if extra else folded, text)
+    for (kind, pk), (_, row) in found.items():
+        text, match_text, restatement, verdict_summary, vector, claim, title = row
+        if kind == "reference" and claim is not None:
+            raw = f"{claim} {title}"
+            scored = normalise(raw)
+            out["reference", pk] = (scored, raw, vector, "" if vector is not None else scored)
+        if kind != "claim" or text is None:  # a reference, or a claim deleted meanwhile
+            continue
+        extra = f" {restatement}" if restatement else ""
+        extra += f" {verdict_summary}" if verdict_summary else ""
+        folded = match_text or normalise(text)
+        scored = f"{folded} {normalise(extra)}" if extra else folded
+        if vector is None or not match_text:
+            out["claim", pk] = (scored, text, None, scored)
+        else:
+            out["claim", pk] = (scored, text, vector, normalise(extra) if extra else "")
+    return out
+
+
+def _load(alias, keys, verdicts) -> dict:
+    """The matches shown: claims with their documents (the document's text, which may
+    be long, left unread) and published verdicts (read only when one of them had one
+    among the candidates, `verdicts`); reference fact-checks."""
+    loaded = {}
+    reference_ids = [pk for kind, pk in keys if kind == "reference"]
     if reference_ids:
         references = (
             ReferenceFactCheck.objects.using(alias)
             .filter(pk__in=reference_ids)
-            .defer("search_vector", "match_text")
+            .defer("search_vector", "match_text", "match_vector")
         )
-        for reference in references:
-            raw = f"{reference.claim} {reference.title}"
-            out["reference", reference.pk] = (normalise(raw), raw, reference)
-    return out
-
-
-def _load(alias, keys, candidates) -> dict:
-    """The matches shown: claims with their documents (the document's text, which may
-    be long, left unread) and published verdicts; reference fact-checks as read."""
-    loaded = {k: candidates[k][2] for k in keys if k[0] == "reference"}
+        loaded.update((("reference", r.pk), r) for r in references)
     claim_ids = [pk for kind, pk in keys if kind == "claim"]
-    if claim_ids:
+    if claim_ids and not verdicts.intersection(claim_ids):
+        claims = (
+            Claim.objects.using(alias)
+            .filter(pk__in=claim_ids)
+            .select_related("document")
+            .defer("search_vector", "match_vector", "document__text")
+        )
+        for claim in claims:
+            claim.published_verdict = None
+            loaded["claim", claim.pk] = claim
+    elif claim_ids:
         published = Prefetch(
             "verdicts",
             queryset=Verdict.objects.using(alias)
@@ -274,7 +376,7 @@ def _load(alias, keys, candidates) -> dict:
             Claim.objects.using(alias)
             .filter(pk__in=claim_ids)
             .select_related("document")
-            .defer("search_vector", "document__text")
+            .defer("search_vector", "match_vector", "document__text")
             .prefetch_related(published)
         )
         for claim in claims:

@@ -14,8 +14,9 @@ import zlib
 from collections.abc import Callable
 
 import numpy as np
-from django.db import router, transaction
+from django.db import connections, router, transaction
 
+from annotations.matching import embedding
 from annotations.matching.folding import normalise
 from annotations.matching.terms import term_keys
 from annotations.models import Claim, ClaimMatchKey, ReferenceFactCheck, ReferenceMatchKey
@@ -389,3 +390,51 @@ def rebuild_stale_keys(model, *, chunk: int = REBUILD_CHUNK, using=None) -> int:
             )
         rebuilt += len(stale)
     return rebuilt
+
+
+VECTOR_CHUNK = 5000
+
+
+def backfill_match_vectors(model, *, chunk: int = VECTOR_CHUNK, using=None) -> int:
+    """Store the word-vector sum (`embedding.stored`) of every claim (model Claim) or
+    reference fact-check (ReferenceFactCheck) that has none: claims stored before the
+    sums were, which the matcher otherwise embeds at every lookup. In chunks of `chunk`
+    rows by primary key, each one short transaction of UPDATEs; a row whose text changed
+    meanwhile is left to its own save (which writes its sum). Safe on a live database,
+    and running it again writes nothing. Returns how many rows it embedded."""
+    using = using or router.db_for_write(model)
+    connection = connections[using]
+    if model is ReferenceFactCheck:
+        fields, guard = ("pk", "claim", "title"), ("claim", "title")
+
+        def text_of(row):
+            return normalise(f"{row[1]} {row[2]}")
+    else:
+        fields, guard = ("pk", "match_text"), ("match_text",)
+
+        def text_of(row):
+            return row[1]
+
+    rows = (
+        model.objects.using(using)
+        .filter(match_vector__isnull=True)
+        .exclude(**{guard[0]: ""})
+        .order_by("pk")
+        .values_list(*fields)
+    )
+    quote = connection.ops.quote_name
+    where = " AND ".join(f"{quote(model._meta.get_field(f).column)} = %s" for f in guard)
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {quote('match_vector')} = %s "
+        f"WHERE {quote(model._meta.pk.column)} = %s AND {quote('match_vector')} IS NULL "
+        f"AND {where}"
+    )
+    last, filled = 0, 0
+    while batch := list(rows.filter(pk__gt=last)[:chunk]):
+        last = batch[-1][0]
+        vectors = embedding.stored([text_of(row) for row in batch])
+        params = [(vector, row[0], *row[1:]) for vector, row in zip(vectors, batch, strict=True)]
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+        filled += len(batch)
+    return filled

@@ -170,9 +170,13 @@ def _numbers(words) -> set[str]:
     return {w for w in words if w[0].isdigit()}
 
 
-def features(query: str, dfs: dict[str, int], n: int, texts: list[str]) -> np.ndarray:
+def features(
+    query: str, dfs: dict[str, int], n: int, texts: list[str], embedded=None
+) -> np.ndarray:
     """One row of FEATURES per candidate: `query` and `texts` folded, `dfs` the
-    document frequency of each query term among the `n` texts searched."""
+    document frequency of each query term among the `n` texts searched. `embedded`:
+    the texts' stored word-vector sums and the words to add to them
+    (`embedding.cosines_with_stored`), when the caller read them; else computed."""
     q_set = set(folded_terms(query))
     q_idf = {t: idf(dfs[t], n) if dfs.get(t) else 0.0 for t in q_set}
     q_mass = sum(q_idf.values()) or 1.0
@@ -192,7 +196,10 @@ def features(query: str, dfs: dict[str, int], n: int, texts: list[str]) -> np.nd
         rows[i, 6] = min(len(q_set.intersection(tf)), SHARED_TERMS_CAP) / SHARED_TERMS_CAP
     if len(texts):
         rows[:, 2] = _char_cosines(query, texts)
-        rows[:, 5] = embedding.cosines(query, texts)
+        if embedded is None:
+            rows[:, 5] = embedding.cosines(query, texts)
+        else:
+            rows[:, 5] = embedding.cosines_with_stored(query, *embedded)
     return rows
 
 

@@ -281,6 +281,10 @@ class Claim(ClaimEdits, models.Model):
     match_text = models.TextField(blank=True, default="")
     # Full-text search on PostgreSQL; unused (NULL) on SQLite.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    # For matching: match_text's word-vector sum (matching.embedding.stored), written
+    # with match_text; NULL until `manage.py backfill_match_vectors` for claims stored
+    # before it existed (the matcher then computes it).
+    match_vector = models.BinaryField(null=True, blank=True, editable=False)
     # Set on import when the claim matches an earlier published verdict.
     prior_verdict = models.ForeignKey(
         "Verdict", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -288,7 +292,7 @@ class Claim(ClaimEdits, models.Model):
     prior_similarity = models.FloatField(null=True, blank=True)
 
     objects = ClaimQuerySet.as_manager()
-    history = History(excluded_fields=["search_vector", "match_text"])
+    history = History(excluded_fields=["search_vector", "match_text", "match_vector"])
 
     class Meta:
         ordering = ["document", "start", "end"]

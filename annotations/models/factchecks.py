@@ -42,6 +42,8 @@ class ReferenceFactCheck(models.Model):
     # For matching and search, as on Claim: the folded text and (PostgreSQL) a tsvector.
     match_text = models.TextField(blank=True, default="")
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    # The word-vector sum of the folded claim and title (matching.embedding.stored).
+    match_vector = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["workspace", "id"]

@@ -157,11 +157,17 @@ def _store_claims(document: Document, language: str) -> int:
     connection = connections[router.db_for_write(Claim)]
     ids = _draw_claim_ids(connection, len(spoken))
     write_keys = matching.match_key_writer(connection, ids, folded, document.workspace_id)
+
+    def embed_and_write_keys():  # the tokenizer and numpy let go of the GIL at times
+        vectors = matching.embedding.stored(folded)
+        write_keys()
+        return vectors
+
     with _sharing(connection) as helper:
-        writing = helper.submit(write_keys)
+        writing = helper.submit(embed_and_write_keys)
         claims = _scored(text, spoken, lang)
-        writing.result()
-    insert_claims(connection, document, ids, claims, folded)
+        vectors = writing.result()
+    insert_claims(connection, document, ids, claims, folded, vectors)
     matching.mark_after_import(document, len(claims))
     return len(claims)
 
@@ -203,19 +209,20 @@ def _draw_claim_ids(connection, count: int) -> list[int]:
 
 # The columns insert_claims fills per claim, in the order of its values.
 _OWN_COLUMNS = (
-    "id", "number", "start", "end", "kind", "text", "match_text", "checkworthiness",
-    "speaker", "spoken_at",
+    "id", "number", "start", "end", "kind", "text", "match_text", "match_vector",
+    "checkworthiness", "speaker", "spoken_at",
 )  # fmt: skip
 
 
 def insert_claims(
-    connection, document: Document, ids: list[int], claims: list[PreviewClaim], match_texts
+    connection, document: Document, ids: list[int], claims: list[PreviewClaim], match_texts, vectors
 ) -> None:
     """Insert a document's new claims, with the ids drawn for them, in bulk, with their
     search vectors on PostgreSQL. Several times faster than
     bulk_create for the thousands of claims of a long document (which spends most of its
-    time making model instances and SQL): every column but the claim's own ten (id,
-    number, offsets, kind, text, folded text, check-worthiness, speaker and time) takes the
+    time making model instances and SQL): every column but the claim's own eleven (id,
+    number, offsets, kind, text, folded text and its word-vector sum, check-worthiness,
+    speaker and time) takes the
     same value in every row, converted once. Numbers go 1..n in reading order. A claim
     without a speaker of its own (from a transcript label) gets the document's.
 
@@ -244,6 +251,8 @@ def insert_claims(
     for number, index in enumerate(order, start=document.take_claim_numbers(len(claims))):
         numbers[index] = number
 
+    vectors = iter(vectors)  # match_texts' word-vector sums (matching.embedding.stored)
+
     def rows():
         for pk, number, claim, folded in zip(ids, numbers, claims, match_texts, strict=True):
             row = template.copy()
@@ -255,6 +264,7 @@ def insert_claims(
                 claim.kind,
                 claim.text,
                 folded,
+                next(vectors),
                 claim.checkworthiness,
                 claim.speaker[:limit] or document.speaker,
                 claim.spoken_at,

@@ -66,6 +66,9 @@ def store_references(workspace: Workspace, records, by) -> int:
                 match_text=matching.normalise(record.claim),
             )
         )
+    vectors = matching.embedding.stored([matching.normalise(f"{r.claim} {r.title}") for r in rows])
+    for row, vector in zip(rows, vectors, strict=True):
+        row.match_vector = vector
     with transaction.atomic(using=alias):
         created = ReferenceFactCheck.objects.using(alias).bulk_create(rows, batch_size=BATCH)
         ids = [row.pk for row in created]

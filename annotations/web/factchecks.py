@@ -72,7 +72,7 @@ def factcheck_list(request, slug):
     query = request.GET.get("q", "").replace("\x00", "").strip()[:QUERY_MAX]
     publisher = request.GET.get("publisher", "").replace("\x00", "").strip()[:QUERY_MAX]
     rows = ReferenceFactCheck.objects.filter(workspace=workspace).defer(
-        "match_text", "search_vector"
+        "match_text", "search_vector", "match_vector"
     )
     if query:
         rows = rows.filter(

@@ -153,9 +153,9 @@ def test_similar_claims_queries_do_not_grow_with_the_claims(count, django_assert
     _fill_twins(workspace, count)
     claim = Claim.objects.select_related("document__workspace").get(pk=claim.pk)
     roles_of(user)
-    # The terms' frequencies; the candidates; the candidates' texts (with their verdicts'
+    # The terms' frequencies; the candidates with their texts (and their verdicts'
     # summaries); the claims shown with their documents; their verdicts (and ratings).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         found = similar_claims(claim, user, limit=50)
         assert all(m.verdict.rating.label for m in found)
         assert all(m.claim.document.title for m in found)
@@ -177,3 +177,22 @@ def test_a_claim_lookup_reads_no_documents_text():
     reads = [q["sql"] for q in queries.captured_queries if document_table in q["sql"]]
     assert reads
     assert not any(f'"{document_table}"."text"' in sql for sql in reads)
+
+
+@pytest.mark.django_db
+def test_a_claim_lookup_does_not_look_up_a_term_counted_at_the_cap(monkeypatch):
+    from annotations.matching import scoring
+
+    monkeypatch.setattr(scoring, "DF_CAP", 3)
+    workspace = WorkspaceFactory()
+    user = member(workspace)
+    walrus, *others = [
+        claim_in(workspace, f"Walruses {word} migrate.") for word in ("zebra", "yak", "xenon")
+    ]
+    walrus = Claim.objects.select_related("document__workspace").get(pk=walrus.pk)
+    # "walrus" and "migrate" are in 3 claims, as many as are counted: in at least 3 others
+    # for all the lookup knows, too common to read; "zebra" is in no other claim.
+    assert similar_claims(walrus, user, threshold=1e-9) == []
+    claim_in(workspace, "A zebra herd.")
+    [match] = similar_claims(walrus, user, threshold=1e-9)
+    assert match.claim.text == "A zebra herd."
