@@ -25,6 +25,7 @@ brings the events to the open streams.
 
 import asyncio
 import logging
+import random
 import time
 from collections import defaultdict, deque
 from types import SimpleNamespace
@@ -68,6 +69,9 @@ VERDICTS = {
     Event.Kind.VERDICT_RETRACTED,
 }
 CATCH_UP_LIMIT = 500
+# How long the bus gathers notices before it fetches them (one query and one prepare()
+# per process for the events of that moment, not per event).
+GATHER_SECONDS = 0.1
 # Events waiting for one stream before it is dropped (and reconnects to catch up).
 QUEUE_LIMIT = 1000
 
@@ -105,10 +109,11 @@ def prepare(events: list[Event]) -> list[Event]:
         if hidden
     }
     states = _states(None, claim_ids)
-    ratings = {
+    rating_ids = {e.data.get(k) for e in events for k in ("rating", "verdict_rating")}
+    ratings = {  # no query for a batch that names no rating
         pk: {"label": label, "colour": colour}
         for pk, label, colour in Rating.objects.filter(
-            scale__workspace_id__in=workspace_ids
+            pk__in=rating_ids - {None}, scale__workspace_id__in=workspace_ids
         ).values_list("pk", "label", "colour")
     }
     for event in events:
@@ -150,6 +155,11 @@ class Reader:
 
     def workspace_ids(self) -> list[int]:
         if self.workspace_id is not None:
+            # The roles, read as the stream opens rather than at its first event; read
+            # again at a random moment within LIVE_MEMBERSHIP_SECONDS, so streams opened
+            # together (a restart) do not all read them again at once.
+            self.refresh()
+            self.fresh_until -= random.uniform(0, settings.LIVE_MEMBERSHIP_SECONDS)
             return [self.workspace_id]
         forget_roles(self.user)
         return readable_workspace_ids(self.user)
@@ -397,6 +407,7 @@ class Bus:
 
     async def _fetch(self) -> None:
         """Fetch the notified events, in one query for those notified meanwhile."""
+        await asyncio.sleep(GATHER_SECONDS)
         while self.pending:
             ids, self.pending = sorted(self.pending), set()
             try:
