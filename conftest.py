@@ -1,4 +1,6 @@
-"""Test set-up shared by every test: browser tests need a Chromium.
+"""Test set-up shared by every test: property tests run without a deadline; browser tests
+need a Chromium.
+
 
 Browser tests run wherever /usr/bin/chromium (or $CHROMIUM) exists. Elsewhere they are
 skipped and the run ends with a loud warning; with REQUIRE_BROWSER=1 (set by CI) a
@@ -9,6 +11,12 @@ import os
 import shutil
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check what code computes, never how fast: Hypothesis's per-example
+# deadline and its "too slow" health check would fail them on a busy machine.
+settings.register_profile("project", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("project")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 _skipped_browser_tests = []
