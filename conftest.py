@@ -1,7 +1,6 @@
 """Test set-up shared by every test: property tests run without a deadline; browser tests
 need a Chromium.
 
-
 Browser tests run wherever /usr/bin/chromium (or $CHROMIUM) exists. Elsewhere they are
 skipped and the run ends with a loud warning; with REQUIRE_BROWSER=1 (set by CI) a
 missing browser fails the run instead of skipping.
