@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from annotations.models import Annotation, Comment, Event, Role, Verdict
@@ -201,3 +202,30 @@ def test_polling_costs_the_same_queries_however_many_verdicts_arrive(client, des
     # The report (document, workspace), the oldest event kept, the events, then the
     # report's rows: ratings, claims, verdicts, the verdicts' notes, the people named.
     assert one == (9, 1)
+
+
+def test_the_page_and_the_exports_show_a_verdict_as_soon_as_it_is_published(client, desk):
+    summary = "Unemployment rose in year 2."  # the waiting work's, not yet published
+    member_client = Client()
+    member_client.force_login(desk.reviewer)
+    pk = desk.document.pk
+
+    def outputs():
+        page = client.get("/reports/budget/")
+        assert page["Cache-Control"] == "no-cache"  # no cache keeps it without asking
+        yield "public page", page.content.decode()
+        for name in ("html", "md", "claimreview"):
+            for url in (
+                f"/documents/{pk}/export/{name}/",
+                f"/api/v1/documents/{pk}/export/{name}/",
+            ):
+                response = member_client.get(url)
+                assert (response.status_code, response["Cache-Control"]) == (
+                    200,
+                    "private, no-store",
+                )
+                yield url, response.content.decode()
+
+    assert [url for url, body in outputs() if summary in body] == []
+    Verdict.publish(waiting(desk), desk.editor)
+    assert [url for url, body in outputs() if summary not in body] == []
