@@ -14,7 +14,8 @@ from markdown_it import MarkdownIt
 
 from annotations.exports import FORMATS
 from annotations.exports.md import escape_markdown, safe_markdown
-from annotations.models import Annotation, Rating
+from annotations.models import Annotation, Event, Rating
+from annotations.models.events import emit
 from tests.exports.factories import correct, publish
 from tests.factories import ClaimFactory, DocumentFactory, SourceFactory, WorkspaceFactory, member
 
@@ -221,9 +222,6 @@ def test_public_page_jsonld_cannot_close_its_script_element(client, desk):
 
 
 def test_the_public_pages_live_events_escape_every_field(client, desk):
-    from annotations.models import Event
-    from annotations.models.events import emit
-
     for claim in desk.claims:
         verdict = claim.verdicts.get(is_current=True)
         emit(
