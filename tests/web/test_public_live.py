@@ -199,8 +199,9 @@ def test_polling_costs_the_same_queries_however_many_verdicts_arrive(client, des
         annotation = approved_annotation(desk, claim, rating=rating(desk.workspace))
         Verdict.publish(annotation, desk.editor)
     assert queries(after) == (one[0], 5)
-    # The report (document, workspace), the oldest event kept, the events, then the
-    # report's rows: ratings, claims, verdicts, the verdicts' notes, the people named.
+    # The report by its address (document and desk), the oldest event kept, the events;
+    # the report read again as the payloads are rendered (still published?), then its
+    # rows: ratings, claims, verdicts, the verdicts' notes, the people named.
     assert one == (9, 1)
 
 
