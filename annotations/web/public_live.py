@@ -130,7 +130,26 @@ def catch_up(document, after: int) -> tuple[list[dict] | None, int]:
     last = max([after] + [event.pk for event in events])
     if (oldest is not None and oldest > after + 1 and after > 0) or len(events) > CATCH_UP_LIMIT:
         return [changed(last, document)], last
-    return payloads(document.pk, events), last
+    if not events:
+        return [], last
+    # Readers polling a report mostly ask for the same events at about the same time: the
+    # process renders them once (the report's publication in the key: a report published
+    # again is rendered afresh).
+    key = (document.pk, document.report_published_at, tuple(event.pk for event in events))
+    now = time.monotonic()
+    for old, (at, _) in list(_polled.items()):
+        if now - at > SHARED_SECONDS:
+            _polled.pop(old, None)
+    if key in _polled:
+        return _polled[key][1], last
+    result = payloads(document.pk, events)
+    if result is not None:
+        _polled[key] = (now, result)
+    return result, last
+
+
+# Payloads rendered lately for polls: (document, publication, event ids) -> (when, payloads).
+_polled: dict[tuple, tuple[float, list[dict]]] = {}
 
 
 @require_safe

@@ -203,6 +203,9 @@ def test_polling_costs_the_same_queries_however_many_verdicts_arrive(client, des
     # the report read again as the payloads are rendered (still published?), then its
     # rows: ratings, claims, verdicts, the verdicts' notes, the people named.
     assert one == (9, 1)
+    # Another reader asking for the same events just after: rendered once by the process,
+    # so only the report by its address, the oldest event kept and the events.
+    assert queries(after) == (3, 5)
 
 
 def test_the_page_and_the_exports_show_a_verdict_as_soon_as_it_is_published(client, desk):
