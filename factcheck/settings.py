@@ -430,6 +430,9 @@ LIVE_HEARTBEAT_SECONDS = env_int("LIVE_HEARTBEAT_SECONDS", 15, minimum=1)
 LIVE_MEMBERSHIP_SECONDS = env_int("LIVE_MEMBERSHIP_SECONDS", 60, minimum=1)
 LIVE_RETRY_MS = env_int("LIVE_RETRY_MS", 2000, minimum=100)
 LIVE_POLL_SECONDS = env_int("LIVE_POLL_MS", 500, minimum=50) / 1000
+# Anonymous readers' streams of public reports open at once in one process; beyond it
+# a reader's page polls instead (annotations.web.public_live).
+LIVE_PUBLIC_STREAMS = env_int("LIVE_PUBLIC_STREAMS", 1000, minimum=0)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

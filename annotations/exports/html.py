@@ -49,6 +49,9 @@ def entry_view(entry: Entry) -> dict:
     matters for 2,000 claims."""
     return {
         "anchor": entry.anchor,
+        "claim": entry.claim.pk,
+        "start": entry.claim.start,
+        "end": entry.claim.end,
         "number": entry.number,
         "text": entry.claim.text,
         "restatement": entry.claim.restatement,
@@ -73,11 +76,16 @@ def entry_view(entry: Entry) -> dict:
     }
 
 
-def render(report: Report, *, jsonld=None, for_print=False) -> str:
+def render(report: Report, *, jsonld=None, for_print=False, live=None) -> str:
+    """The report as one HTML page. `live` (the public page only) names where the page
+    follows new verdicts: {"mode": "stream" | "poll", "stream": url, "poll": url,
+    "after": event id}; the exported file has no script."""
     return render_to_string(
         TEMPLATE,
         {
             "report": report,
+            "live": live,
+            "text_length": len(report.document.text),
             "document": report.document,
             "workspace": report.workspace,
             "entries": [entry_view(entry) for entry in report.entries],

@@ -320,21 +320,52 @@ def _entries(claims, verdicts, notes, work, users, include_approved) -> list[Ent
     return entries
 
 
-def highlight(text: str, entries: list[Entry]) -> SafeString:
-    """The document text, escaped, with each reported claim marked and numbered. Claims
-    may overlap, so the text is cut at every claim boundary and each piece is marked with
-    the claims covering it; the number links to the claim's verdict."""
-    starts: dict[int, list[Entry]] = {}
-    bounds = {0, len(text)}
-    for entry in entries:
-        start, end = entry.claim.start, min(entry.claim.end, len(text))
+def clusters(entries: list[Entry]) -> list[tuple[int, int, list[Entry]]]:
+    """The reported claims grouped where they overlap, in text order:
+    (start, end, entries). No claim crosses a cluster's bounds, so one cluster is marked
+    again (a new verdict, the public page's live updates) without touching the rest."""
+    groups: list[tuple[int, int, list[Entry]]] = []
+    ordered = sorted(entries, key=lambda e: (e.claim.start, e.claim.end, e.claim.pk))
+    for entry in ordered:
+        start, end = entry.claim.start, entry.claim.end
         if start >= end:
             continue
+        if groups and start < groups[-1][1]:
+            low, high, members = groups[-1]
+            groups[-1] = (low, max(high, end), [*members, entry])
+        else:
+            groups.append((start, end, [entry]))
+    return groups
+
+
+def highlight(text: str, entries: list[Entry]) -> SafeString:
+    """The document text, escaped, with each reported claim marked and numbered; each
+    cluster of overlapping claims in a span that names its bounds (code points)."""
+    parts, at = [], 0
+    for start, end, members in clusters(entries):
+        start, end = min(start, len(text)), min(end, len(text))
+        if start >= end:
+            continue
+        parts.append(escape(text[at:start]))
+        parts.append(cluster_html(text, start, end, members))
+        at = end
+    parts.append(escape(text[at:]))
+    return mark_safe("".join(parts))  # every piece is escaped
+
+
+def cluster_html(text: str, low: int, high: int, entries: list[Entry]) -> SafeString:
+    """One cluster of claims, marked. Claims may overlap, so the text is cut at every
+    claim boundary and each piece is marked with the claims covering it; the number
+    links to the claim's verdict."""
+    starts: dict[int, list[Entry]] = {}
+    bounds = {low, high}
+    for entry in entries:
+        start, end = entry.claim.start, min(entry.claim.end, high)
         starts.setdefault(start, []).append(entry)
         bounds.update((start, end))
     cuts = sorted(bounds)
     covering: list[Entry] = []
-    parts = []
+    parts = [format_html('<span class="claims" data-start="{}" data-end="{}">', low, high)]
     for left, right in zip(cuts, cuts[1:], strict=False):
         covering = [e for e in covering if e.claim.end > left] + starts.get(left, [])
         for entry in starts.get(left, []):
@@ -352,4 +383,5 @@ def highlight(text: str, entries: list[Entry]) -> SafeString:
             parts.append(format_html('<mark class="{}">{}</mark>', state, piece))
         else:
             parts.append(piece)
+    parts.append("</span>")
     return mark_safe("".join(parts))  # every piece is escaped above

@@ -14,12 +14,15 @@ from annotations.exports.html import render
 from annotations.exports.report import build_report
 from annotations.models import Document, WorkflowError
 from annotations.permissions import can
+from annotations.web.public_live import live_config
 
 
 @require_safe
 def public_report(request, slug):
     """/reports/<slug>/: the html report with its ClaimReview JSON-LD, for anyone, while an
-    editor has it published (report_published_at set); 404 otherwise."""
+    editor has it published (report_published_at set); 404 otherwise. The page follows
+    new verdicts (annotations.web.public_live); no cache may keep it without asking
+    again, so a reload always shows the verdicts published by then."""
     document = get_object_or_404(
         Document.objects.select_related("workspace"),
         report_slug=slug,
@@ -28,7 +31,10 @@ def public_report(request, slug):
     report = build_report(document, include_approved=document.report_include_approved)
     # The page's JSON-LD is for published verdicts only, whatever the page shows.
     reviews = claim_reviews(report)
-    return HttpResponse(render(report, jsonld=reviews), content_type="text/html; charset=utf-8")
+    html = render(report, jsonld=reviews, live=live_config(request, document))
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required

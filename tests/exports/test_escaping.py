@@ -14,7 +14,8 @@ from markdown_it import MarkdownIt
 
 from annotations.exports import FORMATS
 from annotations.exports.md import escape_markdown, safe_markdown
-from annotations.models import Annotation, Rating
+from annotations.models import Annotation, Event, Rating
+from annotations.models.events import emit
 from tests.exports.factories import correct, publish
 from tests.factories import ClaimFactory, DocumentFactory, SourceFactory, WorkspaceFactory, member
 
@@ -213,5 +214,25 @@ def test_public_page_jsonld_cannot_close_its_script_element(client, desk):
     reviews = json.loads(body)
     assert reviews[1]["claimReviewed"] == FORMULAS[0]
     assert reviews[0]["author"]["name"] == PAYLOAD
-    assert page.count("<script") == 1
-    assert_no_live_payload(page[end + len("</script>") :])
+    # The JSON-LD, and the page's live updates as a file (no inline script).
+    assert page.count("<script") == 2
+    live = '<script src="/static/annotations/report_live.js" defer></script>'
+    assert page.count(live) == 1
+    assert_no_live_payload(page[end + len("</script>") :].replace(live, ""))
+
+
+def test_the_public_pages_live_events_escape_every_field(client, desk):
+    for claim in desk.claims:
+        verdict = claim.verdicts.get(is_current=True)
+        emit(
+            Event.Kind.VERDICT_PUBLISHED,
+            annotation=verdict.annotation,
+            actor=desk.editor,
+            data=verdict.facts(),
+        )
+    events = client.get("/live/reports/payload/events/?after=0").json()["events"]
+    assert len(events) == len(desk.claims)
+    for event in events:
+        for html in (event["entry"], event["row"], event["counts"], event["text"]["html"]):
+            assert_no_live_payload(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in events[0]["entry"]

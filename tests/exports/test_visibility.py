@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from annotations.exports import FORMATS
 from annotations.exports.loading import member_claims
-from annotations.models import Annotation, Comment, Role, Source
+from annotations.models import Annotation, Comment, Event, Role, Source
+from annotations.models.events import emit
 from annotations.permissions import can, viewer_for
 from tests.exports.factories import HIDDEN, approved_annotation, make_desk
 from tests.factories import AnnotationFactory, CommentFactory, FlagFactory, SourceFactory, member
@@ -56,6 +57,13 @@ def every_output(desk, user, client):
     desk.document.save()
     client.logout()
     yield "public page", client.get("/reports/leak/").content
+    for claim in desk.claims:  # the verdicts as the public page's live updates carry them
+        verdict = claim.verdicts.get()
+        kind, annotation = Event.Kind.VERDICT_PUBLISHED, verdict.annotation
+        emit(kind, annotation=annotation, actor=desk.editor, data=verdict.facts())
+    events = client.get("/live/reports/leak/events/?after=0")
+    assert len(events.json()["events"]) == len(desk.claims)
+    yield "public live events", events.content
 
 
 @pytest.mark.parametrize("role", ["annotator", "reviewer", "editor"])
