@@ -300,22 +300,29 @@ def insert_claims(
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows())
             return
-        staging = quote("claim_import")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
-        )
-        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-            for row in rows():
-                copy.write_row(row)
-        # The vector as search.index_claims builds it, over the staged rows (named like
-        # the claims table, so the compiled column references point at them).
-        vector_sql, vector_params = search.claim_vector_sql(connection)
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}, {quote('search_vector')}) "
-            f"SELECT {columns}, {vector_sql} FROM {staging} AS {table}",
-            vector_params,
-        )
-        cursor.execute(f"DROP TABLE {staging}")
+        _copy_claims(connection, cursor, table, columns, rows())
+
+
+def _copy_claims(connection, cursor, table: str, columns: str, rows) -> None:
+    """PostgreSQL: the rows by COPY into a temporary table, then into the claims with
+    their search vectors in one INSERT … SELECT."""
+    quote = connection.ops.quote_name
+    staging = quote("claim_import")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+    )
+    with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    # The vector as search.index_claims builds it, over the staged rows (named like
+    # the claims table, so the compiled column references point at them).
+    vector_sql, vector_params = search.claim_vector_sql(connection)
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}, {quote('search_vector')}) "
+        f"SELECT {columns}, {vector_sql} FROM {staging} AS {table}",
+        vector_params,
+    )
+    cursor.execute(f"DROP TABLE {staging}")
 
 
 def _first_line(text: str) -> str:

@@ -7,7 +7,6 @@ from rest_framework.test import APIClient
 
 from annotations.models import Claim, Document, IngestToken
 from annotations.services.live import start_live_document
-from tests.api.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +109,11 @@ def test_a_gap_and_other_text_under_a_used_number_are_409(desk):
     ("body", "status", "detail"),
     [
         ({"text": "Hello."}, 400, "sequence: This field is required."),
-        ({"sequence": 0, "text": "Hello."}, 400, "sequence: Ensure this value is greater than or equal to 1."),
+        (
+            {"sequence": 0, "text": "Hello."},
+            400,
+            "sequence: Ensure this value is greater than or equal to 1.",
+        ),
         ({"sequence": "x", "text": "Hello."}, 400, "sequence: A valid integer is required."),
         ({"sequence": 1}, 400, "Send either the text or a file, not both."),
         ({"sequence": 1, "text": ""}, 400, "text: This field may not be blank."),
