@@ -30,7 +30,14 @@ def chunk_from_bytes(data: bytes, filename: str | None = None) -> str:
     other binary data, and text in another encoding, refused with a message."""
     if not data.strip():
         raise ImportRefused(f"{NAME} is empty: send the transcript's next words.", "empty")
-    detect_format(data, filename, "", NAME)  # refuses images, archives, documents
+    # Refuses images and archives; a PDF or Word file is a document, not a chunk.
+    found = detect_format(data, filename, "", NAME)
+    if found in ("pdf", "docx"):
+        kind = "a PDF" if found == "pdf" else "a Word document"
+        raise ImportRefused(
+            f"{NAME} is {kind}, not plain text. Send the transcript's words as UTF-8 text.",
+            "unsupported",
+        )
     return decode(data, NAME, "")
 
 
