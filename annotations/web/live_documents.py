@@ -80,9 +80,8 @@ def document_append(request, pk):
         else:
             count = len(appended.claims)
             done = "was appended before" if appended.replayed else "appended"
-            messages.success(
-                request, f"Chunk {appended.chunk.sequence} {done}: {count} new claims."
-            )
+            claims = f"{count} new claim{'' if count == 1 else 's'}"
+            messages.success(request, f"Chunk {appended.chunk.sequence} {done}: {claims}.")
             return redirect("document", pk=document.pk)
     else:
         status = 400

@@ -63,7 +63,7 @@ def test_an_editor_appends_a_chunk_and_a_form_sent_twice_appends_once(desk, live
         )
         assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [
-        "Chunk 1 was appended before: 1 new claims."
+        "Chunk 1 was appended before: 1 new claim."
     ]
     assert list(Claim.objects.filter(document=live).values_list("text", flat=True)) == [
         "Good evening."
