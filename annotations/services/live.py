@@ -240,7 +240,11 @@ def _split_new(document: Document, chunk: DocumentChunk, by, *, final: bool) -> 
     )
     if not ids:
         return []
-    matching.mark_prior_verdicts(document, claim_ids=ids)
+    if matching.mark_prior_verdicts(document, claim_ids=ids):
+        marked = Claim.objects.filter(pk__in=ids, prior_verdict__isnull=False)
+        priors = dict(marked.values_list("pk", "prior_verdict_id"))
+    else:
+        priors = {}
     first = document.next_claim_number - len(ids)
     chunk.first_number, chunk.claims = first, len(ids)
     numbers = _numbers(stored, first)
@@ -256,6 +260,7 @@ def _split_new(document: Document, chunk: DocumentChunk, by, *, final: bool) -> 
             speaker=item.speaker or document.speaker,
             spoken_at=item.spoken_at,
             checkworthiness=item.checkworthiness,
+            prior_verdict_id=priors.get(pk),
             created_at=now,
         )
         for pk, number, item in zip(ids, numbers, stored, strict=True)

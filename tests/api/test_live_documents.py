@@ -328,3 +328,18 @@ def test_an_append_takes_a_fixed_number_of_queries_however_long_the_chunk_and_do
     # the claims' ids, numbers, rows, match keys, marks against published verdicts, the
     # events, the document's new state, the chunk; never one a claim.
     assert counts[0] == counts[1] == counts[2]
+
+
+def test_an_appended_claim_that_an_earlier_verdict_covers_is_marked(desk):
+    document = _live(desk)
+    response = desk.client("editor").post(
+        f"{R}/documents/{document.pk}/append/",
+        {"sequence": 1, "text": "SMITH: Unemployment fell to 4% last year. Thank you. "},
+        format="json",
+    )
+    claims = response.json()["claims"]
+    assert [(c["text"], c["prior_verdict"]) for c in claims] == [
+        ("Unemployment fell to 4% last year.", desk.verdict.pk),
+        ("Thank you.", None),
+    ]
+    assert Claim.objects.get(pk=claims[0]["id"]).prior_verdict_id == desk.verdict.pk

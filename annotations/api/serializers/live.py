@@ -35,6 +35,11 @@ class ChunkClaimSerializer(serializers.Serializer):
     speaker = serializers.CharField()
     spoken_at = serializers.IntegerField(allow_null=True)
     checkworthiness = serializers.FloatField()
+    prior_verdict = serializers.IntegerField(
+        source="prior_verdict_id",
+        allow_null=True,
+        help_text="The published verdict on a claim elsewhere in the desk that says the same.",
+    )
 
 
 class AppendedSerializer(serializers.Serializer):
