@@ -262,3 +262,21 @@ def test_an_annotator_cannot_append_or_close(live, desk):
     assert refused.value.message == (
         "Only editors, and the desk's ingest tokens, can close live documents."
     )
+
+
+def test_hearing_a_chunks_claims_reads_the_desks_webhooks_once(
+    live, desk, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, editor = desk
+    chunk = "SMITH: " + " ".join(f"Exports rose by {n}% in {2000 + n}." for n in range(20)) + " "
+    with django_capture_on_commit_callbacks() as callbacks:
+        appended = append_chunk(live, chunk, sequence=1, by=editor)
+    assert len(appended.claims) == len(callbacks) == 20
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+    # The desk's active webhooks, once for the 20 events (none listens: nothing queued).
+    assert len(queries) == 1
