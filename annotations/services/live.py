@@ -27,6 +27,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from annotations import importers, matching
@@ -115,6 +117,7 @@ def append_chunk(document: Document, text: str, *, sequence: int, by) -> Appende
     try:
         with transaction.atomic():
             locked = Document.objects.select_for_update().get(pk=document.pk)
+            locked.workspace = document.workspace  # loaded with it: the events name it
             replay = _earlier(locked, sequence, digest)
             if replay is not None:
                 return _answer(locked, replay, replayed=True)
@@ -149,6 +152,7 @@ def close_live_document(document: Document, by) -> Appended | None:
         require(by, Action.DOCUMENT_APPEND, document, CLOSE_REFUSED)
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
+        locked.workspace = document.workspace
         if not locked.live:
             if locked.closed_at is not None:
                 return None
@@ -233,8 +237,10 @@ def _split_new(document: Document, chunk: DocumentChunk, by, *, final: bool) -> 
     stored, ids = store_spoken(document, spoken, lang, created_at=now) if spoken else ([], [])
     document.held_from = held_from
     document.last_sequence = max(document.last_sequence, chunk.sequence)
+    added = document.text[chunk.start :]
     Document.objects.filter(pk=document.pk).update(
-        text=document.text,
+        # Added at the end by the database: what is stored is never written again.
+        text=Concat(F("text"), Value(added), output_field=TextField()) if added else F("text"),
         held_from=held_from,
         last_sequence=document.last_sequence,
     )
