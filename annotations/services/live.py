@@ -82,17 +82,25 @@ def start_live_document(
     title = " ".join((title or "").split())[:300]
     if not title:
         raise InvalidInput("Give the live document a title.", field="title")
+    details = {
+        "speaker": speaker,
+        "speaker_type": speaker_type or SpeakerType.PERSON,
+        "source_url": source_url,
+        "published": published,
+        "language": (language or "en")[:10],
+    }
+    with transaction.atomic():  # a refused first text leaves no document behind
+        return _start(workspace, title, text, created_by, **details)
+
+
+def _start(workspace, title, text, created_by, **details) -> Document:
     document = Document.objects.create(
         workspace=workspace,
         title=title,
-        speaker=speaker,
-        speaker_type=speaker_type or SpeakerType.PERSON,
-        source_url=source_url,
-        published=published,
-        language=(language or "en")[:10],
         text="",
         live=True,
         created_by=created_by,
+        **details,
     )
     if text.strip():
         append_chunk(document, text, sequence=0, by=created_by)
@@ -232,7 +240,14 @@ def _split_new(document: Document, chunk: DocumentChunk, by, *, final: bool) -> 
         ready, held_from = len(spoken), len(document.text)
     elif held_from < 0:
         held_from = document.held_from  # nothing to split yet: the text waits whole
-    spoken = spoken[:ready]
+    # A reader may have made a claim of words held meanwhile (a selection): one span,
+    # one claim, so the splitter's segment there is not stored again.
+    taken = set(
+        Claim.objects.filter(document=document, start__gte=document.held_from).values_list(
+            "start", "end"
+        )
+    )
+    spoken = [s for s in spoken[:ready] if (s.segment.start, s.segment.end) not in taken]
     now = timezone.now()
     stored, ids = store_spoken(document, spoken, lang, created_at=now) if spoken else ([], [])
     document.held_from = held_from

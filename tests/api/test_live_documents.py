@@ -325,10 +325,11 @@ def test_an_append_takes_a_fixed_number_of_queries_however_long_the_chunk_and_do
         assert (response.status_code, len(response.json()["claims"])) == (201, n)
         counts.append(len(queries))
     # Per append, however many claims: the token with its user, the document, the
-    # roles; a savepoint; the document locked; the claims' ids and numbers; their rows
-    # (PostgreSQL: a temporary table filled by COPY, one INSERT … SELECT, DROP; SQLite:
-    # one INSERT) and match keys (one COPY, or one INSERT, uncounted on PostgreSQL);
-    # the document's text and state; the published verdicts, the new claims and their
-    # terms' frequencies (matching); the events in one INSERT; the chunk; the release.
-    expected = 17 if connection.vendor == "postgresql" else 16
+    # roles; a savepoint; the document locked; the claims already made of held words;
+    # the claims' ids and numbers; their rows (PostgreSQL: a temporary table filled by
+    # COPY, one INSERT … SELECT, DROP; SQLite: one INSERT) and match keys (one COPY, or
+    # one INSERT, uncounted on PostgreSQL); the document's text and state; the published
+    # verdicts, the new claims and their terms' frequencies (matching); the events in one
+    # INSERT; the chunk; the release.
+    expected = 18 if connection.vendor == "postgresql" else 17
     assert counts == [expected] * 3

@@ -280,3 +280,21 @@ def test_hearing_a_chunks_claims_reads_the_desks_webhooks_once(
             callback()
     # The desk's active webhooks, once for the 20 events (none listens: nothing queued).
     assert len(queries) == 1
+
+
+def test_a_claim_a_reader_made_of_held_words_is_not_made_again(live, desk):
+    workspace, editor = desk
+    append_chunk(live, FIRST, sequence=1, by=editor)
+    live.refresh_from_db()
+    held = live.text.index("Senator")
+    selection, _ = Claim.from_selection(live, held, len(FIRST), editor)
+    appended = append_chunk(live, SECOND, sequence=2, by=editor)
+    assert [c.text for c in appended.claims] == ["That is not true."]
+    assert Claim.objects.filter(document=live, start=held).get() == selection
+
+
+def test_a_refused_first_text_leaves_no_document(desk):
+    workspace, editor = desk
+    with pytest.raises(InvalidInput):
+        start_live_document(workspace, title="Debate", text="<script>x</script>", created_by=editor)
+    assert not Document.objects.filter(workspace=workspace).exists()
