@@ -72,7 +72,8 @@ class DocumentViewSet(
     filterset_class = filters.DocumentFilter
     content_negotiation_class = W3CContentNegotiation
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
-    extra_error_codes = {"POST": ("413",), "DELETE": ("409",)}
+    # 409: a chunk out of order or for a document that is not live (append, close)
+    extra_error_codes = {"POST": ("413", "409"), "DELETE": ("409",)}
 
     def rows(self):
         queryset = Document.objects.filter(
