@@ -158,6 +158,40 @@ class ImportForm(forms.Form):
         return data
 
 
+class LiveDocumentForm(forms.Form):
+    """Start a live document: what it is; its text comes in chunks."""
+
+    title = forms.CharField(max_length=300, help_text="E.g. the debate and its date.")
+    speaker = forms.CharField(max_length=200, required=False, help_text="Default speaker.")
+    language = forms.RegexField(
+        r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+        max_length=10,
+        required=False,
+        initial="en",
+        help_text="A language code such as en, fr or nl.",
+    )
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="First text",
+        help_text="Optional: the transcript so far.",
+    )
+
+
+class ChunkForm(forms.Form):
+    """The next chunk of a live transcript; the sequence number is the page's, so a form
+    sent twice appends once."""
+
+    sequence = forms.IntegerField(min_value=1, max_value=2_000_000_000, widget=forms.HiddenInput)
+    text = forms.CharField(
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Next chunk",
+        help_text="Speaker labels (MODERATOR:) and times ([00:12:31]) are kept.",
+    )
+
+
 def _http_url(value: str, required: bool) -> str:
     """Refuse non-http(s) schemes with a message that says so, before URL syntax."""
     from django.core.validators import URLValidator

@@ -29,6 +29,7 @@ from annotations.models import (
     Comment,
     Document,
     Flag,
+    IngestClient,
     Job,
     Membership,
     ModerationEvent,
@@ -243,14 +244,13 @@ def counted_annotations(user, queryset=None):
 
 def comment_q(user, prefix: str = "") -> Q:
     """Comments on annotations the user sees; hidden comments for editors only."""
-    p = prefix
-    q = annotation_q(user, f"{p}annotation__")
+    q = annotation_q(user, f"{prefix}annotation__")
     if is_staff_moderator(user):
         return q
     editor_ws = workspace_ids_with(user, Action.MODERATE)
     return q & (
-        Q(**{f"{p}hidden": False})
-        | Q(**{f"{p}annotation__claim__document__workspace_id__in": editor_ws})
+        Q(**{f"{prefix}hidden": False})
+        | Q(**{f"{prefix}annotation__claim__document__workspace_id__in": editor_ws})
     )
 
 
@@ -457,8 +457,7 @@ class Viewer:
 
 
 def viewer_for(user, document) -> Viewer:
-    """The Viewer of a document's workspace for a user who may read it (user=None: the
-    system); NotVisible otherwise."""
+    """The Viewer of a document's desk for a reader (None: the system), else NotVisible."""
     if user is not None:
         require(user, Action.DOCUMENT_READ, document)
     return Viewer(user, document.workspace)
@@ -470,6 +469,8 @@ def viewer_for(user, document) -> Viewer:
 def can(user, action, obj) -> bool:
     """Whether the user may do `action` on `obj`. An unknown action raises ValueError."""
     action = Action(action)
+    if isinstance(user, IngestClient):  # a desk's transcription service, not a member
+        return action == Action.DOCUMENT_APPEND and user.may_append(obj)
     if not _is_active_user(user):
         return False
     if action == Action.WORKSPACE_CREATE:
@@ -486,10 +487,10 @@ def can(user, action, obj) -> bool:
     return _object_rule(user, role, action, obj)
 
 
-def _may_create_workspace(user) -> bool:
-    # WORKSPACE_CREATION is "any", "staff" or "nobody" (checked at start-up).
-    policy = settings.WORKSPACE_CREATION
-    return policy == "any" or (policy == "staff" and bool(user.is_staff))
+def _may_create_workspace(user) -> bool:  # WORKSPACE_CREATION: any, staff or nobody
+    return settings.WORKSPACE_CREATION == "any" or (
+        settings.WORKSPACE_CREATION == "staff" and bool(user.is_staff)
+    )
 
 
 def require(user, action, obj, message: str = "You may not do that here.") -> None:

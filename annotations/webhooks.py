@@ -122,11 +122,12 @@ def hear(event: Event) -> None:
         kind = event_type(event)
         if kind is None:
             return
-        hooks = [
-            hook
-            for hook in Webhook.objects.filter(workspace_id=event.workspace_id, active=True)
-            if kind in hook.events
-        ]
+        memo = getattr(event, "batch", {})  # shared by the events of one write
+        key = ("webhooks", event.workspace_id)
+        if key not in memo:
+            listening = Webhook.objects.filter(workspace_id=event.workspace_id, active=True)
+            memo[key] = list(listening)
+        hooks = [hook for hook in memo[key] if kind in hook.events]
         if not hooks:
             return
         body = payload(event, kind)

@@ -1,6 +1,7 @@
 """Live-stream benchmark: how soon colleagues see a save, and what open streams cost.
 
     .venv/bin/python bench/live.py [--port 8201] [--writes 60] [--duration 60]
+        [--part all|latency|load|transcript] [--chunks 30] [--database NAME]
 
 Serves as `make serve` does (gunicorn with uvicorn's ASGI workers, DEBUG off) on
 127.0.0.1 against a throwaway PostgreSQL database (created, filled by bench/load.py's
@@ -17,6 +18,16 @@ fill, dropped), so the streams travel over LISTEN/NOTIFY.
   prints the reads' p95 of both. Budget: with streams at most 1.2x without, under
   500 ms, no errors (a 409 "already annotated" on creating is the API's answer to a
   user who annotated that claim before, not an error; any other failure is one).
+
+- Transcript: a writer appends a live transcript (speaker labels, times) in 2 KB chunks
+  every 2 s (`POST /documents/{id}/append/`, cut anywhere, so sentences are held across
+  chunks) while 10 readers follow the document's stream. The desk has 100 published
+  verdicts, some of which the transcript repeats (the new claims are matched against
+  them before the answer). First 8 chunks go to another live document, not counted: each
+  worker loads the word embeddings at its first append. For each chunk and reader: the
+  time from sending the append to the last of that chunk's `claim.created` events
+  reaching the reader. It prints p50 and p95. Budget: p95 < 1 s. (`--part transcript`
+  fills its own small desk, not bench/load.py's.)
 
 The streams are read by one asyncio loop in one thread over plain sockets (not a thread
 per stream), so the bench's own readers cost little of the machine the server runs on;
@@ -44,6 +55,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load  # bench/load.py: its data, its users and its Locust load
+from live_transcript import TRANSCRIPT_DESK, fill_transcript_desk, transcript_chunks
 
 ROOT = load.ROOT
 PY = load.PY
@@ -51,6 +63,7 @@ load.DB = "factcheck_live_bench"
 load.PG = f"postgres://postgres@127.0.0.1:5432/{load.DB}"
 READERS = 10
 STREAMS = 200
+WARM_UP = 8  # transcript chunks appended to another document first (see report_transcript)
 
 
 _sessions: dict[str, requests.Session] = {}
@@ -346,82 +359,179 @@ def percentile(values, q) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def report_latency(host, data, writes) -> None:
+    delays = latency(host, data, writes)
+    missed = sum(1 for d in delays if d == float("inf"))
+    arrived = [d for d in delays if d != float("inf")]
+    p50, p95 = statistics.median(arrived), percentile(arrived, 0.95)
+    print(
+        f"latency, {READERS} readers x {writes} writes (saves and comments): "
+        f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(arrived) * 1000:.0f} ms, "
+        f"missed {missed}; budget p95 < 1 s: {'met' if p95 < 1 and not missed else 'NOT met'}"
+    )
+
+
+def report_load(host, plan, data, args, server) -> None:
+    half = max(1, args.duration // 2)
+    quiet, busy, every = [], [], []
+    for segment in range(4):
+        if segment % 2 == 0:
+            quiet.append(run_load(host, plan, half, f"without{segment}", server))
+            continue
+        followers = open_streams(host, data)
+        busy.append(run_load(host, plan, half, f"with{segment}", server))
+        for follower in followers:
+            follower.stop()
+        every += followers
+        time.sleep(2)  # the streams' ends reach the server before the next segment
+    quiet, busy = pooled(quiet), pooled(busy)
+    events = sum(len(f.arrivals) for f in every)
+    dropped = sum(f.errors for f in every)
+    ratio = busy["reads"] / quiet["reads"] if quiet["reads"] else float("inf")
+    print(
+        f"load, 50 users, 2 x {half} s alternating: reads p95 {quiet['reads']:.0f} ms "
+        f"without streams, {busy['reads']:.0f} ms with {STREAMS} open streams over "
+        f"{load.DOCUMENTS} documents ({ratio:.2f}x); {quiet['rps']:.1f} / "
+        f"{busy['rps']:.1f} req/s; errors {quiet['failures']} / {busy['failures']}; "
+        f"the streams carried {events} events, {dropped} dropped"
+    )
+    for tag, run in (("without streams", quiet), ("with streams", busy)):
+        print(
+            f"      {tag}: CPU {run['cpu'][0]:.0f} s server, {run['cpu'][1]:.1f} s bench "
+            f"(stream readers); load average " + " ".join(f"{n:.2f}" for n in run["loadavg"])
+        )
+    for error in busy["errors"] + quiet["errors"]:
+        print(f"      error: {error}")
+    ok = (
+        ratio <= 1.2
+        and busy["reads"] < 500
+        and busy["failures"] == 0
+        and quiet["failures"] == 0
+        and dropped == 0
+    )
+    print(f"budget (<= 1.2x, < 500 ms, no errors): {'met' if ok else 'NOT met'}")
+
+
+def report_transcript(host, count: int) -> None:
+    """Append `count` 2 KB chunks, one every 2 s, while READERS readers follow."""
+    token = requests.post(
+        f"{host}/api/v1/auth/token/", json={"username": "editor", "password": load.PASSWORD}
+    ).json()["token"]
+    api = {"Authorization": f"Token {token}"}
+
+    def start(title):
+        body = {"workspace": TRANSCRIPT_DESK, "title": title, "live": True}
+        created = requests.post(f"{host}/api/v1/documents/", json=body, headers=api)
+        created.raise_for_status()
+        return created.json()["id"]
+
+    # Warm-up, not counted: each worker loads the word embeddings at its first append.
+    warm = start("Warm-up")
+    for sequence, chunk in enumerate(transcript_chunks(WARM_UP), start=1):
+        requests.post(
+            f"{host}/api/v1/documents/{warm}/append/",
+            json={"sequence": sequence, "text": chunk},
+            headers=api,
+        ).raise_for_status()
+    document = start("Live debate")
+    followers = [Follower(host, f"reader{i}", document) for i in range(READERS)]
+    for follower in followers:
+        follower.start()
+    for follower in followers:
+        follower.ready.wait(30)
+    sent, answers, matched = [], [], 0
+    for sequence, chunk in enumerate(transcript_chunks(count), start=1):
+        started = time.perf_counter()
+        answer = requests.post(
+            f"{host}/api/v1/documents/{document}/append/",
+            json={"sequence": sequence, "text": chunk},
+            headers=api,
+        )
+        answer.raise_for_status()
+        answers.append(time.perf_counter() - started)
+        claims = {c["id"] for c in answer.json()["claims"]}
+        matched += sum(c["prior_verdict"] is not None for c in answer.json()["claims"])
+        sent.append((started, claims))
+        time.sleep(max(0.0, started + 2 - time.perf_counter()))
+    time.sleep(5)  # the last chunk's events
+    delays, missed = [], 0
+    for started, claims in sent:
+        for follower in followers:
+            seen = {
+                payload["claim"]: at
+                for at, payload in follower.arrivals
+                if payload.get("kind") == "claim.created"
+            }
+            if claims <= seen.keys():
+                delays.append(max((seen[c] for c in claims), default=started) - started)
+            else:
+                missed += 1
+    for follower in followers:
+        follower.stop()
+    requests.post(f"{host}/api/v1/documents/{document}/close/", headers=api).raise_for_status()
+    claims = sum(len(c) for _, c in sent)
+    p50, p95 = statistics.median(delays), percentile(delays, 0.95)
+    print(
+        f"transcript, {count} chunks of 2 KB every 2 s ({claims} claims), {READERS} readers: "
+        f"append to claims at the readers p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+        f"max {max(delays) * 1000:.0f} ms, missed {missed}; the append's answer p50 "
+        f"{statistics.median(answers) * 1000:.0f} ms, p95 "
+        f"{percentile(answers, 0.95) * 1000:.0f} ms; claims matching an earlier verdict: "
+        f"{matched}; budget p95 < 1 s: {'met' if p95 < 1 and not missed else 'NOT met'}"
+    )
+    print("      load average " + " ".join(f"{n:.2f}" for n in os.getloadavg()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8201)
     parser.add_argument("--workers", type=int, default=4, help="uvicorn workers (make serve)")
     parser.add_argument("--writes", type=int, default=60)
     parser.add_argument("--duration", type=int, default=60, help="Seconds per load run.")
+    parser.add_argument("--part", choices=["all", "latency", "load", "transcript"], default="all")
+    parser.add_argument("--chunks", type=int, default=30, help="Transcript chunks to append.")
+    parser.add_argument("--database", default="factcheck_live_bench", help="Made and dropped.")
+    parser.add_argument("--fill-transcript", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.fill_transcript:
+        fill_transcript_desk()
+        return
+    load.DB = args.database
+    load.PG = f"postgres://postgres@127.0.0.1:5432/{load.DB}"
     env = {**load.server_env(), "LIVE_HEARTBEAT_SECONDS": "15"}
     load.psql(f"DROP DATABASE IF EXISTS {load.DB}")
     load.psql(f"CREATE DATABASE {load.DB}")
-    plan = ROOT / ".data" / "live-plan.json"
+    plan = ROOT / ".data" / f"live-plan-{load.DB}.json"
     plan.parent.mkdir(exist_ok=True)
+    loaded = args.part in ("all", "latency", "load")
     server = None
     try:
         subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run(
-            [PY, load.__file__, "--fill"], cwd=ROOT, env={**env, "LOAD_PLAN": str(plan)}, check=True
-        )
+        if loaded:
+            subprocess.run(
+                [PY, load.__file__, "--fill"],
+                cwd=ROOT,
+                env={**env, "LOAD_PLAN": str(plan)},
+                check=True,
+            )
+        if args.part in ("all", "transcript"):
+            subprocess.run([PY, __file__, "--fill-transcript"], cwd=ROOT, env=env, check=True)
         subprocess.run(["psql", load.PG, "-qc", "ANALYZE"], check=True)
         subprocess.run(
             [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
         )
         server = start_server(env, args.port, args.workers)
         host = f"http://127.0.0.1:{args.port}"
-        data = json.loads(plan.read_text())
-        print(
-            f"gunicorn with {args.workers} uvicorn workers on {host}; PostgreSQL "
-            f"LISTEN/NOTIFY; {load.DOCUMENTS} documents x {load.CLAIMS_PER_DOCUMENT} claims"
-        )
-        delays = latency(host, data, args.writes)
-        missed = sum(1 for d in delays if d == float("inf"))
-        arrived = [d for d in delays if d != float("inf")]
-        p50, p95 = statistics.median(arrived), percentile(arrived, 0.95)
-        print(
-            f"latency, {READERS} readers x {args.writes} writes (saves and comments): "
-            f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(arrived) * 1000:.0f} ms, "
-            f"missed {missed}; budget p95 < 1 s: {'met' if p95 < 1 and not missed else 'NOT met'}"
-        )
-        half = max(1, args.duration // 2)
-        quiet, busy, every = [], [], []
-        for segment in range(4):
-            if segment % 2 == 0:
-                quiet.append(run_load(host, plan, half, f"without{segment}", server))
-                continue
-            followers = open_streams(host, data)
-            busy.append(run_load(host, plan, half, f"with{segment}", server))
-            for follower in followers:
-                follower.stop()
-            every += followers
-            time.sleep(2)  # the streams' ends reach the server before the next segment
-        quiet, busy = pooled(quiet), pooled(busy)
-        events = sum(len(f.arrivals) for f in every)
-        dropped = sum(f.errors for f in every)
-        ratio = busy["reads"] / quiet["reads"] if quiet["reads"] else float("inf")
-        print(
-            f"load, 50 users, 2 x {half} s alternating: reads p95 {quiet['reads']:.0f} ms "
-            f"without streams, {busy['reads']:.0f} ms with {STREAMS} open streams over "
-            f"{load.DOCUMENTS} documents ({ratio:.2f}x); {quiet['rps']:.1f} / "
-            f"{busy['rps']:.1f} req/s; errors {quiet['failures']} / {busy['failures']}; "
-            f"the streams carried {events} events, {dropped} dropped"
-        )
-        for tag, run in (("without streams", quiet), ("with streams", busy)):
-            print(
-                f"      {tag}: CPU {run['cpu'][0]:.0f} s server, {run['cpu'][1]:.1f} s bench "
-                f"(stream readers); load average " + " ".join(f"{n:.2f}" for n in run["loadavg"])
-            )
-        for error in busy["errors"] + quiet["errors"]:
-            print(f"      error: {error}")
-        ok = (
-            ratio <= 1.2
-            and busy["reads"] < 500
-            and busy["failures"] == 0
-            and quiet["failures"] == 0
-            and dropped == 0
-        )
-        print(f"budget (<= 1.2x, < 500 ms, no errors): {'met' if ok else 'NOT met'}")
+        print(f"gunicorn with {args.workers} uvicorn workers on {host}; PostgreSQL LISTEN/NOTIFY")
+        if loaded:
+            data = json.loads(plan.read_text())
+            print(f"{load.DOCUMENTS} documents x {load.CLAIMS_PER_DOCUMENT} claims")
+        if args.part in ("all", "latency"):
+            report_latency(host, data, args.writes)
+        if args.part in ("all", "load"):
+            report_load(host, plan, data, args, server)
+        if args.part in ("all", "transcript"):
+            report_transcript(host, args.chunks)
     finally:
         # The server ends the open streams (the readers are daemon threads).
         if server is not None:

@@ -260,6 +260,8 @@ AUTHENTICATION_BACKENDS = [
 # Limits on what users may bring in. A request body over MAX_UPLOAD_BYTES (plus room
 # for the form around the file) is answered 413 before it is read.
 MAX_DOCUMENT_CHARS = env_int("MAX_DOCUMENT_CHARS", 2_000_000, minimum=1)
+# Longest chunk appended to a live document at once (a transcript arrives in small ones).
+MAX_CHUNK_CHARS = env_int("MAX_CHUNK_CHARS", 100_000, minimum=1)
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1)
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import importers, jobs
-from annotations.api import bulk, filters, serializers
+from annotations.api import bulk, filters, live, serializers
 from annotations.api.annotations import annotation_list_queryset, annotation_list_response
 from annotations.api.base import (
     W3C_MEDIA_TYPE,
@@ -32,6 +32,7 @@ from annotations.exports import FORMATS, TRUE_VALUES
 from annotations.models import Document, Workspace
 from annotations.permissions import readable_workspace_ids, require, visible_annotations
 from annotations.services import import_document
+from annotations.services.live import start_live_document
 
 DOCUMENT_ANNOTATIONS_PAGE = 100
 
@@ -71,7 +72,8 @@ class DocumentViewSet(
     filterset_class = filters.DocumentFilter
     content_negotiation_class = W3CContentNegotiation
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
-    extra_error_codes = {"POST": ("413",), "DELETE": ("409",)}
+    # 409: a chunk out of order or for a document that is not live (append, close)
+    extra_error_codes = {"POST": ("413", "409"), "DELETE": ("409",)}
 
     def rows(self):
         queryset = Document.objects.filter(
@@ -138,6 +140,36 @@ class DocumentViewSet(
         document.unarchive(request.user)
         return Response(serializers.DocumentDetailSerializer(document).data)
 
+    @extend_schema(
+        summary="Append a chunk of transcript to a live document (editors, ingest tokens)",
+        description="Chunks are numbered 1, 2, … (`sequence`). Only the new text is split "
+        "into claims, scored and matched; an unfinished last sentence is held until the "
+        "next chunk completes it, or the document is closed. A retry (same number, same "
+        "text) appends nothing and answers as the first time did (with `Chunk-Replayed: "
+        "true`); a gap, or other text under a number already used, is 409, as is a "
+        "document that is not live (or closed).",
+        request={
+            "application/json": serializers.ChunkSerializer,
+            "multipart/form-data": serializers.ChunkSerializer,
+        },
+        responses={201: serializers.AppendedSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def append(self, request, pk=None):
+        return live.append(request, pk)
+
+    @extend_schema(
+        summary="Close a live document (editors, ingest tokens)",
+        description="The held unfinished sentence becomes a claim; the document is an "
+        "ordinary, immutable one from now on (appends answer 409). Closing it again "
+        "changes nothing.",
+        request=None,
+        responses=serializers.AppendedSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return live.close(request, pk)
+
     def create(self, request, *args, **kwargs):
         serializer = serializers.DocumentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -148,6 +180,8 @@ class DocumentViewSet(
         if workspace is None:
             raise NotFound("No such workspace.")
         require(request.user, "document.import", workspace, "Only editors can import documents.")
+        if data["live"]:
+            return self._start_live(request, workspace, data)
         upload = data.get("file")
         if upload is not None:
             if upload.size > settings.MAX_UPLOAD_BYTES:
@@ -196,6 +230,23 @@ class DocumentViewSet(
         document.created = result.created
         body = serializers.DocumentCreatedSerializer(document).data
         return Response(body, status=status.HTTP_201_CREATED if result.created else 200)
+
+    def _start_live(self, request, workspace, data):
+        document = start_live_document(
+            workspace,
+            title=data.get("title", ""),
+            text=data.get("text", ""),
+            speaker=data.get("speaker", ""),
+            speaker_type=data.get("speaker_type", ""),
+            source_url=data.get("source_url", ""),
+            published=data.get("published"),
+            language=data.get("language", ""),
+            created_by=request.user,
+        )
+        document.claim_count = document.claims.count()
+        document.created = True
+        body = serializers.DocumentCreatedSerializer(document).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Import many documents as one background job (editors)",

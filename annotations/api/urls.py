@@ -13,6 +13,7 @@ from annotations.api import (
     factchecks,
     flags,
     jobs,
+    live,
     matching,
     search,
     tokens,
@@ -46,6 +47,11 @@ router.register(
     r"workspaces/(?P<workspace_slug>[-a-zA-Z0-9_]{1,50})/webhooks",
     webhooks.WebhookViewSet,
     basename="webhook",
+)
+router.register(
+    r"workspaces/(?P<workspace_slug>[-a-zA-Z0-9_]{1,50})/ingest-tokens",
+    live.IngestTokenViewSet,
+    basename="ingest-token",
 )
 router.register("documents", documents.DocumentViewSet, basename="document")
 router.register("claims", claims.ClaimViewSet, basename="claim")

@@ -66,10 +66,11 @@ def _published_elsewhere(alias, document):
     )
 
 
-def mark_prior_verdicts(document, *, threshold=None) -> int:
+def mark_prior_verdicts(document, *, threshold=None, claim_ids=None) -> int:
     """Point each claim of the document that says the same as a claim with a published
     verdict (current, not retracted) elsewhere in the workspace at that verdict, with
-    the matcher's score; clear the mark where no such verdict is left. The matcher is
+    the matcher's score; clear the mark where no such verdict is left (`claim_ids`: only
+    those claims, the new ones of an appended chunk). The matcher is
     the engine's (same terms, frequencies, features and fusion), over the claims with
     published verdicts only, and a claim is marked from the fitted `mark` threshold,
     chosen for precision. Returns how many claims are marked."""
@@ -80,11 +81,10 @@ def mark_prior_verdicts(document, *, threshold=None) -> int:
         .order_by("-published_at", "-id")
         .values_list("id", "claim__match_text", "claim__restatement")
     )
-    claims = list(
-        Claim.objects.using(alias)
-        .filter(document=document)
-        .only("pk", "match_text", "prior_verdict", "prior_similarity")
-    )
+    claims = Claim.objects.using(alias).filter(document=document)
+    if claim_ids is not None:
+        claims = claims.filter(pk__in=claim_ids)
+    claims = list(claims.only("pk", "match_text", "prior_verdict", "prior_similarity"))
     best = _best_prior(alias, document.workspace_id, claims, published, threshold)
     changed = []
     for claim in claims:

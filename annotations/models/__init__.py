@@ -6,11 +6,13 @@ review workflow live in model methods, which views, the API and the admin all ca
 One module per aggregate, each importing only those below it:
 exceptions, validators -> workspaces -> moderation -> documents -> review -> annotations
 -> jobs; factchecks (reference fact-checks) and webhooks need only workspaces; tokens
-(personal API tokens) only the user model. Every public name is re-exported here: import from
+(personal API tokens, and workspaces' ingest tokens) the user model and workspaces;
+chunks (of live documents) documents. Every public name is re-exported here: import from
 `annotations.models`.
 """
 
 from annotations.models.annotations import Annotation, Source
+from annotations.models.chunks import DocumentChunk
 from annotations.models.documents import (
     Claim,
     ClaimKind,
@@ -35,7 +37,7 @@ from annotations.models.factchecks import ReferenceFactCheck, ReferenceMatchKey,
 from annotations.models.jobs import Job
 from annotations.models.moderation import Flag, ModerationEvent, Notification
 from annotations.models.review import Comment, Verdict
-from annotations.models.tokens import PersonalToken
+from annotations.models.tokens import IngestClient, IngestToken, PersonalToken
 from annotations.models.validators import HTTP_URL, http_url_validator
 from annotations.models.webhooks import Webhook, WebhookDelivery
 from annotations.models.workspaces import (
@@ -61,9 +63,12 @@ __all__ = [
     "Conflict",
     "Comment",
     "Document",
+    "DocumentChunk",
     "Duplicate",
     "Event",
     "Flag",
+    "IngestClient",
+    "IngestToken",
     "InvalidInput",
     "Job",
     "Membership",

@@ -1,6 +1,7 @@
 """Documents and the claims split from them, with the keys that find similar claims."""
 
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -24,6 +25,9 @@ from annotations.models.validators import http_url_validator
 from annotations.models.workspaces import Workspace
 from annotations.text import anchoring, checkworthiness, transcripts
 
+# Starts a live document's text_sha256 (see Document.live): no SHA-256 digest does.
+LIVE_MARK = "live:"
+
 
 class SpeakerType(models.TextChoices):
     """Who the speaker is, as schema.org names it (ClaimReview's itemReviewed.author)."""
@@ -33,7 +37,9 @@ class SpeakerType(models.TextChoices):
 
 
 class Document(models.Model):
-    """Imported text. The text is immutable once split: claims point into it."""
+    """Imported text. The text is immutable once split (claims point into it), except
+    while the document is live: a transcript still arriving, append-only until closed
+    (annotations.services.live)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(max_length=300)
@@ -64,6 +70,17 @@ class Document(models.Model):
     # The number the next claim gets. Only ever grows: a number, once given, names one
     # claim for good, even after that claim is deleted (see take_claim_numbers).
     next_claim_number = models.PositiveIntegerField(default=1, editable=False)
+    # Live: text arrives in numbered chunks and is only ever added to; closing makes the
+    # document ordinary and immutable again (closed_at). While live, text_sha256 is a
+    # mark of the document's own, not its text's digest: a growing text is no duplicate
+    # of another document, and its digest would change with every chunk.
+    live = models.BooleanField(default=False, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last chunk's sequence number (chunks are numbered 1, 2, …, no gaps).
+    last_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Where the text not split yet begins: an unfinished last sentence, held until the
+    # next chunk completes it or the document is closed.
+    held_from = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -83,11 +100,27 @@ class Document(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self.live or self.text_sha256.startswith(LIVE_MARK):
+            self._save_live(*args, **kwargs)
+            return
         digest = self.hash_text(self.text)
         changed = not self._state.adding and digest != self.text_sha256
         if changed and self.claims.exists():
             raise ValidationError("The text of a split document cannot change.")
         self.text_sha256 = digest
+        super().save(*args, **kwargs)
+
+    def _save_live(self, *args, **kwargs):
+        """A live document (or a closed one whose text another document of the desk has
+        too, which keeps its mark): its text changes only by an appended chunk
+        (services.live), written by UPDATE, never by save()."""
+        fields = kwargs.get("update_fields")
+        if not self._state.adding and (fields is None or "text" in fields):
+            stored = Document.objects.filter(pk=self.pk).values_list("text", flat=True).first()
+            if stored not in (None, self.text):
+                raise ValidationError("A live document grows only by appended chunks.")
+        if not self.text_sha256.startswith(LIVE_MARK):
+            self.text_sha256 = LIVE_MARK + uuid.uuid4().hex
         super().save(*args, **kwargs)
 
     @staticmethod

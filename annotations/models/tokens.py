@@ -87,3 +87,109 @@ class PersonalToken(models.Model):
 
     def revoke(self) -> None:
         self.delete()
+
+
+INGEST_PREFIX = "fci_"
+# A desk holds at most this many ingest tokens.
+MAX_INGEST_TOKENS = 20
+
+
+class IngestToken(models.Model):
+    """A workspace's token for a transcription service: it may append chunks to and close
+    the live documents of its workspace, and nothing else (annotations.permissions). Kept
+    as personal tokens are: the key is shown once, the database holds its SHA-256."""
+
+    workspace = models.ForeignKey(
+        "Workspace", on_delete=models.CASCADE, related_name="ingest_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="Which service uses the token.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(max_length=12, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="ingest_token_name_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="ingest_token_named"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def issue(cls, workspace, name: str, by) -> tuple["IngestToken", str]:
+        """A new token for the workspace and its key, which is never shown again. The
+        caller checks that `by` manages the workspace."""
+        name = name.strip()
+        if not name:
+            raise InvalidInput("Give the token a name.", field="name")
+        if len(name) > 100:
+            raise InvalidInput("The name has more than 100 characters.", field="name")
+        key = INGEST_PREFIX + secrets.token_urlsafe(32)
+        try:
+            with transaction.atomic():
+                type(workspace).objects.select_for_update().filter(pk=workspace.pk).first()
+                if cls.objects.filter(workspace=workspace).count() >= MAX_INGEST_TOKENS:
+                    raise InvalidInput(
+                        f"The desk has {MAX_INGEST_TOKENS} ingest tokens, the most allowed; "
+                        "revoke one no service uses first.",
+                        field="name",
+                    )
+                token = cls.objects.create(
+                    workspace=workspace,
+                    name=name,
+                    digest=PersonalToken.digest_of(key),
+                    hint=key[: len(INGEST_PREFIX) + 4],
+                    created_by=by,
+                )
+        except IntegrityError:
+            raise InvalidInput("The desk has a token with this name.", field="name") from None
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key: str) -> "IngestToken | None":
+        token = cls.objects.filter(digest=PersonalToken.digest_of(key)).first()
+        if token is None:
+            return None
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+        return token
+
+
+class IngestClient:
+    """Who a request comes from when it carries an ingest token: no user, no membership;
+    the permission map lets it append to and close its workspace's live documents only."""
+
+    is_authenticated = True
+    is_anonymous = False
+    # Not an active user: no membership, so nothing a member may do or see.
+    is_active = False
+    is_staff = False
+    is_superuser = False
+
+    def __init__(self, token: IngestToken):
+        self.token = token
+        self.ingest_workspace_id = token.workspace_id
+        self.pk = self.id = f"ingest-{token.pk}"
+
+    def __str__(self):
+        return f"ingest token {self.token.name}"
+
+    def get_username(self) -> str:
+        return self.token.name
+
+    def has_perm(self, *args, **kwargs) -> bool:
+        return False
+
+    def may_append(self, document) -> bool:
+        """Whether the token may append to (and close) `document`: one of its desk's."""
+        return type(document).__name__ == "Document" and (
+            document.workspace_id == self.ingest_workspace_id
+        )

@@ -136,13 +136,7 @@ def _fits(field: str, label: str, value: str) -> str:
 def _store_claims(document: Document, language: str) -> int:
     """Split the document, score and store its claims with their match keys and search
     vectors, mark those an earlier verdict covers; return how many. In the caller's
-    transaction.
-
-    Most of a long import's time is the database writing ~28 match keys a claim into its
-    indexes. So the keys are computed first, then written by a second thread on the same
-    connection while this one scores the claims: the database works on its own core (and
-    psycopg and sqlite3 let go of the GIL while they wait for it). The connection is
-    never used by both at once: this thread touches it again only once the keys are in."""
+    transaction."""
     text = document.text
     lang = base_language(language)
     spoken = transcripts.split(text, lang)
@@ -152,6 +146,25 @@ def _store_claims(document: Document, language: str) -> int:
             "rules, bullets or punctuation. Check that you chose the right file.",
             "no_claims",
         )
+    claims, _ = store_spoken(document, spoken, lang)
+    matching.mark_after_import(document, len(claims))
+    return len(claims)
+
+
+def store_spoken(
+    document: Document, spoken: list[transcripts.Spoken], lang: str, *, created_at=None
+) -> tuple[list[PreviewClaim], list[int]]:
+    """Score and store `spoken` (segments of document.text) as the document's next
+    claims, numbered on from its counter, with their match keys, word-vector sums and
+    search vectors; return them and their ids. In the caller's transaction. An import
+    stores all of a document's claims this way, an appended chunk its new ones.
+
+    Most of a long import's time is the database writing ~28 match keys a claim into its
+    indexes. So the keys are computed first, then written by a second thread on the same
+    connection while this one scores the claims: the database works on its own core (and
+    psycopg and sqlite3 let go of the GIL while they wait for it). The connection is
+    never used by both at once: this thread touches it again only once the keys are in."""
+    text = document.text
     spans = [text[item.segment.start : item.segment.end] for item in spoken]
     folded = [matching.normalise(span) for span in spans]
     connection = connections[router.db_for_write(Claim)]
@@ -167,9 +180,8 @@ def _store_claims(document: Document, language: str) -> int:
         writing = helper.submit(embed_and_write_keys)
         claims = _scored(text, spoken, lang)
         vectors = writing.result()
-    insert_claims(connection, document, ids, claims, folded, vectors)
-    matching.mark_after_import(document, len(claims))
-    return len(claims)
+    insert_claims(connection, document, ids, claims, folded, vectors, created_at=created_at)
+    return claims, ids
 
 
 @contextmanager
@@ -215,7 +227,14 @@ _OWN_COLUMNS = (
 
 
 def insert_claims(
-    connection, document: Document, ids: list[int], claims: list[PreviewClaim], match_texts, vectors
+    connection,
+    document: Document,
+    ids: list[int],
+    claims: list[PreviewClaim],
+    match_texts,
+    vectors,
+    *,
+    created_at=None,
 ) -> None:
     """Insert a document's new claims, with the ids drawn for them, in bulk, with their
     search vectors on PostgreSQL. Several times faster than
@@ -229,7 +248,8 @@ def insert_claims(
     On PostgreSQL the rows go by COPY into a temporary table, then into the claims with
     their search vectors in one INSERT … SELECT (each row written once, not inserted and
     then updated). On SQLite by one executemany (search there needs no vectors). Like
-    bulk_create, no signals and no history rows."""
+    bulk_create, no signals and no history rows. `created_at`: the document's, unless
+    given (the claims of an appended chunk)."""
     if not claims:
         return
     meta = Claim._meta
@@ -237,7 +257,8 @@ def insert_claims(
     table = quote(meta.db_table)
     fields = [f for f in meta.concrete_fields if not f.generated and f.name != "search_vector"]
     columns = ", ".join(quote(f.column) for f in fields)
-    prototype = Claim(document=document, created_at=document.created_at, speaker=document.speaker)
+    created_at = created_at or document.created_at
+    prototype = Claim(document=document, created_at=created_at, speaker=document.speaker)
     template = [
         None if f.primary_key else f.get_db_prep_save(f.pre_save(prototype, True), connection)
         for f in fields
@@ -245,7 +266,8 @@ def insert_claims(
     attnames = [f.attname for f in fields]
     own = tuple(attnames.index(name) for name in _OWN_COLUMNS)
     limit = meta.get_field("speaker").max_length
-    # Numbered in reading order from the document's counter (1..n: a new document).
+    # Numbered in reading order from the document's counter (1..n: a new document;
+    # numbers go on after the earlier claims for an appended chunk).
     order = sorted(range(len(claims)), key=lambda i: (claims[i].start, claims[i].end))
     numbers = [0] * len(claims)
     for number, index in enumerate(order, start=document.take_claim_numbers(len(claims))):
@@ -278,22 +300,29 @@ def insert_claims(
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows())
             return
-        staging = quote("claim_import")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
-        )
-        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-            for row in rows():
-                copy.write_row(row)
-        # The vector as search.index_claims builds it, over the staged rows (named like
-        # the claims table, so the compiled column references point at them).
-        vector_sql, vector_params = search.claim_vector_sql(connection)
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}, {quote('search_vector')}) "
-            f"SELECT {columns}, {vector_sql} FROM {staging} AS {table}",
-            vector_params,
-        )
-        cursor.execute(f"DROP TABLE {staging}")
+        _copy_claims(connection, cursor, table, columns, rows())
+
+
+def _copy_claims(connection, cursor, table: str, columns: str, rows) -> None:
+    """PostgreSQL: the rows by COPY into a temporary table, then into the claims with
+    their search vectors in one INSERT … SELECT."""
+    quote = connection.ops.quote_name
+    staging = quote("claim_import")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+    )
+    with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    # The vector as search.index_claims builds it, over the staged rows (named like
+    # the claims table, so the compiled column references point at them).
+    vector_sql, vector_params = search.claim_vector_sql(connection)
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}, {quote('search_vector')}) "
+        f"SELECT {columns}, {vector_sql} FROM {staging} AS {table}",
+        vector_params,
+    )
+    cursor.execute(f"DROP TABLE {staging}")
 
 
 def _first_line(text: str) -> str:

@@ -74,11 +74,15 @@ class Spoken:
     seconds: int | None = None
 
 
-def turns(text: str) -> list[Turn]:
-    """The turns of a transcript, in order; [] when the text is not one."""
+def turns(text: str, *, consistent: bool = True) -> list[Turn]:
+    """The turns of a transcript, in order; [] when the text is not one. With
+    consistent=False every label opens a turn, however few (a live transcript, whose
+    first chunk may hold one speaker's words)."""
     labels = [match for match in _LABEL.finditer(text) if _is_name(match["name"])]
     speakers = Counter(_speaker(match) for match in labels)
-    if len(labels) < 3 or len(speakers) < 2 or speakers.most_common(1)[0][1] < 2:
+    if not labels or (
+        consistent and (len(labels) < 3 or len(speakers) < 2 or speakers.most_common(1)[0][1] < 2)
+    ):
         return []
     headings = [match.start() for match in _HEADING_LINE.finditer(text)]
     result = []
@@ -92,23 +96,32 @@ def turns(text: str) -> list[Turn]:
     return result
 
 
-def split(text: str, language: str = "en") -> list[Spoken]:
+def split(
+    text: str, language: str = "en", *, start: int = 0, consistent: bool = True
+) -> list[Spoken]:
     """`segmentation.split`, turn by turn in a transcript (see the module docstring).
-    Text that is not a transcript is split as a whole, exactly as `segmentation.split`."""
-    found = turns(text)
+    Text that is not a transcript is split as a whole, exactly as `segmentation.split`.
+    With `start`, only text[start:] is split (the turns are still read from the whole
+    text): the new part of a growing document, `start` a boundary between segments.
+    `consistent` as for `turns`."""
+    found = turns(text, consistent=consistent)
     if not found:
+        if start:
+            return [Spoken(s) for s in _split_part(text, start, len(text), language)]
         return [Spoken(segment) for segment in segmentation.split(text, language)]
     result: list[Spoken] = []
-    position = 0
+    position = start
     for turn in found:
+        if turn.end <= start:
+            continue
         result.extend(Spoken(s) for s in _split_part(text, position, turn.label_start, language))
-        for segment in _split_part(text, turn.start, turn.end, language):
+        for segment in _split_part(text, max(turn.start, start), turn.end, language):
             # Spoken words without a full stop ("Thank you") are no headings.
             kind = "sentence" if segment.kind == "heading" else segment.kind
             result.append(
                 Spoken(Segment(segment.start, segment.end, kind), turn.speaker, turn.seconds)
             )
-        position = turn.end
+        position = max(turn.end, start)
     result.extend(Spoken(s) for s in _split_part(text, position, len(text), language))
     return result
 

@@ -56,6 +56,7 @@ from annotations.web.common import (
     _workspace_for,
 )
 from annotations.web.live import live_context
+from annotations.web.live_documents import growing_context
 from annotations.web.panel import _panel, _panel_context
 
 
@@ -235,6 +236,7 @@ def document_detail(request, pk):
         "is_reviewer": can(request.user, Action.ANNOTATION_REVIEW, workspace),
         "export_formats": export_formats,
         **live_context(request.user, document),
+        **growing_context(document, role),
         # What the report would show, for the confirmation before publishing it.
         "report_counts": {
             "published": len(verdict_ratings),
@@ -311,6 +313,7 @@ def _marked_text(document, rows, verdict_ratings, ratings, shown, query) -> tupl
                 MARKED_TEXT_VERSION,
                 document.pk,
                 document.text_sha256,
+                len(document.text),  # a live document's text grows under one mark
                 rows,
                 sorted(verdict_ratings.items()),
                 [(r.pk, r.label, r.colour) for r in ratings],

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from annotations import importers, jobs
-from annotations.forms import ImportForm
+from annotations.forms import ImportForm, LiveDocumentForm
 from annotations.services import document_language, import_document, segment
 from annotations.web.common import _workspace_for
 from annotations.web.factchecks import factcheck_section
@@ -87,6 +87,7 @@ def document_import(request, slug):
             "workspace": workspace,
             "form": form,
             "preview": preview,
+            "live_form": LiveDocumentForm(),
             **factcheck_section(request, workspace),
         },
     )

@@ -21,6 +21,7 @@ from annotations.forms import (
 from annotations.models import InvalidInput, Membership, NotVisible, Role, Workspace
 from annotations.permissions import can
 from annotations.web.common import _posted, _refused, _workspace_for
+from annotations.web.live_documents import ingest_context, ingest_post
 from annotations.web.webhooks import webhook_context, webhook_post
 
 CREATION_CLOSED = "Creating workspaces is not open to you on this server; ask its operator."
@@ -55,7 +56,7 @@ def workspace_settings(request, slug):
     add_form = AddMemberForm(workspace=workspace)
     create_form = CreateAccountForm()
     ratings = RatingFormSet(instance=scale, prefix="ratings")
-    webhook_form = {}  # a secret just made, or a refused webhook (webhook_post)
+    webhook_form = {}  # a new secret or key; a refused webhook or token (webhook_post, ...)
     if request.method == "POST":
         which = request.POST.get("form")
         if which == "settings":
@@ -85,8 +86,9 @@ def workspace_settings(request, slug):
                 return redirect("workspace_settings", slug=workspace.slug)
         elif which == "member":
             return _change_member(request, workspace)
-        elif which in ("webhook_add", "webhook"):
-            webhook_form = webhook_post(request, workspace, which)
+        elif which in ("webhook_add", "webhook", "ingest_add", "ingest_revoke"):
+            post = ingest_post if which.startswith("ingest") else webhook_post
+            webhook_form = post(request, workspace, which)
             if isinstance(webhook_form, HttpResponse):
                 return webhook_form
         elif which == "ratings":
@@ -120,8 +122,11 @@ def workspace_settings(request, slug):
             "roles": Role.choices,
             **webhook_form,
             **webhook_context(workspace),
+            **ingest_context(workspace),
         },
-        status=400 if webhook_form.get("webhook_error") else 200,
+        status=400
+        if webhook_form.get("webhook_error") or webhook_form.get("ingest_error")
+        else 200,
     )
 
 

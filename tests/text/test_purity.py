@@ -25,6 +25,7 @@ def test_the_text_package_has_the_pure_modules():
         "claim_ngrams",
         "dates",
         "diffing",
+        "growing",
         "inline_lists",
         "language",
         "layout",

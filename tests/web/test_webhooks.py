@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotations import outbound
-from annotations.models import Role, Webhook, WebhookDelivery
+from annotations.models import IngestToken, Role, Webhook, WebhookDelivery
 from tests.factories import UserFactory, WebhookFactory, WorkspaceFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -126,10 +126,13 @@ def test_the_settings_page_takes_a_fixed_number_of_queries(
             error="The endpoint answered 500.",
             attempted_at=timezone.now(),
         )
+        IngestToken.issue(workspace, f"Transcriber {i}", None)
     client.get(url)  # warm the caches of the page's other parts
     # session, user, workspace, roles, scale, the webhooks, the latest attempts with
-    # their webhook, the header's unread notices, members, ratings
-    with django_assert_num_queries(10) as captured:
+    # their webhook, the header's unread notices, members, ratings, the ingest tokens
+    # with their makers
+    with django_assert_num_queries(11) as captured:
         page = client.get(url).content.decode()
     assert page.count("The endpoint answered 500.") == rows
+    assert page.count('name="form" value="ingest_revoke"') == rows
     assert sum("webhook" in q["sql"] for q in captured.captured_queries) == 2

@@ -71,6 +71,12 @@ from annotations.api.serializers.flags import (
 from annotations.api.serializers.jobs import (
     JobSerializer,
 )
+from annotations.api.serializers.live import (
+    AppendedSerializer,
+    ChunkSerializer,
+    IngestTokenCreatedSerializer,
+    IngestTokenSerializer,
+)
 from annotations.api.serializers.search import (
     ClaimRefSerializer,
     MatchRequestSerializer,
@@ -166,6 +172,10 @@ __all__ = [
     "reasons",
     "SourceSerializer",
     "TokenRequestSerializer",
+    "AppendedSerializer",
+    "ChunkSerializer",
+    "IngestTokenCreatedSerializer",
+    "IngestTokenSerializer",
     "PersonalTokenCreatedSerializer",
     "PersonalTokenSerializer",
     "TokenSerializer",

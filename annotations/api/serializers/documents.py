@@ -27,6 +27,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "archived_at",
+            "live",
+            "closed_at",
         ]
         read_only_fields = fields
 
@@ -66,8 +68,21 @@ class DocumentCreateSerializer(serializers.Serializer):
     language = serializers.RegexField(
         r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", max_length=10, required=False, allow_blank=True
     )
+    live = serializers.BooleanField(
+        default=False,
+        help_text="A live document (a transcript still arriving): `text` is optional and "
+        "more comes by POST /documents/{id}/append/ until it is closed. Needs a `title`.",
+    )
 
     def validate(self, attrs):
+        if attrs.get("live"):
+            if attrs.get("file"):
+                raise serializers.ValidationError(
+                    {"file": "A live document starts from text (or none), not from a file."}
+                )
+            if not (attrs.get("title") or "").strip():
+                raise serializers.ValidationError({"title": "A live document needs a title."})
+            return attrs
         if bool(attrs.get("text")) == bool(attrs.get("file")):
             raise serializers.ValidationError("Send either the text or a file, not both.")
         return attrs
@@ -95,6 +110,7 @@ class BatchDocumentSerializer(DocumentCreateSerializer):
 
     workspace = None
     file = None
+    live = None
     text = serializers.CharField(trim_whitespace=False, help_text="The document's text.")
 
 

@@ -223,13 +223,31 @@
     while (feed.children.length > 30) feed.lastElementChild.remove();
   }
 
+  let refreshing = null;
+  let refreshAgain = false;
+
   function refreshText() {
     // A new claim changes the text's marks: the one fetch that needs the server's layout.
-    htmx.ajax("GET", location.pathname + location.search, {
-      target: "#document-text",
-      select: "#document-text > *",
-      swap: "innerHTML",
-    }).then(() => presence.forEach((_, claim) => showPresence(claim)));
+    // Claims that arrive together (a live document's chunk, or claims made while a
+    // fetch is on its way) share one more fetch, not one each.
+    if (refreshing) {
+      refreshAgain = true;
+      return;
+    }
+    refreshing = htmx
+      .ajax("GET", location.pathname + location.search, {
+        target: "#document-text",
+        select: "#document-text > *",
+        swap: "innerHTML",
+      })
+      .then(() => presence.forEach((_, claim) => showPresence(claim)))
+      .finally(() => {
+        refreshing = null;
+        if (refreshAgain) {
+          refreshAgain = false;
+          refreshText();
+        }
+      });
   }
 
   function refreshPanel(change) {
