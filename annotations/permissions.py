@@ -438,9 +438,14 @@ class Viewer:
         return self.is_editor or not event.data.get("comment_hidden")
 
     def sees_unhidden(self, annotation) -> bool:
-        """Visible to this viewer and not hidden: what counts towards a claim's state and
-        what the member exports carry (only an editor's json shows hidden work)."""
+        """Seen and not hidden: what counts for states and member exports (not editors' json)."""
         return not annotation.hidden and self.sees_annotation(annotation)
+
+    def unhidden_on(self, claim_id, annotations) -> list:
+        """sees_unhidden over one claim's loaded annotations, the claim asked about once."""
+        everyone = self.reads and self.sees_colleagues_on(claim_id)
+        own = self.user.pk if self.reads and not everyone else None  # None: nobody's
+        return [a for a in annotations if not a.hidden and (everyone or a.author_id == own)]
 
     def annotations(self, queryset=None, *, own_hidden: bool = False):
         queryset = Annotation.objects.all() if queryset is None else queryset
@@ -457,8 +462,7 @@ class Viewer:
 
 
 def viewer_for(user, document) -> Viewer:
-    """The Viewer of a document's workspace for a user who may read it (user=None: the
-    system); NotVisible otherwise."""
+    """The Viewer of a document's desk for a reader of it (None: the system); else NotVisible."""
     if user is not None:
         require(user, Action.DOCUMENT_READ, document)
     return Viewer(user, document.workspace)
@@ -516,11 +520,8 @@ def _object_rule(user, role, action, obj) -> bool:
             return obj.author_id != user.pk and obj.status == Annotation.Status.SUBMITTED
         if action == Action.VERDICT_PUBLISH:
             # Like review, publication is never by the author of the work.
-            return (
-                obj.status == Annotation.Status.APPROVED
-                and obj.author_id != user.pk
-                and not obj.hidden
-            )
+            approved = obj.status == Annotation.Status.APPROVED
+            return approved and obj.author_id != user.pk and not obj.hidden
         return True
     if isinstance(obj, Comment):
         if not _sees_annotation(user, role, obj.annotation):

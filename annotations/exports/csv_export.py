@@ -122,7 +122,7 @@ def rows(document, viewer) -> Iterator[list]:
         for pk, start, end, text, kind, checkworthiness, speaker, spoken_at, number in chunk:
             of_claim = annotations.get(pk, ())
             verdict = verdicts.get(pk)
-            seen = [a for a in of_claim if viewer.sees_unhidden(a)]
+            seen = viewer.unhidden_on(pk, of_claim) if of_claim else ()
             if verdict is not None:
                 urls = [s.get("url") for s in verdict[2] or [] if isinstance(s, dict)]
             else:
