@@ -96,7 +96,9 @@ def rows(document, viewer) -> Iterator[list]:
         chunk = list(window.values_list(*CLAIM_COLUMNS))
         if not chunk:
             return
-        in_chunk = window.values("id")
+        # The chunk's ids as a list: with the claims' query as a subquery, PostgreSQL
+        # reads every annotation of the database (a hash join) to find the chunk's.
+        in_chunk = [row[0] for row in chunk]
         annotations = defaultdict(list)
         for row in (
             Annotation.objects.filter(claim_id__in=in_chunk)
