@@ -96,12 +96,12 @@ def rows(document, viewer) -> Iterator[list]:
         chunk = list(window.values_list(*CLAIM_COLUMNS))
         if not chunk:
             return
-        # The chunk's ids as a list: with the claims' query as a subquery, PostgreSQL
-        # reads every annotation of the database (a hash join) to find the chunk's.
-        in_chunk = [row[0] for row in chunk]
+        in_chunk = window.values("id")
         annotations = defaultdict(list)
         for row in (
-            Annotation.objects.filter(claim_id__in=in_chunk)
+            # The document named too: with the chunk alone, PostgreSQL may hash the chunk
+            # and read every annotation of the database against it.
+            Annotation.objects.filter(claim__document=document, claim_id__in=in_chunk)
             .order_by("created_at", "id")
             .values_list("claim_id", "id", "author_id", "author__username", "hidden", "status")
         ):
