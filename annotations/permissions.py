@@ -280,13 +280,11 @@ def visible_flags(user, queryset=None):
 
 
 def claims_with_state(user, queryset):
-    """Claims annotated with has_verdict / has_approved / has_annotation (see
-    Claim.state), derived from the work the user may see: hidden work never counts, and
-    on a blind desk an annotator who has not submitted on a claim counts only their own.
-
-    The visible annotations are summed up by an aggregate subquery per claim rather than
-    by EXISTS: PostgreSQL may run an EXISTS over a long list of claims as one hash of
-    every visible annotation of the database; the aggregate reads the claim's own rows."""
+    """Claims with has_verdict and annotation_level (Claim.state), from the work the user
+    may see: hidden work never counts; on a blind desk an annotator who has not submitted
+    on a claim counts only their own. The level is an aggregate subquery per claim, not
+    EXISTS (which PostgreSQL may run as a hash of every visible annotation); the aliases
+    has_approved / has_annotation made of it are for filters (each repeats it)."""
     published = Verdict.objects.filter(
         claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True
     )
@@ -302,7 +300,7 @@ def claims_with_state(user, queryset):
             ),
             default=level,
         )
-    return queryset.annotate(has_verdict=Exists(published), annotation_level=level).annotate(
+    return queryset.annotate(has_verdict=Exists(published), annotation_level=level).alias(
         has_approved=ExpressionWrapper(Q(annotation_level__gte=2), BooleanField()),
         has_annotation=ExpressionWrapper(Q(annotation_level__gte=1), BooleanField()),
     )
