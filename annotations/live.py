@@ -136,10 +136,11 @@ def prepare(events: list[Event]) -> list[Event]:
 
 
 def _states(user, claim_ids) -> dict[int, str]:
+    # The annotation level, not the two flags made of it: each flag sums the work again.
     rows = claims_with_state(user, Claim.objects.filter(pk__in=claim_ids)).values_list(
-        "pk", "has_verdict", "has_approved", "has_annotation"
+        "pk", "has_verdict", "annotation_level"
     )
-    return {pk: Claim.derive_state(*flags) for pk, *flags in rows}
+    return {pk: Claim.derive_state(verdict, level >= 2, level >= 1) for pk, verdict, level in rows}
 
 
 class Reader:

@@ -99,7 +99,9 @@ def rows(document, viewer) -> Iterator[list]:
         in_chunk = window.values("id")
         annotations = defaultdict(list)
         for row in (
-            Annotation.objects.filter(claim_id__in=in_chunk)
+            # The document named too: with the chunk alone, PostgreSQL may hash the chunk
+            # and read every annotation of the database against it.
+            Annotation.objects.filter(claim__document=document, claim_id__in=in_chunk)
             .order_by("created_at", "id")
             .values_list("claim_id", "id", "author_id", "author__username", "hidden", "status")
         ):
@@ -122,7 +124,7 @@ def rows(document, viewer) -> Iterator[list]:
         for pk, start, end, text, kind, checkworthiness, speaker, spoken_at, number in chunk:
             of_claim = annotations.get(pk, ())
             verdict = verdicts.get(pk)
-            seen = [a for a in of_claim if viewer.sees_unhidden(a)]
+            seen = viewer.unhidden_on(pk, of_claim) if of_claim else ()
             if verdict is not None:
                 urls = [s.get("url") for s in verdict[2] or [] if isinstance(s, dict)]
             else:

@@ -377,12 +377,12 @@ class Claim(ClaimEdits, models.Model):
         """Derived, never stored. Uses the annotations of permissions.claims_with_state
         when present (what one user may see); without them, as the system sees it."""
         if hasattr(self, "has_verdict"):
-            return self.derive_state(self.has_verdict, self.has_approved, self.has_annotation)
-        row = claims_with_state(None, Claim.objects.filter(pk=self.pk)).values_list(
-            "has_verdict", "has_approved", "has_annotation"
-        )[0]
-        has_verdict, has_approved, has_annotation = row
-        return self.derive_state(has_verdict, has_approved, has_annotation)
+            has_verdict, level = self.has_verdict, self.annotation_level
+        else:
+            has_verdict, level = claims_with_state(
+                None, Claim.objects.filter(pk=self.pk)
+            ).values_list("has_verdict", "annotation_level")[0]
+        return self.derive_state(has_verdict, level >= 2, level >= 1)
 
     @classmethod
     def from_selection(cls, document, start: int, end: int, by, *, restatement: str = ""):

@@ -2,6 +2,7 @@
 inter-annotator agreement, search, and the claim writes made from the document page."""
 
 import hashlib
+import secrets
 import zlib
 from collections import defaultdict
 
@@ -11,8 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -183,22 +185,8 @@ def document_detail(request, pk):
     role = Viewer(request.user, workspace).role
     ratings = _scale(workspace)
     # Queries: claims with their state, current verdict ratings, and (when filtering) the
-    # ids of the claims that match. Plain rows, not model instances: a long document has
-    # thousands of claims.
-    rows = list(
-        _claims_with_state(request.user, role, document).values_list(
-            "id",
-            "number",
-            "start",
-            "end",
-            "kind",
-            "not_checkable",
-            "has_verdict",
-            "has_approved",
-            "has_annotation",
-            "speaker",
-        )
-    )
+    # ids of the claims that match.
+    rows = _claim_rows(request.user, role, document)
     speakers = sorted({row[-1] for row in rows if row[-1]}, key=str.casefold)
     filters = ClaimFilterForm(request.GET or None, ratings=ratings, speakers=speakers)
     verdict_ratings = dict(
@@ -215,7 +203,7 @@ def document_detail(request, pk):
         )
     base_query = request.GET.copy()
     base_query.pop("claim", None)
-    text_html, shown_count = _marked_text(
+    text_bytes, shown_count = _marked_text(
         document, rows, verdict_ratings, ratings, shown, escape(base_query.urlencode())
     )
     context_speakers = speakers if len(speakers) > 1 else []
@@ -225,7 +213,7 @@ def document_detail(request, pk):
         "document": document,
         "workspace": workspace,
         "role": role,
-        "text_html": text_html,
+        "text_html": MARKED_TEXT_SLOT,
         "claim_count": len(rows),
         "outline": outline,
         "shown_count": shown_count,
@@ -252,16 +240,53 @@ def document_detail(request, pk):
         claim = Claim.objects.filter(document=document, number=open_number).first()
         if claim is not None:
             context.update(_panel_context(request, claim), panel=True)
-    return render(request, "annotations/document.html", context)
+    return _page_with_text(request, context, text_bytes)
+
+
+# Where the page's template puts the marked text, spliced in as bytes afterwards: a long
+# document's marked text is a megabyte that would otherwise be decoded from the cache,
+# copied by each template block and encoded again, on every view. A comment, so that no
+# escaped content of the page can look like it.
+MARKED_TEXT_SLOT = mark_safe(f"<!--marked-text-{secrets.token_hex(8)}-->")
+
+
+def _page_with_text(request, context, text_bytes: bytes) -> HttpResponse:
+    page = render_to_string("annotations/document.html", context, request)
+    head, slot, tail = page.partition(MARKED_TEXT_SLOT)
+    if not slot:
+        raise ValueError("The document page's template has no place for the marked text.")
+    return HttpResponse(b"".join((head.encode(), text_bytes, tail.encode())))
+
+
+def _claim_rows(user, role, document) -> list[tuple]:
+    """The document's claims in text order as plain rows (a long document has thousands):
+    id, number, start, end, kind, not_checkable, has_verdict, has_approved,
+    has_annotation, speaker. The two work flags come from the claim's annotation level,
+    read once (selecting both flags would have the database sum each claim's work twice)."""
+    claims = _claims_with_state(user, role, document).order_by("start", "end")
+    return [
+        (*row[:7], level >= 2, level >= 1, speaker)
+        for *row, level, speaker in claims.values_list(
+            "id",
+            "number",
+            "start",
+            "end",
+            "kind",
+            "not_checkable",
+            "has_verdict",
+            "annotation_level",
+            "speaker",
+        )
+    ]
 
 
 def _outline(text, rows) -> list[dict]:
     """The document's headings in reading order (its claims of kind heading), each with
     the id of its heading block in the marked text (layout: "at-<start>")."""
+    headings = sorted((row for row in rows if row[4] == "heading"), key=lambda r: (r[2], -r[3]))
     return [
         {"number": number, "text": text[start:end], "anchor": f"at-{start}"}
-        for _, number, start, end, kind, *_ in sorted(rows, key=lambda row: (row[2], -row[3]))
-        if kind == "heading"
+        for _, number, start, end, *_ in headings
     ]
 
 
@@ -302,11 +327,11 @@ MARKED_TEXT_VERSION = 3
 MARKED_TEXT_SECONDS = 24 * 3600
 
 
-def _marked_text(document, rows, verdict_ratings, ratings, shown, query) -> tuple[str, int]:
-    """The document text with its claims marked, and how many are marked. Cached under a
-    digest of everything the HTML is made of (text, claim rows with their state, verdict
-    ratings, the scale, the filter, the query string), so a cached copy is never stale:
-    any change in what the reader may see gives another key."""
+def _marked_text(document, rows, verdict_ratings, ratings, shown, query) -> tuple[bytes, int]:
+    """The document text with its claims marked (HTML, escaped, in UTF-8), and how many
+    are marked. Cached under a digest of everything the HTML is made of (text, claim rows
+    with their state, verdict ratings, the scale, the filter, the query string), so a
+    cached copy is never stale: any change in what the reader may see gives another key."""
     digest = hashlib.blake2b(
         repr(
             (
@@ -327,8 +352,7 @@ def _marked_text(document, rows, verdict_ratings, ratings, shown, query) -> tupl
     cached = cache.get(key)
     if cached is not None:
         packed, count = cached
-        # Escaped by layout when it was made.
-        return mark_safe(zlib.decompress(packed).decode()), count
+        return zlib.decompress(packed), count
     by_rating = {r.pk: r for r in ratings}
     marked = [
         _marked(row, by_rating.get(verdict_ratings.get(row[0])), query, document.speaker)
@@ -337,11 +361,11 @@ def _marked_text(document, rows, verdict_ratings, ratings, shown, query) -> tupl
     ]
     # Every claim shapes the blocks, so headings stay headings whatever the filter shows.
     structure = [layout.MarkedClaim(row[0], row[2], row[3], row[4]) for row in rows]
-    html = layout.render(document.text, marked, structure)
+    html = layout.render(document.text, marked, structure).encode()  # escaped by layout
     # Compressed: a long document's marked text is a megabyte of repetitive markup, about a
     # tenth of that packed; cheap to pack and unpack, and kind to the cache's memory.
-    cache.set(key, (zlib.compress(html.encode(), 1), len(marked)), MARKED_TEXT_SECONDS)
-    return mark_safe(html), len(marked)  # escaped by layout
+    cache.set(key, (zlib.compress(html, 1), len(marked)), MARKED_TEXT_SECONDS)
+    return html, len(marked)
 
 
 def _marked(row, rating, query, document_speaker) -> layout.MarkedClaim:

@@ -1,5 +1,5 @@
-"""Streamed exports under an ASGI server: sent chunk by chunk, each read in the
-request's thread, never gathered into memory first (Django's warning about synchronous
+"""Streamed exports under an ASGI server: sent a bounded part at a time, each read in the
+request's thread, never gathered whole into memory first (Django's warning about synchronous
 iterators under ASGI is an error here)."""
 
 import asyncio
@@ -10,20 +10,21 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from annotations.exports import FORMATS, ExportResponse
+from annotations.exports import FORMATS, SEND_BYTES, ExportResponse
 from tests.exports.factories import make_desk
 from tests.live_client import session_cookie
 
 BUFFERED = "StreamingHttpResponse must consume"
 
 
-def test_an_export_response_reads_one_chunk_at_a_time_when_served_asynchronously():
+def test_an_export_response_reads_a_bounded_part_at_a_time_when_served_asynchronously():
     pulled = []
+    part = b"x" * (SEND_BYTES // 2)
 
     def chunks():
-        for n in range(3):
+        for n in range(5):
             pulled.append(n)
-            yield f"chunk {n};".encode()
+            yield part
 
     response = ExportResponse(chunks(), content_type="text/csv")
 
@@ -40,8 +41,20 @@ def test_an_export_response_reads_one_chunk_at_a_time_when_served_asynchronously
             first, read_before_the_rest, rest = thread.submit(
                 asyncio.run, first_then_rest()
             ).result()
-    assert (first, read_before_the_rest) == (b"chunk 0;", [0])
-    assert rest == [b"chunk 1;", b"chunk 2;"]
+    # Chunks are gathered up to SEND_BYTES, and no further chunk is read before sending.
+    assert (first, read_before_the_rest) == (part * 2, [0, 1])
+    assert rest == [part * 2, part]
+
+
+def test_an_export_response_sends_small_chunks_together():
+    response = ExportResponse((f"chunk {n};".encode() for n in range(3)), content_type="text/csv")
+
+    async def read_all():
+        return [chunk async for chunk in response]
+
+    with ThreadPoolExecutor(1) as thread:
+        sent = thread.submit(asyncio.run, read_all()).result()
+    assert sent == [b"chunk 0;chunk 1;chunk 2;"]
 
 
 @pytest.mark.parametrize("name", ["csv", "json"])
