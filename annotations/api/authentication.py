@@ -1,18 +1,22 @@
 """`Authorization: Token …` for both kinds of token: personal tokens (named, several per
-user, annotations.models.tokens) and the older one-per-user tokens of DRF."""
+user, annotations.models.tokens) and the older one-per-user tokens of DRF. Each is read
+with its user by one statement written once (annotations.models._rows), as DRF's
+`select_related("user").get(key=key)` reads it, with the same answers."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
 
 from annotations.models import PersonalToken
+from annotations.models._rows import RowWithRelated
 from annotations.models.tokens import PREFIX
+
+_TOKENS = RowWithRelated(Token, "key", "user")
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
-        if not key.startswith(PREFIX):
-            return super().authenticate_credentials(key)
-        token = PersonalToken.authenticate(key)
+        token = PersonalToken.authenticate(key) if key.startswith(PREFIX) else _TOKENS.get(key)
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:
