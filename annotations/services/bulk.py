@@ -5,10 +5,10 @@ The items that pass every check are written together: one INSERT of the annotati
 of their sources, their history rows (one statement on PostgreSQL, one a table elsewhere),
 one UPDATE of the search vectors and one INSERT of their events. The history rows are
 copied by the database from the rows just written (INSERT … SELECT, models._history):
-building a historical instance for each row cost as much as writing the rows. Should a concurrent request win a race the checks
-could not see (the same author starting on the same claim in between), the batch's
-savepoint is rolled back and the items are written one by one, each in its own savepoint,
-as single requests are.
+building a historical instance for each row cost as much as writing the rows. Should a
+concurrent request win a race the checks could not see (the same author starting on the
+same claim in between), the batch's savepoint is rolled back and the items are written one
+by one, each in its own savepoint, as single requests are.
 """
 
 from dataclasses import dataclass, field
