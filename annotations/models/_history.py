@@ -6,6 +6,8 @@ The `history` descriptor builds a new manager class from the queryset class on e
 access (Manager.from_queryset runs inspect.getmembers over the QuerySet), and writing a
 historical row reads it: about a tenth of the CPU of an annotation POST went there."""
 
+import functools
+
 from django.conf import settings
 from django.db import connection
 from django.db.models import AutoField
@@ -42,6 +44,7 @@ _HISTORY_OWN = {
 _COPY_SQL: dict = {}
 
 
+@functools.cache
 def _copy_head(model) -> str:
     """INSERT INTO the history table … SELECT the columns it copies, then the history's
     own: its date and user (parameters), no change reason, "+" for a creation."""
@@ -56,14 +59,17 @@ def _copy_head(model) -> str:
 
 
 def _copy_sql(model, count: int) -> str:
-    """INSERT … SELECT of `count` rows of `model` into its history table (made once)."""
+    """INSERT … SELECT of `count` rows of `model` into its history table (made once for
+    the few rows of a single request; a bulk request's, of any size, each time)."""
     sql = _COPY_SQL.get((model, count))
     if sql is None:
         quote = connection.ops.quote_name
-        sql = _COPY_SQL[(model, count)] = (
+        sql = (
             f"{_copy_head(model)} FROM {quote(model._meta.db_table)} "
             f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * count)})"
         )
+        if count <= 50:
+            _COPY_SQL[(model, count)] = sql
     return sql
 
 
