@@ -3,14 +3,13 @@ matching, notifications and jobs all ask (DESIGN.md, "Who may do what").
 
 - `Action`: the action keys, an enum; an unknown key is an error, not a silent "no".
 - `can(user, action, obj)`: the role table, then the rules of the object itself.
-- `require(user, action, obj, message)`: `can`, or NotVisible (404) when the user may
-  not even know the object exists, or WorkflowError (403) with the message.
-- `Viewer`: what one user sees of one workspace (role, staff, blind), with the
-  predicates for loaded rows (`sees_annotation`, `sees_comment`, ...) and the QuerySet
-  filters built from the same facts (`annotations()`, `comments()`, ...). Lists filter
-  with the QuerySets; exports and pages that already loaded rows ask the predicates;
-  tests/test_visibility_surfaces.py checks that every surface agrees with them.
-
+- `require(user, action, obj, message)`: `can`, or NotVisible (404) when the user may not
+  even know the object exists, or WorkflowError (403) with the message.
+- `Viewer`: what one user sees of one workspace (role, staff, blind), with the predicates
+  for loaded rows (`sees_annotation`, `sees_comment`, ...) and the QuerySet filters built
+  from the same facts (`annotations()`, `comments()`, ...). Lists filter with the
+  QuerySets; exports and pages that already loaded rows ask the predicates; the surfaces
+  test (tests/test_visibility_surfaces.py) checks that every surface agrees with them.
 Nothing outside this module derives visibility from roles or from `hidden` by itself.
 """
 
@@ -147,6 +146,11 @@ def forget_roles(user) -> None:
         delattr(user, _MEMBERSHIP_CACHE)
 
 
+def remember_roles(user, rows) -> None:
+    """Keep the user's memberships read with another query: (workspace id, role, blind)."""
+    setattr(user, _MEMBERSHIP_CACHE, {ws: (role, blind) for ws, role, blind in rows})
+
+
 def role_in(user, workspace) -> str | None:
     if workspace is None:
         return None
@@ -155,9 +159,7 @@ def role_in(user, workspace) -> str | None:
 
 
 def is_staff_moderator(user) -> bool:
-    return bool(
-        _is_active_user(user) and user.is_staff and user.has_perm(STAFF_MODERATION_PERMISSION)
-    )
+    return _is_active_user(user) and user.is_staff and user.has_perm(STAFF_MODERATION_PERMISSION)
 
 
 def readable_workspace_ids(user) -> list[int]:
@@ -322,8 +324,7 @@ def filter_state(claims, state):
 
 
 def public_annotations(queryset=None):
-    """What a reader of a published report may see of the desk's work: approved,
-    never hidden."""
+    """What a reader of a published report may see of the desk's work: approved, never hidden."""
     queryset = Annotation.objects.all() if queryset is None else queryset
     return queryset.filter(hidden=False, status=Annotation.Status.APPROVED)
 

@@ -135,6 +135,18 @@ def _database() -> dict:
         config["TEST"] = {"NAME": str(DATA_DIR / f"test_db_{os.getpid()}.sqlite3")}
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
+        if env_bool("DB_PREPARED_STATEMENTS", False):
+            # Parameters bound by the server, and a statement a connection has run five
+            # times prepared (psycopg's prepare_threshold): planned once per connection,
+            # and psycopg no longer quotes each parameter into the SQL text. Off by
+            # default (Django's): no clear gain measured on the annotation POST, and a
+            # PgBouncer in transaction mode before 1.21, or without
+            # max_prepared_statements, cannot keep prepared statements.
+            config["OPTIONS"] = {
+                **config.get("OPTIONS", {}),
+                "server_side_binding": True,
+                "prepare_threshold": 5,
+            }
         # Under ASGI (factcheck.asgi: connections not kept) a pool per process lends
         # connections to requests and to the live streams' reads, instead of each opening
         # its own.

@@ -107,6 +107,10 @@ OIDC_ENV = {
             {"DATABASE_URL": "postgres://u@db/x", "DB_POOL_SIZE": "5", "DB_CONN_MAX_AGE": "60"},
             "DB_POOL_SIZE needs DB_CONN_MAX_AGE=0",
         ),
+        (
+            {"DATABASE_URL": "postgres://u@db/x", "DB_PREPARED_STATEMENTS": "sometimes"},
+            "DB_PREPARED_STATEMENTS must be one of",
+        ),
         ({"LIVE_HEARTBEAT_SECONDS": "0"}, "LIVE_HEARTBEAT_SECONDS must be at least 1"),
     ],
 )
@@ -220,4 +224,22 @@ def test_postgresql_connections_are_pooled_where_threads_keep_none(env, expected
     env = {"DATABASE_URL": "postgres://u@db/x", "DB_CONN_MAX_AGE": "", **env}
     database = "s.DATABASES['default']"
     expression = f"{database}['CONN_MAX_AGE'], {database}.get('OPTIONS', {{}}).get('pool')"
+    assert _settings_in_a_fresh_process(env, expression, tmp_path) == expected
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        # Django's defaults: parameters quoted in by psycopg, nothing prepared.
+        ({}, "None None"),
+        ({"DB_PREPARED_STATEMENTS": "0"}, "None None"),
+        # On: the server binds the parameters and a connection prepares the statements
+        # it runs often.
+        ({"DB_PREPARED_STATEMENTS": "1"}, "True 5"),
+    ],
+)
+def test_postgresql_statements_are_prepared_only_when_turned_on(env, expected, tmp_path):
+    env = {"DATABASE_URL": "postgres://u@db/x", "DB_CONN_MAX_AGE": "", **env}
+    options = "s.DATABASES['default'].get('OPTIONS', {})"
+    expression = f"{options}.get('server_side_binding'), {options}.get('prepare_threshold')"
     assert _settings_in_a_fresh_process(env, expression, tmp_path) == expected

@@ -7,11 +7,12 @@ from django.db.models import F
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.serializers import IntegerField
 
 from annotations.api import bulk, filters, serializers
+from annotations.api.annotation_start import claim_to_annotate
 from annotations.api.base import (
     IF_MATCH,
     IF_MATCH_OPTIONAL,
@@ -19,39 +20,27 @@ from annotations.api.base import (
     ResourceViewSet,
     W3CContentNegotiation,
     expected_version,
-    get_readable,
     readable_annotation,
     w3c_renderers,
     with_etag,
 )
 from annotations.api.comments import comment_list_queryset, post_comment
 from annotations.api.w3c import annotation_document
-from annotations.models import Annotation, Claim, Source
-from annotations.permissions import visible_annotations, visible_sources
-
-# What starting an annotation reads of its claim: the permission map asks for the
-# workspace, the event records the claim's number and document, the answer the document.
-CLAIM_TO_ANNOTATE = Claim.objects.select_related("document__workspace").only(
-    "id",
-    "number",
-    "document__id",
-    "document__workspace__id",
-    "document__workspace__slug",
-    "document__workspace__blind",
-)
-
+from annotations.models import Annotation, Source
+from annotations.permissions import Action, can, visible_annotations, visible_sources
 
 _thread = threading.local()
 
 
-def creation_serializer(workspace) -> serializers.AnnotationCreateSerializer:
-    """The serializer a POST validates with: one a thread, its context set for each request.
-    DRF copies a serializer's fields for every new instance, which cost more than the
-    validation itself; run_validation() raises the ValidationError is_valid() would."""
+def creation_serializer(workspace, ratings) -> serializers.AnnotationCreateSerializer:
+    """The serializer a POST validates with: one a thread, its context set for each request
+    (`ratings`: the rating the body names, read with the claim). DRF copies a serializer's
+    fields for every new instance, which cost more than the validation itself;
+    run_validation() raises the ValidationError is_valid() would."""
     serializer = getattr(_thread, "creation", None)
     if serializer is None:
         serializer = _thread.creation = serializers.AnnotationCreateSerializer()
-    serializer._context = {"workspace": workspace}
+    serializer._context = {"workspace": workspace, "ratings": ratings}
     return serializer
 
 
@@ -153,8 +142,13 @@ class AnnotationViewSet(ResourceViewSet, viewsets.ModelViewSet):
         # The claim first: someone who may not see it learns nothing from the other fields.
         target = serializers.AnnotationClaimSerializer(data=request.data)
         target.is_valid(raise_exception=True)
-        claim = get_readable(CLAIM_TO_ANNOTATE, target.validated_data["claim"], request.user)
-        data = creation_serializer(claim.document.workspace).run_validation(request.data)
+        # One statement reads the claim, the poster's roles and the rating named.
+        claim, ratings = claim_to_annotate(
+            target.validated_data["claim"], request.data.get("rating"), request.user
+        )
+        if claim is None or not can(request.user, Action.DOCUMENT_READ, claim):
+            raise NotFound("Not found.")
+        data = creation_serializer(claim.document.workspace, ratings).run_validation(request.data)
         fields = {name: data[name] for name in ("rating", "summary", "note") if name in data}
         sources = []
         for position, source_fields in enumerate(data.get("sources", [])):

@@ -1,13 +1,19 @@
 """`Authorization: Token …` for every kind of token: personal tokens (named, several per
 user, annotations.models.tokens), the older one-per-user tokens of DRF, and a desk's
 ingest tokens (a transcription service's: they sign in no user, see
-annotations.models.tokens.IngestClient)."""
+annotations.models.tokens.IngestClient). A personal or DRF token is read with its user by
+one statement written once (annotations.models._rows), as DRF's
+`select_related("user").get(key=key)` reads it, with the same answers."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
 
 from annotations.models import IngestClient, IngestToken, PersonalToken
+from annotations.models._rows import RowWithRelated
 from annotations.models.tokens import INGEST_PREFIX, PREFIX
+
+_TOKENS = RowWithRelated(Token, "key", "user")
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -17,9 +23,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
             if ingest is None:
                 raise exceptions.AuthenticationFailed(_("Invalid token."))
             return IngestClient(ingest), ingest
-        if not key.startswith(PREFIX):
-            return super().authenticate_credentials(key)
-        token = PersonalToken.authenticate(key)
+        token = PersonalToken.authenticate(key) if key.startswith(PREFIX) else _TOKENS.get(key)
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:

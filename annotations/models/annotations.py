@@ -8,12 +8,12 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from annotations.models._history import History
+from annotations.models._history import History, insert_with_history
 from annotations.models._indexing import indexed_save
 from annotations.models._rules import can as _can
 from annotations.models._rules import require as _require
 from annotations.models.documents import Claim
-from annotations.models.events import Event, emit
+from annotations.models.events import Event, emit, recorded, unsaved
 from annotations.models.exceptions import (
     HIDDEN_BY_EDITOR,
     Duplicate,
@@ -115,14 +115,29 @@ class Annotation(models.Model):
             # No look for an earlier annotation first: the unique constraint answers, in
             # the one transaction of the write (a savepoint inside a caller's, which
             # stays usable), and a concurrent start by the same author loses on it too.
+            # The history rows are copied from the rows written, not built and saved by
+            # django-simple-history (its save cost more than the row's); the event, the
+            # sources and the history rows are one statement on PostgreSQL.
             with transaction.atomic():
-                annotation = cls.objects.create(
-                    claim=claim, author=by, created_at=now, updated_at=now, **fields
+                annotation = cls(claim=claim, author=by, created_at=now, updated_at=now, **fields)
+                annotation.skip_history_when_saving = True
+                annotation.save(force_insert=True)
+                del annotation.skip_history_when_saving
+                event = unsaved(
+                    Event.Kind.ANNOTATION_SAVED,
+                    annotation=annotation,
+                    actor=by,
+                    data=annotation.event_facts(),
                 )
-                annotation.emit(Event.Kind.ANNOTATION_SAVED, by)
                 for source in sources:
                     source.annotation = annotation
-                    source.save()
+                insert_with_history(
+                    by,
+                    now,
+                    [(Event, [event], False), (Source, sources, True)],
+                    copied=[(cls, [annotation.pk])],
+                )
+                recorded(event)
                 return annotation
         except IntegrityError:
             if cls.objects.filter(claim=claim, author=by).exists():

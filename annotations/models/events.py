@@ -174,8 +174,21 @@ def emit(
     )
     _before_save(event)
     event.save()
-    transaction.on_commit(lambda: _after_commit(event))
+    recorded(event)
     return event
+
+
+def unsaved(kind, **about) -> Event:
+    """The event `emit` records (arguments as its), heard by the subscribers inside the
+    transaction, for the caller to write with other rows and then pass to `recorded`."""
+    event = event_for(kind, **about)
+    _before_save(event)
+    return event
+
+
+def recorded(event: Event) -> None:
+    """Once an event from `unsaved` is written: heard after the commit as emitted ones."""
+    transaction.on_commit(lambda: _after_commit(event))
 
 
 def emit_many(events: list[Event]) -> list[Event]:

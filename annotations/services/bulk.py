@@ -2,23 +2,24 @@
 work in): each is checked as `Annotation.start` checks one, and saved whole or not at all.
 
 The items that pass every check are written together: one INSERT of the annotations, one
-of their history rows, one of their sources and one of theirs, one UPDATE of the search
-vectors and one INSERT of their events. The history rows are copied by the database from
-the rows just written (INSERT … SELECT): building a historical instance for each row cost
-as much as writing the rows. Should a concurrent request win a race the checks
-could not see (the same author starting on the same claim in between), the batch's
-savepoint is rolled back and the items are written one by one, each in its own savepoint,
-as single requests are.
+of their sources, their history rows (one statement on PostgreSQL, one a table elsewhere),
+one UPDATE of the search vectors and one INSERT of their events. The history rows are
+copied by the database from the rows just written (INSERT … SELECT, models._history):
+building a historical instance for each row cost as much as writing the rows. Should a
+concurrent request win a race the checks could not see (the same author starting on the
+same claim in between), the batch's savepoint is rolled back and the items are written one
+by one, each in its own savepoint, as single requests are.
 """
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotations import search
 from annotations.models import Annotation, Claim, Duplicate, Event, Source, WorkflowError
+from annotations.models._history import copy_history
 from annotations.models.events import emit_many, event_for
 
 
@@ -88,16 +89,19 @@ def _write_together(by, ready, now) -> None:
     if not annotations:
         return
     Annotation.objects.bulk_create(annotations)
-    _copy_history(Annotation, [annotation.pk for annotation in annotations], by, now)
     sources = []
     for _, annotation, item_sources in ready:
         for source in item_sources:
             source.annotation = annotation  # now with its id
         sources += item_sources
         _with_sources(annotation, item_sources)
-    if sources:
-        Source.objects.bulk_create(sources)
-        _copy_history(Source, [source.pk for source in sources], by, now)
+    Source.objects.bulk_create(sources)
+    copy_history(
+        by,
+        now,
+        (Annotation, [annotation.pk for annotation in annotations]),
+        (Source, [source.pk for source in sources]),
+    )
     search.index_annotations([annotation.pk for annotation in annotations])
     # One event each, as a single start records: the desk sees them live.
     emit_many(
@@ -111,32 +115,6 @@ def _write_together(by, ready, now) -> None:
             for annotation in annotations
         ]
     )
-
-
-_HISTORY_OWN = {
-    "history_id",
-    "history_date",
-    "history_change_reason",
-    "history_type",
-    "history_user",
-}
-
-
-def _copy_history(model, ids: list[int], by, when) -> None:
-    """The creation history rows ("+", by `by` at `when`) of rows of `model` just
-    inserted, as django-simple-history writes them, in one INSERT … SELECT."""
-    history = model.history.model
-    quote = connection.ops.quote_name
-    columns = [f.column for f in history._meta.concrete_fields if f.name not in _HISTORY_OWN]
-    listed = ", ".join(map(quote, columns))
-    sql = (
-        f"INSERT INTO {quote(history._meta.db_table)} ({listed}, history_date, "
-        "history_change_reason, history_type, history_user_id) "
-        f"SELECT {listed}, %s, NULL, '+', %s FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(when), by.pk, *ids])
 
 
 def _write_alone(by, annotation: Annotation, sources: list[Source]) -> Annotation | Exception:

@@ -485,3 +485,48 @@ def test_docx_zip_bomb_upload_is_400(desk, lying):
         {"file": [BOMB_MESSAGE.format(name='"speech.docx"')]},
     )
     assert _state() == before
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("foreign", "No rating of this workspace's scale has this id."),
+        ("missing", "No rating of this workspace's scale has this id."),
+        (10**30, "No rating of this workspace's scale has this id."),
+        (-1, "No rating of this workspace's scale has this id."),
+        ("abc", "Give a rating id (a whole number)."),
+        (True, "Give a rating id (a whole number)."),
+        ([1], "Give a rating id (a whole number)."),
+    ],
+)
+def test_a_posted_rating_not_on_the_desks_scale_is_refused_and_saves_nothing(desk, value, message):
+    # The rating is read with the claim in one statement; the answers are the field's.
+    if value == "foreign":
+        value = rating(desk.other_workspace).pk
+    elif value == "missing":
+        value = Rating.objects.order_by("-pk").first().pk + 1000
+    before = _state()
+    response = desk.client("annotator").post(
+        f"{R}/annotations/", {"claim": desk.spare_claim.pk, "rating": value}, format="json"
+    )
+    assert _assert_refused(response)["errors"] == {"rating": [message]}
+    assert _state() == before
+
+
+def test_a_posted_rating_given_as_a_numeric_string_is_the_desks_rating(desk):
+    own = rating(desk.workspace)
+    response = desk.client("annotator").post(
+        f"{R}/annotations/", {"claim": desk.spare_claim.pk, "rating": str(own.pk)}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["rating"] == {"id": own.pk, "label": own.label, "colour": own.colour}
+
+
+def test_a_claim_of_a_desk_one_is_not_on_is_not_found_whatever_the_rating(desk):
+    response = desk.client("outsider").post(
+        f"{R}/annotations/",
+        {"claim": desk.spare_claim.pk, "rating": rating(desk.workspace).pk},
+        format="json",
+    )
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Not found."

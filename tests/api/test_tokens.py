@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from annotations.api.authentication import _TOKENS
 from annotations.models import PersonalToken, Role
 from annotations.models.tokens import MAX_TOKENS_PER_USER
 from tests.api.conftest import client_for
@@ -199,3 +200,41 @@ def test_other_staff_see_no_tokens_in_the_admin(client):
     listing = client.get("/admin/annotations/personaltoken/").content.decode()
     assert "theirs" not in listing
     assert "0 personal tokens" in listing
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("kind", ["drf", "personal"])
+def test_a_token_is_read_with_its_user_in_one_statement_as_the_orm_reads_them(kind):
+    user = UserFactory(last_login=timezone.now() - timedelta(days=1))
+    if kind == "drf":
+        token = Token.objects.create(user=user)
+        read = lambda: _TOKENS.get(token.key)  # noqa: E731
+        orm = Token.objects.select_related("user").get(key=token.key)
+    else:
+        token, key = PersonalToken.issue(user, "script")
+        read = lambda: PersonalToken.authenticate(key)  # noqa: E731
+        orm = PersonalToken.objects.select_related("user").get(pk=token.pk)
+    read()  # notes the personal token's first use
+    if kind == "personal":
+        orm.refresh_from_db()
+    with CaptureQueriesContext(connection) as queries:
+        found = read()
+    assert len(queries) == 1
+    assert _fields(found) == _fields(orm) and _fields(found.user) == _fields(orm.user)
+    assert found.user.last_login.tzinfo is not None and found.user.is_active is True
+    assert not found._state.adding and not found.user._state.adding
+
+
+def test_an_unknown_drf_key_and_an_inactive_users_drf_token_are_refused():
+    user = UserFactory()
+    token = Token.objects.create(user=user)
+    unknown = _bearer("0" * 40).get(URL)
+    assert unknown.status_code == 401 and unknown.json()["detail"] == "Invalid token."
+    user.is_active = False
+    user.save()
+    inactive = _bearer(token.key).get(URL)
+    assert inactive.status_code == 401
+    assert inactive.json()["detail"] == "User inactive or deleted."
