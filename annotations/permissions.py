@@ -19,8 +19,7 @@ from functools import cached_property
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Case, Exists, ExpressionWrapper, OuterRef, Q, When
-from django.db.models.fields import BooleanField
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, Q, When
 
 from annotations.models import (
     Annotation,
