@@ -4,8 +4,11 @@ Builds the demo document repeated to 1 MB and to 10 MB (UTF-8), and prints for e
 throughput (the best of --repeat runs, the two sizes taking turns), the peak memory of the
 call (tracemalloc, in a separate run so tracing does not slow the timed one) and the number
 of segments; then pySBD's throughput on the same 1 MB.
+Then times inputs built to make a splitter backtrack or go quadratic (a million candidate
+boundaries that are none, never-closed quotes, a million newlines, ...).
 Checks the budgets: at least 5 MB/s, 10 MB in at most 11x the time of 1 MB, peak memory
-under 10x the text's UTF-8 size. Needs no Django; pySBD is optional (`pip install pysbd`).
+under 10x the text's UTF-8 size, each pathological input in under 5 s. Needs no Django;
+pySBD is optional (`pip install pysbd`).
 Exits non-zero when a budget is missed.
 """
 
@@ -28,6 +31,20 @@ MB = 1_000_000
 MIN_MB_PER_S = 5.0
 MAX_SCALING = 11.0
 MAX_MEMORY_RATIO = 10.0
+MAX_PATHOLOGICAL_SECONDS = 5.0
+PATHOLOGICAL = {
+    "one giant line": "The war in Ukraine, said Mr. Smith, costs 3.5 billion (e.g. tanks). "
+    * 14_705,
+    "abbreviations": "e.g. " * 200_000,  # a million candidates, none of them a boundary
+    "open quotes": '"(«“ Word. ' * 100_000,  # never-closed quotes and brackets
+    "stray marks": ". " * 500_000,
+    "newlines": "\n" * 1_000_000 + "Word.",
+    "short lines": "a\n" * 300_000,
+    "inline list": "• x " * 50_000,
+    "stamps": "04/26/2001 07:17 AM Will " * 20_000,
+    "ellipses": ". . . . Next " * 50_000,
+    "no spaces": "a" * 1_000_000,
+}
 
 
 def build(text: str, megabytes: int) -> str:
@@ -101,6 +118,15 @@ def main() -> int:
     scaling_ok = scaling <= MAX_SCALING
     ok = ok and scaling_ok
     print(f"10 MB took {scaling:.2f}x the time of 1 MB [<= {MAX_SCALING}x: {verdict(scaling_ok)}]")
+
+    for name, text in PATHOLOGICAL.items():
+        seconds, segments = best_time(split, text, 1)
+        fast = seconds < MAX_PATHOLOGICAL_SECONDS
+        ok = ok and fast
+        print(
+            f"pathological, {name} ({len(text):,} characters): {seconds:.3f} s, "
+            f"{len(segments):,} segments [< {MAX_PATHOLOGICAL_SECONDS:.0f} s: {verdict(fast)}]"
+        )
 
     if not args.skip_pysbd:
         try:

@@ -1,7 +1,6 @@
 import dataclasses
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -388,15 +387,14 @@ def test_text_without_any_punctuation_is_one_sentence_per_paragraph():
     ]
 
 
-def test_one_giant_line_is_split_in_linear_time():
+# How long these take is bench/split.py's business (its "pathological inputs" part, where
+# quadratic behaviour shows as seconds); here, what they give.
+def test_one_giant_line_is_split_into_its_sentences():
     sentence = "The war in Ukraine, said Mr. Smith, costs 3.5 billion (e.g. tanks). "
     text = sentence * (1_000_000 // len(sentence))
-    started = time.perf_counter()
     segments = split(text)
-    elapsed = time.perf_counter() - started
     assert len(segments) == 1_000_000 // len(sentence)
     assert text[segments[-1].start : segments[-1].end] == sentence.strip()
-    assert elapsed < 5, elapsed  # about 0.1 s here; quadratic behaviour would take minutes
 
 
 @pytest.mark.parametrize(
@@ -422,10 +420,8 @@ def test_one_giant_line_is_split_in_linear_time():
         "ellipses",
     ],
 )
-def test_pathological_inputs_stay_linear(text):
-    started = time.perf_counter()
+def test_pathological_inputs_give_well_formed_segments(text):
     segments = split(text)
-    assert time.perf_counter() - started < 5
     assert_well_formed(text[:5000], split(text[:5000]))
     assert segments or text.startswith(". ")
 
