@@ -281,13 +281,11 @@ def visible_flags(user, queryset=None):
 
 
 def claims_with_state(user, queryset):
-    """Claims annotated with has_verdict / has_approved / has_annotation (see
-    Claim.state), derived from the work the user may see: hidden work never counts, and
-    on a blind desk an annotator who has not submitted on a claim counts only their own.
-
-    The visible annotations are summed up by an aggregate subquery per claim rather than
-    by EXISTS: PostgreSQL may run an EXISTS over a long list of claims as one hash of
-    every visible annotation of the database; the aggregate reads the claim's own rows."""
+    """Claims with has_verdict and annotation_level (Claim.state), from the work the user
+    may see: hidden work never counts; on a blind desk an annotator who has not submitted
+    on a claim counts only their own. The level is an aggregate subquery per claim, not
+    EXISTS (which PostgreSQL may run as a hash of every visible annotation); the aliases
+    has_approved / has_annotation made of it are for filters (each repeats it)."""
     published = Verdict.objects.filter(
         claim=OuterRef("pk"), is_current=True, retracted_at__isnull=True
     )
@@ -303,7 +301,7 @@ def claims_with_state(user, queryset):
             ),
             default=level,
         )
-    return queryset.annotate(has_verdict=Exists(published), annotation_level=level).annotate(
+    return queryset.annotate(has_verdict=Exists(published), annotation_level=level).alias(
         has_approved=ExpressionWrapper(Q(annotation_level__gte=2), BooleanField()),
         has_annotation=ExpressionWrapper(Q(annotation_level__gte=1), BooleanField()),
     )
@@ -438,9 +436,14 @@ class Viewer:
         return self.is_editor or not event.data.get("comment_hidden")
 
     def sees_unhidden(self, annotation) -> bool:
-        """Visible to this viewer and not hidden: what counts towards a claim's state and
-        what the member exports carry (only an editor's json shows hidden work)."""
+        """Seen and not hidden: what counts for states and member exports (not editors' json)."""
         return not annotation.hidden and self.sees_annotation(annotation)
+
+    def unhidden_on(self, claim_id, annotations) -> list:
+        """sees_unhidden over one claim's loaded annotations, the claim asked about once."""
+        everyone = self.reads and self.sees_colleagues_on(claim_id)
+        own = self.user.pk if self.reads and not everyone else None  # None: nobody's
+        return [a for a in annotations if not a.hidden and (everyone or a.author_id == own)]
 
     def annotations(self, queryset=None, *, own_hidden: bool = False):
         queryset = Annotation.objects.all() if queryset is None else queryset
@@ -517,11 +520,8 @@ def _object_rule(user, role, action, obj) -> bool:
             return obj.author_id != user.pk and obj.status == Annotation.Status.SUBMITTED
         if action == Action.VERDICT_PUBLISH:
             # Like review, publication is never by the author of the work.
-            return (
-                obj.status == Annotation.Status.APPROVED
-                and obj.author_id != user.pk
-                and not obj.hidden
-            )
+            approved = obj.status == Annotation.Status.APPROVED
+            return approved and obj.author_id != user.pk and not obj.hidden
         return True
     if isinstance(obj, Comment):
         if not _sees_annotation(user, role, obj.annotation):
