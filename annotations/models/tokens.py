@@ -25,6 +25,18 @@ MAX_TOKENS_PER_USER = 50
 USE_RESOLUTION = timedelta(minutes=1)
 
 
+def note_use(token):
+    """The token (personal or ingest, or None) with its last use noted, at most once per
+    USE_RESOLUTION."""
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:
+        type(token).objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
 class PersonalToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_tokens"
@@ -77,14 +89,7 @@ class PersonalToken(models.Model):
     @classmethod
     def authenticate(cls, key: str) -> "PersonalToken | None":
         """The token of this key, with its user; its last use noted (once a minute)."""
-        token = _BY_DIGEST.get(cls.digest_of(key))
-        if token is None:
-            return None
-        now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:
-            cls.objects.filter(pk=token.pk).update(last_used_at=now)
-            token.last_used_at = now
-        return token
+        return note_use(_BY_DIGEST.get(cls.digest_of(key)))
 
     def revoke(self) -> None:
         self.delete()
@@ -154,14 +159,7 @@ class IngestToken(models.Model):
 
     @classmethod
     def authenticate(cls, key: str) -> "IngestToken | None":
-        token = cls.objects.filter(digest=PersonalToken.digest_of(key)).first()
-        if token is None:
-            return None
-        now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:
-            cls.objects.filter(pk=token.pk).update(last_used_at=now)
-            token.last_used_at = now
-        return token
+        return note_use(cls.objects.filter(digest=PersonalToken.digest_of(key)).first())
 
 
 class IngestClient:
