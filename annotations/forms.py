@@ -271,7 +271,9 @@ class ClaimFilterForm(forms.Form):
     )
     mine = forms.BooleanField(required=False, label="Assigned to me")
     review = forms.BooleanField(required=False, label="Needs my review")
-    prior = forms.BooleanField(required=False, label="Matches an earlier verdict")
+    prior = forms.BooleanField(
+        required=False, label="Checked before: matches an earlier verdict or a reference fact-check"
+    )
     rating = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     # Who said the claim: a transcript's speakers, else the document's.
     speaker = forms.ChoiceField(required=False)

@@ -262,6 +262,12 @@ class Reader:
             payload["state"] = self._state(event, viewer)
         if kind == Event.Kind.CLAIM_CREATED:
             payload.update(start=data["start"], end=data["end"])
+            # Checked before: the desk's published verdict, or a reference fact-check
+            # (published elsewhere), that says the same (a live document's new claims).
+            if "prior_verdict" in data:
+                payload["prior_verdict"] = data["prior_verdict"]
+            if "reference" in data:
+                payload["reference"] = data["reference"]
         if live.annotation is not None:
             payload.update(status=data.get("status"), author=live.annotation.author_id)
             payload["rating"] = live.ratings.get(data.get("rating"))

@@ -45,6 +45,7 @@ from annotations.matching.reuse import (
     mark_after_import,
     mark_prior_verdicts,
     mark_prior_verdicts_job,
+    mark_references,
     reuse_verdict,
 )
 from annotations.matching.similar import (
@@ -75,6 +76,7 @@ __all__ = [
     "mark_after_import",
     "mark_prior_verdicts",
     "mark_prior_verdicts_job",
+    "mark_references",
     "mark_threshold",
     "match_key_matrix",
     "match_key_writer",

@@ -53,6 +53,7 @@ KINDS = ("claim", "reference")
 MAX_TEXT_CHARS = 5000
 MAX_LIMIT = 50
 MAX_QUERY_TERMS = 64  # distinct terms of a long text whose frequencies are read
+FREQUENCY_BATCH = 400  # terms counted in one query by first_matches
 _WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W_]+")
 
 
@@ -129,23 +130,10 @@ def rank(workspace_id, text, *, limit=10, kinds=KINDS, threshold=None, exclude_c
         # lookup would read a common term's whole index range as if it held DF_CAP - 1.
         dfs = {t: df if df >= scoring.DF_CAP else max(0, df - 1) for t, df in dfs.items()}
         n = max(1, n - 1)
-    lookup = scoring.lookup_terms(dfs, n)
-    if not lookup:
+    scored = _scored(alias, tables, workspace_id, pasted, query, dfs, n, exclude_claim)
+    if scored is None:
         return []
-    found = _candidates(alias, tables, workspace_id, lookup, exclude_claim)
-    if not found:
-        return []
-    candidates = _texts(found)
-    keys = [k for k in found if k in candidates]
-    texts = [candidates[k][0] for k in keys]
-    embedded = ([candidates[k][2] for k in keys], [candidates[k][3] for k in keys])
-    rows = scoring.features(query, dfs, n, texts, embedded)
-    scores = scoring.fuse(rows)
-    if scoring.fitted()["rrf_weight"]:
-        cosines = scoring.raw_cosines(pasted, [candidates[k][1] for k in keys])
-    else:  # the fitted order is the ranking score's alone: the raw-text cosine is not read
-        cosines = np.zeros(len(keys))
-    order = scoring.fused_order(scoring.ranking(rows), cosines)
+    found, keys, texts, scores, order = scored
     shown = [i for i in order if scores[i] >= threshold][:limit]
     verdicts = {
         pk for (kind, pk), (_, row) in found.items() if kind == "claim" and row[3] is not None
@@ -156,6 +144,101 @@ def rank(workspace_id, text, *, limit=10, kinds=KINDS, threshold=None, exclude_c
         for i in shown
         if keys[i] in loaded
     ]
+
+
+def _scored(alias, tables, workspace_id, pasted, query, dfs, n, exclude_claim=None):
+    """Both stages for one text, its terms' frequencies `dfs` among `n` texts read: the
+    candidates found, their keys and scored texts, their scores, and the fused order
+    (indexes into keys); None when nothing is found."""
+    lookup = scoring.lookup_terms(dfs, n)
+    if not lookup:
+        return None
+    found = _candidates(alias, tables, workspace_id, lookup, exclude_claim)
+    return _second_stage(found, pasted, query, dfs, n)
+
+
+def _second_stage(found, pasted, query, dfs, n, *, floor=None, memo=None):
+    """_scored's second stage, over the candidates `found`. With a `floor`: None, and
+    the costly character cosines never computed, when no candidate could score at
+    least `floor` whatever its cosine (scoring.fuse_ceiling). `memo`: a dict kept over
+    many texts' second stages, which share candidates (first_matches)."""
+    if not found:
+        return None
+    memo = {} if memo is None else memo
+    candidates = _texts(found, memo.setdefault("texts", {}))
+    keys = [k for k in found if k in candidates]
+    if not keys:
+        return None
+    texts = [candidates[k][0] for k in keys]
+    embedded = ([candidates[k][2] for k in keys], [candidates[k][3] for k in keys])
+    terms_of = memo.setdefault("terms", {})
+    rows = scoring.features(query, dfs, n, texts, embedded, char_cosine=False, terms_of=terms_of)
+    if floor is not None and scoring.fuse_ceiling(rows).max() < floor:
+        return None
+    rows[:, scoring.CHAR_COSINE] = scoring.char_cosines(query, texts)
+    scores = scoring.fuse(rows)
+    if scoring.fitted()["rrf_weight"]:
+        cosines = scoring.raw_cosines(pasted, [candidates[k][1] for k in keys])
+    else:  # the fitted order is the ranking score's alone: the raw-text cosine is not read
+        cosines = np.zeros(len(keys))
+    order = scoring.fused_order(scoring.ranking(rows), cosines)
+    return found, keys, texts, scores, order
+
+
+def first_matches(workspace_id, texts: dict, *, kinds=KINDS, threshold) -> dict:
+    """For each of many texts (key → text), what `rank` would show first at `threshold`:
+    key → (kind, id, score), for those with a match. The matches' objects are not
+    loaded. One query for the frequencies of all the texts' terms (one more for each
+    FREQUENCY_BATCH terms beyond the first), one for all the texts' candidates (none when
+    the desk holds nothing of those kinds); no query when there is no text to match."""
+    prepared = {}
+    for key, text in texts.items():
+        pasted = clean_pasted(text)
+        query = normalise(pasted)
+        q_terms = list(dict.fromkeys(folded_terms(query)))[:MAX_QUERY_TERMS]
+        if q_terms:
+            prepared[key] = (pasted, query, q_terms)
+    if not prepared:
+        return {}
+    alias = router.db_for_read(Claim)
+    tables = key_tables(kinds)
+    needed = list(dict.fromkeys(t for _, _, q_terms in prepared.values() for t in q_terms))
+    dfs, n = {}, 0
+    for start in range(0, len(needed), FREQUENCY_BATCH):
+        counted, n = term_frequencies(
+            alias, tables, workspace_id, needed[start : start + FREQUENCY_BATCH]
+        )
+        dfs.update(counted)
+    best = {}
+    if not n:  # nothing of those kinds in the desk
+        return best
+    keys = list(prepared)
+    q_dfs = [{t: dfs[t] for t in prepared[key][2]} for key in keys]
+    lookups = [scoring.lookup_terms(text_dfs, n) for text_dfs in q_dfs]
+    found = _candidates_many(alias, tables, workspace_id, lookups)
+    memo = {}
+    for key, text_dfs, text_found in zip(keys, q_dfs, found, strict=True):
+        pasted, query, _ = prepared[key]
+        scored = _second_stage(text_found, pasted, query, text_dfs, n, floor=threshold, memo=memo)
+        if scored is None:
+            continue
+        _, candidates, _, scores, order = scored
+        shown = [i for i in order if scores[i] >= threshold]
+        if shown:
+            kind, pk = candidates[shown[0]]
+            best[key] = (kind, pk, round(float(scores[shown[0]]), 4))
+    return best
+    for key, (pasted, query, q_terms) in prepared.items():
+        q_dfs = {t: dfs[t] for t in q_terms}
+        scored = _scored(alias, tables, workspace_id, pasted, query, q_dfs, n)
+        if scored is None:
+            continue
+        _, keys, _, scores, order = scored
+        shown = [i for i in order if scores[i] >= threshold]
+        if shown:
+            kind, pk = keys[shown[0]]
+            best[key] = (kind, pk, round(float(scores[shown[0]]), 4))
+    return best
 
 
 def key_tables(kinds) -> list[tuple[str, str, str]]:
@@ -280,6 +363,58 @@ def _candidates(alias, tables, workspace_id, lookup, exclude_claim) -> dict:
         params.append(workspace_id)
         if exclude:
             params.append(exclude_claim)
+    columns, joins = _text_columns(quote, tables)
+    sql = (
+        f"WITH q (k, w) AS (VALUES {values}), found AS ({' UNION ALL '.join(parts)} "
+        f"ORDER BY weight DESC, kind, owner LIMIT {scoring.CANDIDATES}) "
+        f"SELECT f.kind, f.owner, f.weight, {columns} "
+        f"FROM found f{joins} ORDER BY f.weight DESC, f.kind, f.owner"
+    )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(kind, int(owner)): (float(weight), row) for kind, owner, weight, *row in cursor}
+
+
+def _candidates_many(alias, tables, workspace_id, lookups) -> list[dict]:
+    """_candidates for many texts' lookups at once: one query, each text's best
+    CANDIDATES found apart (ranked within the text by a window function)."""
+    quote = connections[alias].ops.quote_name
+    rows = [(t, term, weight) for t, lookup in enumerate(lookups) for term, weight in lookup]
+    values = ", ".join(
+        ["(CAST(%s AS INTEGER), CAST(%s AS BIGINT), CAST(%s AS DOUBLE PRECISION))"] * len(rows)
+    )
+    params = [v for t, term, weight in rows for v in (t, term_key(term), weight)]
+    parts = []
+    for kind, table, owner in tables:
+        parts.append(
+            f"SELECT q.t AS t, '{kind}' AS kind, k.{owner} AS owner, SUM(q.w) AS weight "
+            f"FROM {quote(table)} k JOIN q ON k.{quote('key')} = q.k "
+            f"WHERE k.workspace_id = %s GROUP BY q.t, k.{owner}"
+        )
+        params.append(workspace_id)
+    columns, joins = _text_columns(quote, tables)
+    sql = (
+        f"WITH q (t, k, w) AS (VALUES {values}), found AS (SELECT * FROM (SELECT t, kind, "
+        f"owner, weight, ROW_NUMBER() OVER (PARTITION BY t ORDER BY weight DESC, kind, owner) "
+        f"AS place FROM ({' UNION ALL '.join(parts)}) AS summed) AS placed "
+        f"WHERE place <= {scoring.CANDIDATES}) "
+        f"SELECT f.t, f.kind, f.owner, f.weight, {columns} "
+        f"FROM found f{joins} ORDER BY f.t, f.weight DESC, f.kind, f.owner"
+    )
+    found = [{} for _ in lookups]
+    if not rows:
+        return found
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        for t, kind, owner, weight, *row in cursor:
+            found[t][kind, int(owner)] = (float(weight), row)
+    return found
+
+
+def _text_columns(quote, tables) -> tuple[str, str]:
+    """The candidates' text columns (a claim's text, folded text, restatement and
+    published verdict's summary; the stored word-vector sum; a reference's claim and
+    title), NULL for a kind not searched, and the joins that read them."""
     verdicts = quote(Verdict._meta.db_table)
     summary = (
         f"(SELECT v.summary FROM {verdicts} v WHERE v.claim_id = c.id AND v.is_current "
@@ -301,27 +436,23 @@ def _candidates(alias, tables, workspace_id, lookup, exclude_claim) -> dict:
         )
     if len(kinds) == 2:
         vector = "COALESCE(c.match_vector, r.match_vector)"
-    sql = (
-        f"WITH q (k, w) AS (VALUES {values}), found AS ({' UNION ALL '.join(parts)} "
-        f"ORDER BY weight DESC, kind, owner LIMIT {scoring.CANDIDATES}) "
-        f"SELECT f.kind, f.owner, f.weight, {claims}, {vector}, {references} "
-        f"FROM found f{joins} ORDER BY f.weight DESC, f.kind, f.owner"
-    )
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        return {(kind, int(owner)): (float(weight), row) for kind, owner, weight, *row in cursor}
+    return f"{claims}, {vector}, {references}", joins
 
 
-def _texts(found) -> dict:
+def _texts(found, memo=None) -> dict:
     """(kind, id) → (the folded text the second stage scores, the raw text its raw-text
     cosine reads, its stored word-vector sum or None, the folded words to add to that
     sum) of each candidate, from the candidates' rows.
 
     A claim's scored text is its text, restatement and published verdict's summary (its
     stored sum is its folded text's); a reference fact-check's, its claim and title (its
-    stored sum is theirs). Raw: a claim's text; a reference's claim and title."""
+    stored sum is theirs). Raw: a claim's text; a reference's claim and title. `memo`:
+    a dict of those already made, kept over many texts' candidates (their rows alike)."""
     out = {}
     for (kind, pk), (_, row) in found.items():
+        if memo is not None and (kind, pk) in memo:
+            out[kind, pk] = memo[kind, pk]
+            continue
         text, match_text, restatement, verdict_summary, vector, claim, title = row
         if kind == "reference" and claim is not None:
             raw = f"{claim} {title}"
@@ -337,6 +468,8 @@ def _texts(found) -> dict:
             out["claim", pk] = (scored, text, None, scored)
         else:
             out["claim", pk] = (scored, text, vector, normalise(extra) if extra else "")
+    if memo is not None:
+        memo.update(out)
     return out
 
 

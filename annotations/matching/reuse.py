@@ -1,7 +1,9 @@
 """Reusing published verdicts: `mark_prior_verdicts` points an imported document's
 claims at the published verdict of a claim elsewhere in the workspace that says the
 same (`mark_after_import` does it in the import or, for a long document, in a job right
-after); `reuse_verdict` starts an annotation from such a verdict."""
+after); `reuse_verdict` starts an annotation from such a verdict. `mark_references`
+points a live document's new claims at the desk's reference fact-checks that say the
+same, as they are appended."""
 
 from collections import Counter, defaultdict
 
@@ -9,7 +11,7 @@ from django.db import router, transaction
 from django_tasks import task
 
 from annotations.matching import scoring
-from annotations.matching.engine import KINDS, key_tables, term_frequencies
+from annotations.matching.engine import KINDS, first_matches, key_tables, term_frequencies
 from annotations.matching.folding import normalise
 from annotations.matching.similar import _check_threshold, mark_threshold
 from annotations.matching.terms import folded_terms
@@ -96,6 +98,29 @@ def mark_prior_verdicts(document, *, threshold=None, claim_ids=None) -> int:
         changed, ["prior_verdict", "prior_similarity"], batch_size=500
     )
     return len(best)
+
+
+def mark_references(document, texts: dict, *, threshold=None) -> dict:
+    """Point each new claim of the document (claim id → its text) that says what a
+    reference fact-check of the desk says at it, with the matcher's score: what
+    "checked before?" shows first for the claim's text among the desk's reference
+    fact-checks, from the fitted `mark` threshold (chosen for precision), as
+    mark_prior_verdicts marks from it. Returns claim id →
+    (reference id, score) of the claims marked; one UPDATE writes them.
+
+    Queries: one for the frequencies of all the texts' terms (which also says the desk
+    has no reference fact-check: then nothing else), one for each text's candidates."""
+    threshold = mark_threshold() if threshold is None else _check_threshold(threshold)
+    found = first_matches(document.workspace_id, texts, kinds=("reference",), threshold=threshold)
+    marks = {pk: (reference, score) for pk, (_, reference, score) in found.items()}
+    Claim.objects.using(router.db_for_write(Claim)).bulk_update(
+        [
+            Claim(pk=pk, prior_reference_id=reference, prior_reference_similarity=score)
+            for pk, (reference, score) in marks.items()
+        ],
+        ["prior_reference", "prior_reference_similarity"],
+    )
+    return marks
 
 
 def _best_prior(alias, workspace_id, claims, published, threshold) -> dict:

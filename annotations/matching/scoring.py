@@ -66,6 +66,7 @@ FEATURES = (
     "embedding_cosine",
     "shared_terms",
 )
+CHAR_COSINE = FEATURES.index("char_cosine")
 # A short query covers its two or three terms easily ("And they get health care."):
 # how many of its terms a candidate holds, up to SHARED_TERMS_CAP, tells how much
 # evidence there is.
@@ -146,10 +147,10 @@ def _word_bounded(text: str) -> str:
 def raw_cosines(query: str, texts: list[str]) -> np.ndarray:
     """Cosine of the word-bounded character n-gram TF-IDF vectors of the raw (unfolded,
     lower-cased) query and texts: grams never span two words."""
-    return _char_cosines(_word_bounded(query), [_word_bounded(t) for t in texts])
+    return char_cosines(_word_bounded(query), [_word_bounded(t) for t in texts])
 
 
-def _char_cosines(query: str, texts: list[str]) -> np.ndarray:
+def char_cosines(query: str, texts: list[str]) -> np.ndarray:
     """Cosine of the query's and each text's character n-gram TF-IDF vectors (sublinear
     tf; idf over the query and the texts)."""
     n = len(texts) + 1
@@ -171,17 +172,32 @@ def _numbers(words) -> set[str]:
 
 
 def features(
-    query: str, dfs: dict[str, int], n: int, texts: list[str], embedded=None
+    query: str,
+    dfs: dict[str, int],
+    n: int,
+    texts: list[str],
+    embedded=None,
+    *,
+    char_cosine=True,
+    terms_of=None,
 ) -> np.ndarray:
     """One row of FEATURES per candidate: `query` and `texts` folded, `dfs` the
     document frequency of each query term among the `n` texts searched. `embedded`:
     the texts' stored word-vector sums and the words to add to them
-    (`embedding.cosines_with_stored`), when the caller read them; else computed."""
+    (`embedding.cosines_with_stored`), when the caller read them; else computed.
+    Without `char_cosine` its column is left 0 (the caller fills it with
+    `char_cosines`, if it needs it). `terms_of`: a dict kept by a caller that scores
+    many queries against overlapping texts, each text's terms computed once."""
     q_set = set(folded_terms(query))
     q_idf = {t: idf(dfs[t], n) if dfs.get(t) else 0.0 for t in q_set}
     q_mass = sum(q_idf.values()) or 1.0
     q_numbers = _numbers(q_set)
-    docs = [folded_terms(t) for t in texts]
+    if terms_of is None:
+        docs = [folded_terms(t) for t in texts]
+    else:
+        docs = [
+            terms_of[t] if t in terms_of else terms_of.setdefault(t, folded_terms(t)) for t in texts
+        ]
     avgdl = (sum(len(d) for d in docs) / len(docs)) if docs else 1.0
     rows = np.zeros((len(texts), len(FEATURES)))
     for i, doc in enumerate(docs):
@@ -195,7 +211,8 @@ def features(
         rows[i, 4] = 1.0 if q_numbers and numbers and not q_numbers & numbers else 0.0
         rows[i, 6] = min(len(q_set.intersection(tf)), SHARED_TERMS_CAP) / SHARED_TERMS_CAP
     if len(texts):
-        rows[:, 2] = _char_cosines(query, texts)
+        if char_cosine:
+            rows[:, CHAR_COSINE] = char_cosines(query, texts)
         if embedded is None:
             rows[:, 5] = embedding.cosines(query, texts)
         else:
@@ -214,6 +231,16 @@ def fuse(rows: np.ndarray, model: dict | None = None) -> np.ndarray:
     model = model or fitted()
     weights = np.array([model["weights"][name] for name in FEATURES])
     return 1.0 / (1.0 + np.exp(-(rows @ weights + model["intercept"])))
+
+
+def fuse_ceiling(rows: np.ndarray, model: dict | None = None) -> np.ndarray:
+    """The highest score each candidate could reach whatever its character cosine (a
+    number in [0, 1], its column not filled yet): what says a candidate cannot reach a
+    threshold before the cosine is computed."""
+    model = model or fitted()
+    bounded = rows.copy()
+    bounded[:, CHAR_COSINE] = 1.0 if model["weights"]["char_cosine"] > 0 else 0.0
+    return fuse(bounded, model)
 
 
 def ranking(rows: np.ndarray, model: dict | None = None) -> np.ndarray:

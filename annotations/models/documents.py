@@ -323,6 +323,17 @@ class Claim(ClaimEdits, models.Model):
         "Verdict", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     prior_similarity = models.FloatField(null=True, blank=True)
+    # Set when a live document's appended claim says what a reference fact-check of the
+    # desk says (matching.mark_references), with the matcher's score.
+    prior_reference = models.ForeignKey(
+        "ReferenceFactCheck",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # the partial index below: only marked claims are indexed
+    )
+    prior_reference_similarity = models.FloatField(null=True, blank=True)
 
     objects = ClaimQuerySet.as_manager()
     history = History(excluded_fields=["search_vector", "match_text", "match_vector"])
@@ -344,6 +355,12 @@ class Claim(ClaimEdits, models.Model):
         indexes = [
             # The API's claim list: one document's claims in id order, a page at a time.
             models.Index(fields=["document", "id"], name="claim_document_id_order"),
+            # A reference fact-check's deletion clears its marks; few claims carry one.
+            models.Index(
+                fields=["prior_reference"],
+                condition=Q(prior_reference__isnull=False),
+                name="claim_prior_reference",
+            ),
         ]
 
     def __str__(self):

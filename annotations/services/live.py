@@ -13,7 +13,8 @@ interleave; a chunk is appended whole or not at all):
 - only the text not split yet (the held unfinished sentence, then the chunk) is split,
   turn by turn when it carries speaker labels and times, and scored, stored and matched
   against the desk's published verdicts as an import's claims are (services.store_spoken,
-  matching.mark_prior_verdicts); an unfinished last sentence is held (text.growing);
+  matching.mark_prior_verdicts), and against its reference fact-checks
+  (matching.mark_references); an unfinished last sentence is held (text.growing);
 - the new claims are numbered on from the document's counter and announced with one
   `claim.created` event each, after the commit.
 
@@ -35,12 +36,14 @@ from annotations import importers, matching
 from annotations.importers import chunks as chunk_text
 from annotations.models import (
     Claim,
+    ClaimKind,
     Conflict,
     Document,
     DocumentChunk,
     Event,
     IngestClient,
     InvalidInput,
+    ReferenceFactCheck,
     SpeakerType,
     Workspace,
 )
@@ -52,6 +55,8 @@ from annotations.text import growing, transcripts
 
 APPEND_REFUSED = "Only editors, and the desk's ingest tokens, can append to live documents."
 CLOSE_REFUSED = "Only editors, and the desk's ingest tokens, can close live documents."
+# A reference fact-check's matching columns, never shown.
+_UNREAD = ("match_text", "search_vector", "match_vector")
 
 
 @dataclass(frozen=True)
@@ -263,9 +268,25 @@ def _split_new(document: Document, chunk: DocumentChunk, by, *, final: bool) -> 
         return []
     if matching.mark_prior_verdicts(document, claim_ids=ids):
         marked = Claim.objects.filter(pk__in=ids, prior_verdict__isnull=False)
-        priors = dict(marked.values_list("pk", "prior_verdict_id"))
+        priors = {
+            pk: (verdict, score)
+            for pk, verdict, score in marked.values_list("pk", "prior_verdict", "prior_similarity")
+        }
     else:
         priors = {}
+    references = matching.mark_references(
+        document,
+        {
+            pk: item.text
+            for pk, item in zip(ids, stored, strict=True)
+            if item.kind != ClaimKind.HEADING
+        },
+    )
+    found = (
+        ReferenceFactCheck.objects.defer(*_UNREAD).in_bulk({r for r, _ in references.values()})
+        if references
+        else {}
+    )
     first = document.next_claim_number - len(ids)
     chunk.first_number, chunk.claims = first, len(ids)
     numbers = _numbers(stored, first)
@@ -281,11 +302,16 @@ def _split_new(document: Document, chunk: DocumentChunk, by, *, final: bool) -> 
             speaker=item.speaker or document.speaker,
             spoken_at=item.spoken_at,
             checkworthiness=item.checkworthiness,
-            prior_verdict_id=priors.get(pk),
+            prior_verdict_id=priors.get(pk, (None, None))[0],
+            prior_similarity=priors.get(pk, (None, None))[1],
+            prior_reference_id=references.get(pk, (None, None))[0],
+            prior_reference_similarity=references.get(pk, (None, None))[1],
             created_at=now,
         )
         for pk, number, item in zip(ids, numbers, stored, strict=True)
     ]
+    for claim in claims:
+        claim.prior_reference = found.get(claim.prior_reference_id)
     _announce(claims, by)
     return claims
 
@@ -314,6 +340,7 @@ def _announce(claims: list[Claim], by) -> None:
                     "end": claim.end,
                     "kind": claim.kind,
                     "actor_name": name,
+                    **_marks(claim),
                 },
             )
             for claim in claims
@@ -321,11 +348,31 @@ def _announce(claims: list[Claim], by) -> None:
     )
 
 
+def _marks(claim: Claim) -> dict:
+    """What a new claim's event says of its "checked before" marks, where it has any."""
+    marks = {}
+    if claim.prior_verdict_id is not None:
+        marks["prior_verdict"] = claim.prior_verdict_id
+    reference = claim.prior_reference
+    if reference is not None:
+        marks["reference"] = {
+            "id": reference.pk,
+            "publisher": reference.publisher,
+            "rating": reference.rating,
+            "score": claim.prior_reference_similarity,
+        }
+    return marks
+
+
 def _answer(document: Document, chunk: DocumentChunk, *, replayed: bool) -> Appended:
     claims = []
     if chunk.claims:
         numbers = range(chunk.first_number, chunk.first_number + chunk.claims)
-        claims = list(Claim.objects.filter(document=document, number__in=numbers))
+        claims = list(
+            Claim.objects.filter(document=document, number__in=numbers)
+            .select_related("prior_reference")
+            .defer(*(f"prior_reference__{name}" for name in _UNREAD))
+        )
     return Appended(document, chunk, claims, replayed=replayed)
 
 

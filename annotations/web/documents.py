@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -299,7 +299,7 @@ def _filtered(user, role, document, data):
     if data.get("mine"):
         claims = claims.filter(assignee=user)
     if data.get("prior"):
-        claims = claims.filter(prior_verdict__isnull=False)
+        claims = claims.filter(Q(prior_verdict__isnull=False) | Q(prior_reference__isnull=False))
     if data.get("speaker"):
         claims = claims.filter(speaker=data["speaker"])
     visible = counted_annotations(user).filter(claim=OuterRef("pk"))

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Claim, Role
+from annotations.services.factchecks import FactCheckRecord, store_references
 from annotations.services.live import append_chunk, start_live_document
 from tests.factories import WorkspaceFactory, member
 
@@ -62,3 +63,36 @@ def test_an_editors_chunk_from_the_page_reaches_a_colleague(open_as, desk):
     claim = Claim.objects.get(document=document, number=2)
     expect(reader.locator(f'a.claim-badge[data-claim="{claim.pk}"]')).to_be_visible()
     expect(reader.locator("#document-text")).to_contain_text("The deficit doubled in 2023.")
+
+
+def test_a_new_claim_a_reference_fact_check_covers_says_so_in_the_feed(open_as, desk):
+    workspace, editor, document = desk
+    store_references(
+        workspace,
+        [
+            FactCheckRecord(
+                claim="Wind turbines kill more birds each year than cats do.",
+                url="https://factcheck.example/birds",
+                rating="False",
+                publisher="Snopes",
+            )
+        ],
+        editor,
+    )
+    reader = open_as(member(workspace, Role.REVIEWER))
+    _open(reader, document)
+    appended = append_chunk(
+        document,
+        "JONES: Wind turbines kill more birds every year than cats. Thank you. ",
+        sequence=2,
+        by=editor,
+    )
+    [turbines, thanks] = appended.claims
+    assert (turbines.prior_reference.publisher, thanks.prior_reference) == ("Snopes", None)
+    expect(reader.locator("#live-feed li")).to_have_text(
+        [
+            f"{editor.username} added claim {thanks.number}",
+            f"{editor.username} added claim {turbines.number}: checked before, Snopes rated "
+            "it False",
+        ]
+    )

@@ -25,6 +25,15 @@ class ChunkSerializer(serializers.Serializer):
         return attrs
 
 
+class ChunkReferenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    claim = serializers.CharField(help_text="The claim as the publisher states it.")
+    publisher = serializers.CharField()
+    rating = serializers.CharField(help_text="The rating exactly as published.")
+    url = serializers.URLField()
+    published = serializers.DateField(allow_null=True)
+
+
 class ChunkClaimSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
@@ -39,6 +48,16 @@ class ChunkClaimSerializer(serializers.Serializer):
         source="prior_verdict_id",
         allow_null=True,
         help_text="The published verdict on a claim elsewhere in the desk that says the same.",
+    )
+    prior_similarity = serializers.FloatField(
+        allow_null=True, help_text="The matcher's score for that verdict's claim."
+    )
+    prior_reference = ChunkReferenceSerializer(
+        allow_null=True,
+        help_text="The desk's reference fact-check (published elsewhere) that says the same.",
+    )
+    prior_reference_similarity = serializers.FloatField(
+        allow_null=True, help_text="The matcher's score for that reference fact-check."
     )
 
 

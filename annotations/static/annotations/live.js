@@ -213,6 +213,13 @@
       words += change.decision === "approve" ? ": approved" : ": changes requested";
     }
     if (change.rating && change.kind.startsWith("verdict.")) words += ", " + change.rating.label;
+    if (change.kind === "claim.created" && change.reference) {
+      const by = change.reference.publisher || "a fact-checker";
+      const rated = change.reference.rating ? " rated it " + change.reference.rating : "";
+      words += ": checked before, " + by + rated;
+    } else if (change.kind === "claim.created" && change.prior_verdict) {
+      words += ": matches an earlier verdict";
+    }
     item.textContent = words;
     if (change.quote) {
       const quote = document.createElement("q");
