@@ -186,7 +186,7 @@ class ClaimAdmin(DeskScoped, SimpleHistoryAdmin):
     list_filter = ["kind", "not_checkable", _desk_filter("document__workspace")]
     search_fields = ["text", "restatement", "document__title"]
     list_select_related = ["document", "assignee"]
-    raw_id_fields = ["document", "assignee", "created_by"]
+    raw_id_fields = ["document", "assignee", "created_by", "prior_verdict", "prior_reference"]
 
 
 class SourceInline(DeskScoped, admin.StackedInline):
