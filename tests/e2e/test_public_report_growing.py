@@ -4,6 +4,8 @@ shows the new text and the new fact-check without a reload; closing the document
 nothing the page shows, and a verdict published after the close still arrives. Served by
 uvicorn the page follows the stream; served by a WSGI server it polls."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
@@ -130,3 +132,56 @@ def test_a_growing_documents_new_text_and_verdict_reach_an_open_report(open_as, 
     reader.reload()
     assert reader.locator(".document-text").inner_html() == live_text
     assert [entry.inner_html() for entry in entries.all()] == live_entries
+
+
+def test_a_late_answer_to_an_older_fetch_of_the_text_does_not_undo_a_newer_one(open_as, desk):
+    """Two verdicts on new claims, each making the page load the grown text again; the
+    first load answers last (held here), with the text as it stood before the second
+    verdict. The page keeps the newer text."""
+    workspace, editor, document, first = desk
+    reader = open_as(None)
+    _follow(reader)
+    # Counts the answers the page has read and acted on (a task after the read, so
+    # after the code awaiting it has run).
+    reader.evaluate(
+        """() => {
+        window.textsRead = 0;
+        const text = Response.prototype.text;
+        Response.prototype.text = function () {
+          return text.call(this).then((body) => {
+            setTimeout(() => window.textsRead++, 0);
+            return body;
+          });
+        };
+      }"""
+    )
+    held = []
+
+    def hold_the_first(route):
+        if route.request.resource_type != "fetch" or held:
+            route.continue_()
+            return
+        held.append((route, route.fetch()))  # answered now, handed to the page later
+
+    reader.route(lambda url: urlsplit(url).path == "/reports/debate/", hold_the_first)
+    taxes, deficit = append_chunk(document, SECOND, sequence=2, by=editor).claims
+    Verdict.publish(_approved(taxes, "They rose by 2%."), editor)
+    expect(reader.locator(f"#claim-{taxes.pk}")).to_have_count(1)
+    for _ in range(200):
+        if held:
+            break
+        reader.evaluate("0")  # lets Playwright hand the page's request to the route
+    assert len(held) == 1
+    Verdict.publish(_approved(deficit, "It grew by half.", "Half true"), editor)
+    deficit_mark = reader.locator(f"#text-claim-{deficit.pk} + mark")
+    expect(deficit_mark).to_have_text("The deficit doubled.")
+    route, response = held[0]
+    reader.wait_for_function("() => window.textsRead === 1")
+    route.fulfill(response=response)
+    reader.wait_for_function("() => window.textsRead === 2")
+    expect(reader.locator(f"#text-claim-{taxes.pk} + mark")).to_have_class("published")
+    expect(deficit_mark).to_have_class("published")
+    expect(reader.locator(".document-text")).to_have_text(
+        "JONES: 1Unemployment fell to 5% last year.\n"
+        "SMITH: 2Taxes rose by 3.5% in 2023. 3The deficit doubled. And"
+    )
