@@ -103,14 +103,24 @@
     return true;
   }
 
+  // Loads of the text asked for, and the newest one shown: loads may answer out of
+  // order, and an older answer, arriving last, would undo the marks of a newer one.
+  let textAsked = 0;
+  let textShown = 0;
+
   async function refetchText() {
     // The document grew since the page was loaded: its marked text is fetched once.
+    const asked = ++textAsked;
     const response = await fetch(location.pathname, { credentials: "omit" });
     if (!response.ok) return;
+    const html = await response.text();
+    if (asked < textShown) return;
     const fresh = new DOMParser()
-      .parseFromString(await response.text(), "text/html")
+      .parseFromString(html, "text/html")
       .querySelector("#report-text .document-text");
-    if (fresh) document.querySelector("#report-text .document-text").replaceWith(fresh);
+    if (!fresh) return;
+    textShown = asked;
+    document.querySelector("#report-text .document-text").replaceWith(fresh);
   }
 
   // --- Applying an event --------------------------------------------------------------
