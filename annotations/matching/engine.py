@@ -372,7 +372,16 @@ def _candidates(alias, tables, workspace_id, lookup, exclude_claim) -> dict:
     )
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
-        return {(kind, int(owner)): (float(weight), row) for kind, owner, weight, *row in cursor}
+        return _in_order((kind, owner, weight, row) for kind, owner, weight, *row in cursor)
+
+
+def _in_order(rows) -> dict:
+    """(kind, id) → (weight, texts) of candidates, best summed weight first, ties by kind
+    and id. Weights equal but for the last bits (the same terms summed in another order:
+    one database's sum differs from the other's) count as ties, so that the order, which
+    breaks the second stage's ties (two copies of one fact-check), is the same on both."""
+    ordered = sorted(rows, key=lambda r: (-round(float(r[2]), 9), r[0], int(r[1])))
+    return {(kind, int(owner)): (float(weight), row) for kind, owner, weight, row in ordered}
 
 
 def _candidates_many(alias, tables, workspace_id, lookups) -> list[dict]:
@@ -401,14 +410,14 @@ def _candidates_many(alias, tables, workspace_id, lookups) -> list[dict]:
         f"SELECT f.t, f.kind, f.owner, f.weight, {columns} "
         f"FROM found f{joins} ORDER BY f.t, f.weight DESC, f.kind, f.owner"
     )
-    found = [{} for _ in lookups]
     if not rows:
-        return found
+        return [{} for _ in lookups]
+    by_text = [[] for _ in lookups]
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         for t, kind, owner, weight, *row in cursor:
-            found[t][kind, int(owner)] = (float(weight), row)
-    return found
+            by_text[t].append((kind, owner, weight, row))
+    return [_in_order(text_rows) for text_rows in by_text]
 
 
 def _text_columns(quote, tables) -> tuple[str, str]:

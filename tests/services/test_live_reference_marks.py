@@ -273,3 +273,23 @@ def test_the_batched_lookup_agrees_with_checked_before_over_many_texts_and_thres
                 expected[key] = ("reference", shown[0].reference.pk, round(shown[0].score, 4))
         assert found == expected
         assert len(found) >= 20  # the sentences loaded, at least, are found at any threshold
+
+
+def test_candidates_whose_weights_differ_only_in_the_last_bits_are_ordered_by_id():
+    from annotations.matching.engine import _in_order
+
+    # One database sums the same terms' weights in another order than the other: the
+    # same candidates must come in the same order, or a tie between two copies of one
+    # fact-check goes one way on SQLite and the other on PostgreSQL.
+    rows = [
+        ("reference", 3593, 2.3000000000000003, ("a",)),
+        ("reference", 209, 2.3, ("b",)),
+        ("claim", 7, 2.3, ("c",)),
+        ("reference", 12, 2.4, ("d",)),
+    ]
+    assert list(_in_order(rows)) == [
+        ("reference", 12),
+        ("claim", 7),
+        ("reference", 209),
+        ("reference", 3593),
+    ]
