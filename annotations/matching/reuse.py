@@ -18,26 +18,43 @@ from annotations.matching.terms import folded_terms
 from annotations.models import (
     Annotation,
     Claim,
+    ClaimKind,
     Document,
     InvalidInput,
     NotVisible,
+    ReferenceFactCheck,
     Source,
     Verdict,
 )
 from annotations.permissions import can
 
-# An import marks its claims itself up to this many claims; a longer document in a desk
-# with published verdicts is marked by a background job once the import has committed
-# (`Document.marks_pending` says so meanwhile), which keeps a 1 MB import within 3 s.
+# An import marks its claims itself up to this many claims (against published verdicts)
+# and INLINE_REFERENCE_CLAIMS (against reference fact-checks, the costlier lookup: a live
+# transcript's chunk is about 30 claims); a longer document, in a desk with published
+# verdicts or reference fact-checks, is marked by a background job once the import has
+# committed (`Document.marks_pending` says so meanwhile), which keeps a 1 MB import
+# within 3 s.
 INLINE_MARK_CLAIMS = 300
+INLINE_REFERENCE_CLAIMS = 40
+# The job marks this many claims against the reference fact-checks a transaction.
+REFERENCE_BATCH = 500
 _FREQUENCY_CHUNK = 400
 
 
-def mark_after_import(document, claims: int) -> None:
-    """Mark the document's claims now, or in a job after the import commits."""
+def mark_after_import(document, texts: dict) -> None:
+    """Mark the document's new claims (claim id → text; headings left out) now, or in a
+    job after the import commits."""
     alias = router.db_for_write(Claim)
-    if claims <= INLINE_MARK_CLAIMS or not _published_elsewhere(alias, document).exists():
+    claims = len(texts)
+    verdicts_now = (
+        claims <= INLINE_MARK_CLAIMS or not _published_elsewhere(alias, document).exists()
+    )
+    references_now = claims <= INLINE_REFERENCE_CLAIMS or not (
+        ReferenceFactCheck.objects.using(alias).filter(workspace_id=document.workspace_id).exists()
+    )
+    if verdicts_now and references_now:
         mark_prior_verdicts(document)
+        mark_references(document, texts)
         return
     Document.objects.using(alias).filter(pk=document.pk).update(marks_pending=True)
     document.marks_pending = True
@@ -46,13 +63,26 @@ def mark_after_import(document, claims: int) -> None:
 
 @task()
 def mark_prior_verdicts_job(document_id: int) -> int:
-    """The background half of mark_after_import."""
+    """The background half of mark_after_import: the claims' marks against published
+    verdicts (one transaction), then against reference fact-checks (REFERENCE_BATCH
+    claims a transaction). Returns how many claims it marked against verdicts."""
     document = Document.objects.filter(pk=document_id).first()
     if document is None:  # deleted meanwhile
         return 0
     with transaction.atomic():
         marked = mark_prior_verdicts(document)
-        Document.objects.filter(pk=document_id).update(marks_pending=False)
+    claims = (
+        Claim.objects.filter(document_id=document_id)
+        .exclude(kind=ClaimKind.HEADING)
+        .order_by("pk")
+        .values_list("pk", "text")
+    )
+    after = 0
+    while batch := list(claims.filter(pk__gt=after)[:REFERENCE_BATCH]):
+        with transaction.atomic():
+            mark_references(document, dict(batch))
+        after = batch[-1][0]
+    Document.objects.filter(pk=document_id).update(marks_pending=False)
     return marked
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 
 from annotations import importers, matching, search
-from annotations.models import Claim, Document, SpeakerType, Workspace
+from annotations.models import Claim, ClaimKind, Document, SpeakerType, Workspace
 from annotations.text import checkworthiness, transcripts
 from annotations.text.language import detect as detect_language
 
@@ -146,8 +146,11 @@ def _store_claims(document: Document, language: str) -> int:
             "rules, bullets or punctuation. Check that you chose the right file.",
             "no_claims",
         )
-    claims, _ = store_spoken(document, spoken, lang)
-    matching.mark_after_import(document, len(claims))
+    claims, ids = store_spoken(document, spoken, lang)
+    matching.mark_after_import(
+        document,
+        {pk: c.text for pk, c in zip(ids, claims, strict=True) if c.kind != ClaimKind.HEADING},
+    )
     return len(claims)
 
 

@@ -208,6 +208,7 @@ def test_a_long_import_in_a_desk_without_verdicts_marks_nothing_and_queues_nothi
     from annotations.matching import reuse
 
     monkeypatch.setattr(reuse, "INLINE_MARK_CLAIMS", 1)
+    monkeypatch.setattr(reuse, "INLINE_REFERENCE_CLAIMS", 1)
     workspace = WorkspaceFactory()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         document = import_document(workspace, f"{SUPPORTED} {UNRELATED}", title="Speech").document

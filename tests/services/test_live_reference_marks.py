@@ -293,3 +293,49 @@ def test_candidates_whose_weights_differ_only_in_the_last_bits_are_ordered_by_id
         ("reference", 209),
         ("reference", 3593),
     ]
+
+
+# --- imports are marked against the reference fact-checks too --------------------------
+
+
+def test_an_import_marks_its_claims_that_a_reference_fact_check_covers(desk):
+    from annotations.services import import_document
+
+    workspace, _, loaded = desk
+    text = f"# {CHARLOTTE}\n\nGood evening. {CHARLOTTE_REWORDED}. {GUANTANAMO}\n"
+    document = import_document(workspace, text, title="Speech").document
+    assert document.marks_pending is False
+    assert _marks(document) == [
+        (CHARLOTTE, None),  # a heading is not matched
+        ("Good evening.", None),
+        (f"{CHARLOTTE_REWORDED}.", CHARLOTTE),
+        (GUANTANAMO, GUANTANAMO),
+    ]
+
+
+def test_a_long_import_is_marked_against_the_references_by_its_job_in_batches(
+    desk, monkeypatch, django_capture_on_commit_callbacks
+):
+    from annotations.matching import reuse
+    from annotations.services import import_document
+
+    monkeypatch.setattr(reuse, "INLINE_REFERENCE_CLAIMS", 1)
+    monkeypatch.setattr(reuse, "REFERENCE_BATCH", 2)
+    workspace, _, loaded = desk
+    text = f"Good evening. {CHARLOTTE_REWORDED}. Thank you. {GUANTANAMO} Goodbye."
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        document = import_document(workspace, text, title="Speech").document
+    document.refresh_from_db()
+    assert document.marks_pending is True
+    assert [reference for _, reference in _marks(document)] == [None] * 5
+    [run_job] = callbacks
+    run_job()
+    document.refresh_from_db()
+    assert document.marks_pending is False
+    assert _marks(document) == [
+        ("Good evening.", None),
+        (f"{CHARLOTTE_REWORDED}.", CHARLOTTE),
+        ("Thank you.", None),
+        (GUANTANAMO, GUANTANAMO),
+        ("Goodbye.", None),
+    ]
