@@ -261,12 +261,14 @@ def _page_with_text(request, context, text_bytes: bytes) -> HttpResponse:
 def _claim_rows(user, role, document) -> list[tuple]:
     """The document's claims in text order as plain rows (a long document has thousands):
     id, number, start, end, kind, not_checkable, has_verdict, has_approved,
-    has_annotation, speaker. The two work flags come from the claim's annotation level,
-    read once (selecting both flags would have the database sum each claim's work twice)."""
+    has_annotation, checked_before, speaker. The two work flags come from the claim's
+    annotation level, read once (selecting both flags would have the database sum each
+    claim's work twice); checked_before: the claim carries a mark of an earlier verdict or
+    a reference fact-check that says the same."""
     claims = _claims_with_state(user, role, document).order_by("start", "end")
     return [
-        (*row[:7], level >= 2, level >= 1, speaker)
-        for *row, level, speaker in claims.values_list(
+        (*row[:7], level >= 2, level >= 1, prior is not None or reference is not None, speaker)
+        for *row, level, prior, reference, speaker in claims.values_list(
             "id",
             "number",
             "start",
@@ -275,6 +277,8 @@ def _claim_rows(user, role, document) -> list[tuple]:
             "not_checkable",
             "has_verdict",
             "annotation_level",
+            "prior_verdict_id",
+            "prior_reference_id",
             "speaker",
         )
     ]
@@ -321,7 +325,7 @@ def _filtered(user, role, document, data):
 
 
 # Bump when the marked text's HTML changes, so cached renderings of the old form are not used.
-MARKED_TEXT_VERSION = 3
+MARKED_TEXT_VERSION = 4
 
 
 MARKED_TEXT_SECONDS = 24 * 3600
@@ -370,9 +374,10 @@ def _marked_text(document, rows, verdict_ratings, ratings, shown, query) -> tupl
 
 def _marked(row, rating, query, document_speaker) -> layout.MarkedClaim:
     """A claim row (id, number, start, end, kind, not_checkable, has_verdict, has_approved,
-    has_annotation, speaker) as the page marks it. `query` is the escaped filter query
-    string. A speaker of the claim's own (a transcript's turn) is named in its label."""
-    pk, number, start, end, kind, not_checkable, *state_flags, said_by = row
+    has_annotation, checked_before, speaker) as the page marks it. `query` is the escaped
+    filter query string. A speaker of the claim's own (a transcript's turn) is named in
+    its label."""
+    pk, number, start, end, kind, not_checkable, *state_flags, checked_before, said_by = row
     has_verdict, has_approved, has_annotation = state_flags
     state = Claim.derive_state(has_verdict, has_approved, has_annotation)
     # The link's name is its own text (hidden words around the visible ones), so what a
@@ -382,6 +387,12 @@ def _marked(row, rating, query, document_speaker) -> layout.MarkedClaim:
     if not_checkable:
         said += ", not checkable"
     attrs = f' data-state="{state}" data-number="{number}"'
+    checked_html = ""
+    if checked_before:
+        # An earlier verdict or a reference fact-check says the same (the panel names it).
+        said += ", checked before"
+        attrs += " data-checked-before"
+        checked_html = '<span class="claim-checked" aria-hidden="true">↺</span>'
     if said_by and said_by != document_speaker:
         said = f"said by {escape(said_by)}, {said}"
         attrs += f' data-speaker="{escape(said_by)}" title="{escape(said_by)}"'
@@ -396,7 +407,7 @@ def _marked(row, rating, query, document_speaker) -> layout.MarkedClaim:
         f'<a class="claim-badge" href="{href}#claim-{pk}" data-claim="{pk}">'
         f'<span class="visually-hidden">Claim</span><span class="claim-no">{number}</span>'
         f'<span class="claim-icon" aria-hidden="true">{STATE_ICONS[state]}</span>'
-        f'<span class="visually-hidden claim-state">{said}</span>{rating_html}</a>'
+        f'{checked_html}<span class="visually-hidden claim-state">{said}</span>{rating_html}</a>'
     )
     return layout.MarkedClaim(pk, start, end, kind, attrs, badge)
 

@@ -96,3 +96,9 @@ def test_a_new_claim_a_reference_fact_check_covers_says_so_in_the_feed(open_as, 
             "it False",
         ]
     )
+    # The text, drawn again, marks the claim as checked before; the other is not.
+    expect(
+        reader.locator(f'a.claim-badge[data-claim="{turbines.pk}"] .claim-checked')
+    ).to_be_visible()
+    expect(reader.locator(f'a.claim-badge[data-claim="{thanks.pk}"]')).to_be_visible()
+    expect(reader.locator(".document-text .claim-checked")).to_have_count(1)

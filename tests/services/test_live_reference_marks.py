@@ -3,6 +3,8 @@ they are appended: marked with the reference and the matcher's score, in the app
 answer and its events; what does not say the same is left unmarked; the batched lookup
 gives what "checked before?" shows first."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -242,11 +244,19 @@ def test_the_document_page_filters_the_claims_checked_before(desk, client):
     assert f"{CHARLOTTE_REWORDED}.".encode() in response.content
     every = client.get(f"/documents/{document.pk}/")
     assert every.context["shown_count"] == 3
+    # The marked claim's badge says so, to the eye and in its accessible name.
+    page = every.content.decode()
+    marked = Claim.objects.get(document=document, prior_reference__isnull=False)
+    assert page.count("data-checked-before") == 1
+    assert page.count('<span class="claim-checked" aria-hidden="true">↺</span><span') == 1
+    badge = re.search(rf'data-claim="{marked.pk}">(.*?)</a>', page).group(1)
+    assert (
+        '<span class="visually-hidden claim-state">said by JONES, unchecked, checked before</span>'
+        in badge
+    )
 
 
 def test_the_batched_lookup_agrees_with_checked_before_over_many_texts_and_thresholds():
-    import re
-
     from annotations.matching import show_threshold
     from tests.matching.common import SEED
 
