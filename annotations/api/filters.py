@@ -8,7 +8,7 @@ annotations.parsing: ASCII digits only, so "²" or "٣" is a 400 naming the filt
 
 import django_filters as filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -27,6 +27,29 @@ class IdField(forms.Field):
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.Filter):
     field_class = IdField
+
+
+class YesNoField(forms.NullBooleanField):
+    """true or false (also 1 and 0, True and False); anything else is refused rather
+    than read as no filter at all."""
+
+    widget = forms.TextInput  # the value as given, not a select's guess
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "True", "1", True):
+            return True
+        if value in ("false", "False", "0", False):
+            return False
+        raise forms.ValidationError('Give "true" or "false".', code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class YesNoFilter(filters.BooleanFilter):
+    field_class = YesNoField
 
 
 def _user_id(value: str, name: str) -> int:
@@ -78,11 +101,16 @@ class ClaimFilter(filters.FilterSet):
         method="filter_assignee",
         help_text='A user id, or "me".',
     )
-    not_checkable = filters.BooleanFilter()
+    not_checkable = YesNoFilter()
     speaker = filters.CharFilter(
         lookup_expr="iexact",
         max_length=200,
         help_text="Who said the claim (a transcript's speaker, else the document's), any case.",
+    )
+    checked_before = YesNoFilter(
+        method="filter_checked_before",
+        help_text="true: claims marked with an earlier verdict or a reference fact-check that "
+        "says the same; false: the others.",
     )
 
     class Meta:
@@ -101,6 +129,10 @@ class ClaimFilter(filters.FilterSet):
             rating__label=value,
         )
         return queryset.filter(Exists(current))
+
+    def filter_checked_before(self, queryset, name, value):
+        marked = Q(prior_verdict__isnull=False) | Q(prior_reference__isnull=False)
+        return queryset.filter(marked if value else ~marked)
 
     def filter_assignee(self, queryset, name, value):
         if value == "me":
@@ -149,7 +181,7 @@ class CommentFilter(filters.FilterSet):
 class VerdictFilter(filters.FilterSet):
     claim = IdFilter(field_name="claim_id")
     document = IdFilter(field_name="claim__document_id")
-    current = filters.BooleanFilter(
+    current = YesNoFilter(
         field_name="is_current", help_text="Only the current (or only earlier) verdicts."
     )
 

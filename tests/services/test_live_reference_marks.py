@@ -349,3 +349,36 @@ def test_a_long_import_is_marked_against_the_references_by_its_job_in_batches(
         (GUANTANAMO, GUANTANAMO),
         ("Goodbye.", None),
     ]
+
+
+def test_the_claims_api_carries_the_marks_and_filters_on_them(desk):
+    workspace, editor, loaded = desk
+    document = start_live_document(workspace, title="Debate", created_by=editor)
+    append_chunk(document, SAID, sequence=1, by=editor)
+    client = APIClient()
+    client.force_authenticate(member(workspace, Role.ANNOTATOR))
+    url = f"/api/v1/claims/?document={document.pk}"
+    every = client.get(url).json()["results"]
+    assert [(c["text"], c["prior_reference"], c["prior_verdict"]) for c in every] == [
+        ("Good evening and welcome.", None, None),
+        (f"{CHARLOTTE_REWORDED}.", loaded[CHARLOTTE].pk, None),
+        ("Unemployment fell to 4% last year.", None, None),
+    ]
+    marked = client.get(f"{url}&checked_before=true").json()["results"]
+    assert [c["text"] for c in marked] == [f"{CHARLOTTE_REWORDED}."]
+    others = client.get(f"{url}&checked_before=false").json()["results"]
+    assert [c["text"] for c in others] == [
+        "Good evening and welcome.",
+        "Unemployment fell to 4% last year.",
+    ]
+    bad = client.get(f"{url}&checked_before=perhaps")
+    assert (bad.status_code, bad.json()) == (
+        400,
+        {
+            "detail": 'checked_before: Give "true" or "false".',
+            "code": "invalid",
+            "errors": {"checked_before": ['Give "true" or "false".']},
+        },
+    )
+    # The other yes-or-no filters are as strict.
+    assert client.get(f"{url}&not_checkable=maybe").status_code == 400

@@ -17,6 +17,19 @@ class ClaimSerializer(serializers.ModelSerializer):
     restatement = serializers.CharField(
         max_length=RESTATEMENT_MAX, required=False, allow_blank=True
     )
+    prior_verdict = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="Checked before: the desk's published verdict on a claim elsewhere that "
+        "says the same (marked on import or append).",
+    )
+    prior_reference = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="Checked before: the desk's reference fact-check (GET "
+        "/api/v1/workspaces/{slug}/factchecks/) that says the same (marked on import or "
+        "append).",
+    )
 
     class Meta:
         model = Claim
@@ -36,6 +49,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "assignee",
             "state",
             "verdict_rating",
+            "prior_verdict",
+            "prior_reference",
             "created_at",
         ]
         read_only_fields = [
@@ -69,6 +84,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "assignee": _user(claim.assignee) if claim.assignee_id else None,
             "state": claim.state,
             "verdict_rating": getattr(claim, "verdict_rating", None),
+            "prior_verdict": claim.prior_verdict_id,
+            "prior_reference": claim.prior_reference_id,
             "created_at": _dt(claim.created_at),
         }
 
