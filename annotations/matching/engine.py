@@ -54,6 +54,10 @@ MAX_TEXT_CHARS = 5000
 MAX_LIMIT = 50
 MAX_QUERY_TERMS = 64  # distinct terms of a long text whose frequencies are read
 FREQUENCY_BATCH = 400  # terms counted in one query by first_matches
+# Looked-up terms of all texts in one candidate query of first_matches: three parameters
+# each, within the 32,766 parameters a statement of SQLite's usual builds and the 65,535
+# of PostgreSQL's protocol (when parameters are bound on the server).
+CANDIDATE_TERMS = 10_000
 _WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W_]+")
 
 
@@ -189,8 +193,9 @@ def first_matches(workspace_id, texts: dict, *, kinds=KINDS, threshold) -> dict:
     """For each of many texts (key → text), what `rank` would show first at `threshold`:
     key → (kind, id, score), for those with a match. The matches' objects are not
     loaded. One query for the frequencies of all the texts' terms (one more for each
-    FREQUENCY_BATCH terms beyond the first), one for all the texts' candidates (none when
-    the desk holds nothing of those kinds); no query when there is no text to match."""
+    FREQUENCY_BATCH terms beyond the first), one for all the texts' candidates (one more
+    for each CANDIDATE_TERMS looked-up terms beyond the first; none when the desk holds
+    nothing of those kinds); no query when there is no text to match."""
     prepared = {}
     for key, text in texts.items():
         pasted = clean_pasted(text)
@@ -215,7 +220,14 @@ def first_matches(workspace_id, texts: dict, *, kinds=KINDS, threshold) -> dict:
     keys = list(prepared)
     q_dfs = [{t: dfs[t] for t in prepared[key][2]} for key in keys]
     lookups = [scoring.lookup_terms(text_dfs, n) for text_dfs in q_dfs]
-    found = _candidates_many(alias, tables, workspace_id, lookups)
+    found, group, terms = [], [], 0
+    for lookup in lookups:  # as many texts a query as its parameters allow
+        if group and terms + len(lookup) > CANDIDATE_TERMS:
+            found += _candidates_many(alias, tables, workspace_id, group)
+            group, terms = [], 0
+        group.append(lookup)
+        terms += len(lookup)
+    found += _candidates_many(alias, tables, workspace_id, group)
     memo = {}
     for key, text_dfs, text_found in zip(keys, q_dfs, found, strict=True):
         pasted, query, _ = prepared[key]

@@ -382,3 +382,31 @@ def test_the_claims_api_carries_the_marks_and_filters_on_them(desk):
     )
     # The other yes-or-no filters are as strict.
     assert client.get(f"{url}&not_checkable=maybe").status_code == 400
+
+
+def _word(i: int) -> str:
+    letters = "bcdfghjklmnprstvz"
+    out = ""
+    for _ in range(4):
+        i, r = divmod(i, len(letters))
+        out += letters[r] + "a"
+    return out + "x"
+
+
+def test_many_texts_with_many_terms_are_looked_up_in_queries_the_databases_accept():
+    # 1,000 texts of 30 rare words each (a long chunk's claims): 24 looked-up terms a
+    # text, three parameters a term, would be 72,000 parameters in one statement;
+    # PostgreSQL binding them on the server takes 65,535 at most, SQLite as commonly
+    # built 32,766.
+    workspace = WorkspaceFactory()
+    sentences = [" ".join(_word(30 * i + j) for j in range(30)) for i in range(30)]
+    loaded = references(workspace, *sentences)
+    texts = {k: sentences[k % 30] for k in range(1000)}
+    with CaptureQueriesContext(connection) as queries:
+        found = first_matches(workspace.pk, texts, kinds=("reference",), threshold=mark_threshold())
+    assert {k: pk for k, (_, pk, _) in found.items()} == {
+        k: loaded[sentences[k % 30]].pk for k in range(1000)
+    }
+    # The terms' frequencies (900 terms: three queries of 400), then the candidates in
+    # three queries of at most 10,000 looked-up terms.
+    assert len(queries) == 6
