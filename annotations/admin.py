@@ -10,6 +10,7 @@ from annotations.models import (
     Comment,
     Document,
     Flag,
+    IngestToken,
     Membership,
     ModerationEvent,
     Notification,
@@ -374,3 +375,15 @@ class PersonalTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(IngestToken)
+class IngestTokenAdmin(PersonalTokenAdmin):
+    """Superusers revoke a desk's ingest tokens (a transcription service's key leaks, a
+    contract ends), as personal tokens; the desk's editors do it in its settings."""
+
+    list_display = ["name", "workspace", "hint", "created_by", "created_at", "last_used_at"]
+    search_fields = ["name", "workspace__slug", "hint"]
+    list_select_related = ["workspace", "created_by"]
+    fields = ["name", "workspace", "hint", "created_by", "created_at", "last_used_at"]
+    readonly_fields = fields

@@ -334,3 +334,40 @@ def test_an_append_takes_a_fixed_number_of_queries_however_long_the_chunk_and_do
     # the events in one INSERT; the chunk; the release.
     expected = 19 if connection.vendor == "postgresql" else 18
     assert counts == [expected] * 3
+
+
+def test_a_superuser_revokes_an_ingest_token_in_the_admin(desk):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    document = _live(desk)
+    token, key = IngestToken.issue(desk.workspace, "Transcriber", desk.editor)
+    admin = Client()
+    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
+    listing = admin.get("/admin/annotations/ingesttoken/").content.decode()
+    assert "Transcriber" in listing and token.hint in listing and key not in listing
+    response = admin.post(f"/admin/annotations/ingesttoken/{token.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    service = APIClient()
+    service.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    refused = service.post(
+        f"{R}/documents/{document.pk}/append/", {"sequence": 1, "text": CHUNK}, format="json"
+    )
+    assert refused.status_code == 401
+
+
+def test_other_staff_see_no_ingest_tokens_in_the_admin(desk):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    IngestToken.issue(desk.workspace, "Transcriber", desk.editor)
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_ingesttoken"))
+    client = Client()
+    client.force_login(staff)
+    listing = client.get("/admin/annotations/ingesttoken/").content.decode()
+    assert "Transcriber" not in listing
+    assert "0 ingest tokens" in listing
