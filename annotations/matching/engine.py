@@ -240,17 +240,6 @@ def first_matches(workspace_id, texts: dict, *, kinds=KINDS, threshold) -> dict:
             kind, pk = candidates[shown[0]]
             best[key] = (kind, pk, round(float(scores[shown[0]]), 4))
     return best
-    for key, (pasted, query, q_terms) in prepared.items():
-        q_dfs = {t: dfs[t] for t in q_terms}
-        scored = _scored(alias, tables, workspace_id, pasted, query, q_dfs, n)
-        if scored is None:
-            continue
-        _, keys, _, scores, order = scored
-        shown = [i for i in order if scores[i] >= threshold]
-        if shown:
-            kind, pk = keys[shown[0]]
-            best[key] = (kind, pk, round(float(scores[shown[0]]), 4))
-    return best
 
 
 def key_tables(kinds) -> list[tuple[str, str, str]]:
@@ -413,29 +402,36 @@ def _candidates_many(alias, tables, workspace_id, lookups) -> list[dict]:
             f"WHERE k.workspace_id = %s GROUP BY q.t, k.{owner}"
         )
         params.append(workspace_id)
-    columns, joins = _text_columns(quote, tables)
+    # A candidate of several texts has its texts (and word-vector sum) read once, on its
+    # first row: the joins read them only where `copy` is 1.
+    columns, joins = _text_columns(quote, tables, only=" AND f.copy = 1")
     sql = (
         f"WITH q (t, k, w) AS (VALUES {values}), found AS (SELECT * FROM (SELECT t, kind, "
         f"owner, weight, ROW_NUMBER() OVER (PARTITION BY t ORDER BY weight DESC, kind, owner) "
         f"AS place FROM ({' UNION ALL '.join(parts)}) AS summed) AS placed "
-        f"WHERE place <= {scoring.CANDIDATES}) "
+        f"WHERE place <= {scoring.CANDIDATES}), copies AS (SELECT t, kind, owner, weight, "
+        f"ROW_NUMBER() OVER (PARTITION BY kind, owner ORDER BY t) AS copy FROM found) "
         f"SELECT f.t, f.kind, f.owner, f.weight, {columns} "
-        f"FROM found f{joins} ORDER BY f.t, f.weight DESC, f.kind, f.owner"
+        f"FROM copies f{joins} ORDER BY f.t, f.weight DESC, f.kind, f.owner"
     )
     if not rows:
         return [{} for _ in lookups]
     by_text = [[] for _ in lookups]
+    texts = {}
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         for t, kind, owner, weight, *row in cursor:
+            # Rows come by text: a candidate's first row (its lowest text) comes first.
+            row = texts.setdefault((kind, owner), row)
             by_text[t].append((kind, owner, weight, row))
     return [_in_order(text_rows) for text_rows in by_text]
 
 
-def _text_columns(quote, tables) -> tuple[str, str]:
+def _text_columns(quote, tables, only="") -> tuple[str, str]:
     """The candidates' text columns (a claim's text, folded text, restatement and
     published verdict's summary; the stored word-vector sum; a reference's claim and
-    title), NULL for a kind not searched, and the joins that read them."""
+    title), NULL for a kind not searched, and the joins that read them (`only`: a
+    condition added to each join: NULL where it does not hold)."""
     verdicts = quote(Verdict._meta.db_table)
     summary = (
         f"(SELECT v.summary FROM {verdicts} v WHERE v.claim_id = c.id AND v.is_current "
@@ -447,13 +443,14 @@ def _text_columns(quote, tables) -> tuple[str, str]:
     if "claim" in kinds:
         claims = f"c.text, c.match_text, c.restatement, {summary}"
         joins += (
-            f" LEFT JOIN {quote(Claim._meta.db_table)} c ON f.kind = 'claim' AND c.id = f.owner"
+            f" LEFT JOIN {quote(Claim._meta.db_table)} c "
+            f"ON f.kind = 'claim' AND c.id = f.owner{only}"
         )
     if "reference" in kinds:
         references = "r.claim, r.title"
         joins += (
             f" LEFT JOIN {quote(ReferenceFactCheck._meta.db_table)} r "
-            f"ON f.kind = 'reference' AND r.id = f.owner"
+            f"ON f.kind = 'reference' AND r.id = f.owner{only}"
         )
     if len(kinds) == 2:
         vector = "COALESCE(c.match_vector, r.match_vector)"

@@ -36,8 +36,8 @@ from annotations.permissions import can
 # within 3 s.
 INLINE_MARK_CLAIMS = 300
 INLINE_REFERENCE_CLAIMS = 40
-# The job marks this many claims against the reference fact-checks a transaction.
-REFERENCE_BATCH = 500
+# The job looks this many claims up against the reference fact-checks at a time.
+REFERENCE_BATCH = 200
 _FREQUENCY_CHUNK = 400
 
 
@@ -64,25 +64,28 @@ def mark_after_import(document, texts: dict) -> None:
 @task()
 def mark_prior_verdicts_job(document_id: int) -> int:
     """The background half of mark_after_import: the claims' marks against published
-    verdicts (one transaction), then against reference fact-checks (REFERENCE_BATCH
-    claims a transaction). Returns how many claims it marked against verdicts."""
+    verdicts (one transaction), then against reference fact-checks, REFERENCE_BATCH
+    claims at a time, each batch's marks written by one UPDATE (the lookups hold no
+    transaction open). The document stops saying marks are coming however the job ends.
+    Returns how many claims it marked against verdicts."""
     document = Document.objects.filter(pk=document_id).first()
     if document is None:  # deleted meanwhile
         return 0
-    with transaction.atomic():
-        marked = mark_prior_verdicts(document)
-    claims = (
-        Claim.objects.filter(document_id=document_id)
-        .exclude(kind=ClaimKind.HEADING)
-        .order_by("pk")
-        .values_list("pk", "text")
-    )
-    after = 0
-    while batch := list(claims.filter(pk__gt=after)[:REFERENCE_BATCH]):
+    try:
         with transaction.atomic():
+            marked = mark_prior_verdicts(document)
+        claims = (
+            Claim.objects.filter(document_id=document_id)
+            .exclude(kind=ClaimKind.HEADING)
+            .order_by("pk")
+            .values_list("pk", "text")
+        )
+        after = 0
+        while batch := list(claims.filter(pk__gt=after)[:REFERENCE_BATCH]):
             mark_references(document, dict(batch))
-        after = batch[-1][0]
-    Document.objects.filter(pk=document_id).update(marks_pending=False)
+            after = batch[-1][0]
+    finally:
+        Document.objects.filter(pk=document_id).update(marks_pending=False)
     return marked
 
 

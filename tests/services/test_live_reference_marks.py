@@ -410,3 +410,26 @@ def test_many_texts_with_many_terms_are_looked_up_in_queries_the_databases_accep
     # The terms' frequencies (900 terms: three queries of 400), then the candidates in
     # three queries of at most 10,000 looked-up terms.
     assert len(queries) == 6
+
+
+def test_a_marking_job_that_fails_still_stops_saying_marks_are_coming(
+    desk, monkeypatch, django_capture_on_commit_callbacks
+):
+    from annotations.matching import reuse
+    from annotations.services import import_document
+
+    monkeypatch.setattr(reuse, "INLINE_REFERENCE_CLAIMS", 1)
+    workspace, _, _ = desk
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        document = import_document(workspace, f"Hello. {CHARLOTTE}", title="Speech").document
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(reuse, "mark_references", broken)
+    document.refresh_from_db()
+    assert (document.marks_pending, len(callbacks)) == (True, 1)
+    with pytest.raises(RuntimeError, match="went away"):
+        reuse.mark_prior_verdicts_job.call(document.pk)
+    document.refresh_from_db()
+    assert document.marks_pending is False
