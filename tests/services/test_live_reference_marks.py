@@ -433,3 +433,33 @@ def test_a_marking_job_that_fails_still_stops_saying_marks_are_coming(
         reuse.mark_prior_verdicts_job.call(document.pk)
     document.refresh_from_db()
     assert document.marks_pending is False
+
+
+def test_the_claims_panel_names_the_reference_and_the_verdict_it_was_marked_with(desk, client):
+    from tests.factories import VerdictFactory
+    from tests.matching.common import VOTED, VOTED_REWORDED, claim_in
+
+    workspace, editor, loaded = desk
+    verdict = VerdictFactory(claim=claim_in(workspace, VOTED), summary="It was 141 <b>yes</b>.")
+    document = start_live_document(workspace, title="Debate", created_by=editor)
+    append_chunk(document, f"{SAID}SMITH: {VOTED_REWORDED}\n", sequence=1, by=editor)
+    client.force_login(member(workspace, Role.ANNOTATOR))
+    marks = dict(Claim.objects.filter(document=document).values_list("text", "prior_verdict_id"))
+    assert marks[VOTED_REWORDED] == verdict.pk
+    referenced = Claim.objects.get(document=document, prior_reference__isnull=False)
+    panel = client.get(f"/claims/{referenced.pk}/panel/").content.decode()
+    checked = re.search(r'<section class="checked-before".*?</section>', panel, re.S).group(0)
+    assert "by Snopes says: <q>" + CHARLOTTE.replace("'", "&#x27;") + "</q>" in checked
+    assert '<span class="badge">False</span> as published' in checked
+    assert f'href="{loaded[CHARLOTTE].url}" rel="noopener noreferrer nofollow"' in checked
+    repeated = Claim.objects.get(document=document, text=VOTED_REWORDED)
+    panel = client.get(f"/claims/{repeated.pk}/panel/").content.decode()
+    checked = re.search(r'<section class="checked-before".*?</section>', panel, re.S).group(0)
+    assert f"claim {verdict.claim.number} of" in checked
+    assert "It was 141 &lt;b&gt;yes&lt;/b&gt;." in checked  # escaped
+    # A retracted verdict is no longer named; an unmarked claim has no such section.
+    verdict.retract(editor, "Wrong count.")
+    panel = client.get(f"/claims/{repeated.pk}/panel/").content.decode()
+    assert 'class="checked-before"' not in panel
+    plain = Claim.objects.get(document=document, text="Good evening and welcome.")
+    assert 'class="checked-before"' not in client.get(f"/claims/{plain.pk}/panel/").content.decode()
