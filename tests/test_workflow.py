@@ -361,3 +361,21 @@ def test_source_with_javascript_url_is_refused_with_a_message():
     with pytest.raises(ValidationError, match="Only http:// and https:// links"):
         annotation.add_source(author, url="javascript:alert(1)")
     assert annotation.sources.count() == 1
+
+
+def test_claims_marked_with_a_verdict_follow_its_correction_and_lose_it_on_retraction():
+    from tests.factories import ClaimFactory, DocumentFactory
+
+    annotation, author, reviewer, editor = _approved_annotation()
+    first = Verdict.publish(annotation, editor)
+    elsewhere = DocumentFactory(workspace=annotation.claim.document.workspace)
+    marked = ClaimFactory(document=elsewhere, start=0, end=10)
+    type(marked).objects.filter(pk=marked.pk).update(prior_verdict=first, prior_similarity=0.9996)
+    annotation.edit(author, summary="The figure was revised in March.")
+    annotation.approve(reviewer)
+    second = Verdict.publish(annotation, editor, note="The figure was revised.")
+    marked.refresh_from_db()
+    assert (marked.prior_verdict, marked.prior_similarity) == (second, 0.9996)
+    second.retract(editor, "Wrong claim.")
+    marked.refresh_from_db()
+    assert (marked.prior_verdict, marked.prior_similarity) == (None, None)

@@ -46,6 +46,7 @@ from annotations.matching.reuse import (
     mark_prior_verdicts,
     mark_prior_verdicts_job,
     mark_references,
+    marks_of,
     reuse_verdict,
 )
 from annotations.matching.similar import (
@@ -77,6 +78,7 @@ __all__ = [
     "mark_prior_verdicts",
     "mark_prior_verdicts_job",
     "mark_references",
+    "marks_of",
     "mark_threshold",
     "match_key_matrix",
     "match_key_writer",

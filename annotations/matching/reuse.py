@@ -156,6 +156,44 @@ def mark_references(document, texts: dict, *, threshold=None) -> dict:
     return marks
 
 
+def marks_of(claim) -> dict | None:
+    """The claim's "checked before" marks, to name on its panel: the desk's published
+    verdict (still current, not retracted) and the reference fact-check that say the
+    same. No query for an unmarked claim; one for each mark."""
+    if claim.prior_verdict_id is None and claim.prior_reference_id is None:
+        return None
+    workspace_id = claim.document.workspace_id
+    verdict = reference = None
+    if claim.prior_verdict_id is not None:
+        verdict = (
+            Verdict.objects.filter(
+                pk=claim.prior_verdict_id,
+                is_current=True,
+                retracted_at__isnull=True,
+                claim__document__workspace_id=workspace_id,
+            )
+            .select_related("rating", "claim__document")
+            .only(
+                "summary",
+                "rating__label",
+                "claim__number",
+                "claim__document__title",
+            )
+            .first()
+        )
+    if claim.prior_reference_id is not None:
+        reference = (
+            ReferenceFactCheck.objects.filter(
+                pk=claim.prior_reference_id, workspace_id=workspace_id
+            )
+            .defer("match_text", "search_vector", "match_vector")
+            .first()
+        )
+    if verdict is None and reference is None:
+        return None
+    return {"verdict": verdict, "reference": reference}
+
+
 def _best_prior(alias, workspace_id, claims, published, threshold) -> dict:
     """claim id → (verdict id, score) of its best published verdict above threshold."""
     if not published:

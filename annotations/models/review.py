@@ -238,7 +238,8 @@ class Verdict(models.Model):
                     f"was {happened}; its author has to revise it before it is published again."
                 )
             earlier = cls.objects.filter(claim=claim)
-            if earlier.exists() and not note:
+            corrected = earlier.exists()
+            if corrected and not note:
                 raise InvalidInput(
                     "This claim already had a verdict: say what changed and why in a "
                     "correction note.",
@@ -262,6 +263,9 @@ class Verdict(models.Model):
                 published_by=by,
                 correction_note=note,
             )
+            if corrected:
+                # Claims marked as saying the same now point at the verdict that stands.
+                type(claim).objects.filter(prior_verdict__claim=claim).update(prior_verdict=verdict)
             ModerationEvent.objects.create(
                 workspace=claim.document.workspace,
                 actor=by,
@@ -293,6 +297,10 @@ class Verdict(models.Model):
             locked.retracted_by = by
             locked.retraction_note = note
             locked.save()
+            # A retracted verdict no longer marks claims as checked before.
+            type(self.claim).objects.filter(prior_verdict=locked).update(
+                prior_verdict=None, prior_similarity=None
+            )
             ModerationEvent.objects.create(
                 workspace=self.claim.document.workspace,
                 actor=by,

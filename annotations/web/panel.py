@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from annotations import parsing
 from annotations.forms import AnnotationForm, SourceForm
-from annotations.matching import reuse_verdict, similar_claims
+from annotations.matching import marks_of, reuse_verdict, similar_claims
 from annotations.models import (
     Annotation,
     Claim,
@@ -32,7 +32,6 @@ from annotations.models import (
     InvalidInput,
     ModerationEvent,
     Rating,
-    ReferenceFactCheck,
     Source,
     Verdict,
     VersionConflict,
@@ -80,7 +79,7 @@ def _panel_context(request, claim, **extra) -> dict:
         posted = _stored_values(mine)
     context = {
         "similar": similar,
-        "checked": _checked_before(claim),
+        "checked": marks_of(claim),
         "claim": claim,
         "workspace": workspace,
         "role": role,
@@ -142,44 +141,6 @@ def _panel_claim(user, role, claim) -> Claim:
         .select_related("document__workspace", "assignee")
         .get()
     )
-
-
-def _checked_before(claim) -> dict | None:
-    """The claim's "checked before" marks, to name on its panel: the desk's published
-    verdict (still current, not retracted) and the reference fact-check that say the
-    same. No query for an unmarked claim; one for each mark."""
-    if claim.prior_verdict_id is None and claim.prior_reference_id is None:
-        return None
-    workspace_id = claim.document.workspace_id
-    verdict = reference = None
-    if claim.prior_verdict_id is not None:
-        verdict = (
-            Verdict.objects.filter(
-                pk=claim.prior_verdict_id,
-                is_current=True,
-                retracted_at__isnull=True,
-                claim__document__workspace_id=workspace_id,
-            )
-            .select_related("rating", "claim__document")
-            .only(
-                "summary",
-                "rating__label",
-                "claim__number",
-                "claim__document__title",
-            )
-            .first()
-        )
-    if claim.prior_reference_id is not None:
-        reference = (
-            ReferenceFactCheck.objects.filter(
-                pk=claim.prior_reference_id, workspace_id=workspace_id
-            )
-            .defer("match_text", "search_vector", "match_vector")
-            .first()
-        )
-    if verdict is None and reference is None:
-        return None
-    return {"verdict": verdict, "reference": reference}
 
 
 def _claim_fixes(user, claim, annotations, verdicts) -> dict | None:
