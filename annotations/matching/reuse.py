@@ -5,9 +5,13 @@ after); `reuse_verdict` starts an annotation from such a verdict. `mark_referenc
 points a live document's new claims at the desk's reference fact-checks that say the
 same, as they are appended."""
 
-from collections import Counter, defaultdict
+import threading
+import time
+from collections import Counter, OrderedDict, defaultdict
+from dataclasses import dataclass
 
 from django.db import router, transaction
+from django.db.models import Count, Max
 from django_tasks import task
 
 from annotations.matching import scoring
@@ -111,16 +115,12 @@ def mark_prior_verdicts(document, *, threshold=None, claim_ids=None) -> int:
     chosen for precision. Returns how many claims are marked."""
     alias = router.db_for_write(Claim)
     threshold = mark_threshold() if threshold is None else _check_threshold(threshold)
-    published = list(
-        _published_elsewhere(alias, document)
-        .order_by("-published_at", "-id")
-        .values_list("id", "claim__match_text", "claim__restatement")
-    )
+    index = _published_index(alias, document.workspace_id)
     claims = Claim.objects.using(alias).filter(document=document)
     if claim_ids is not None:
         claims = claims.filter(pk__in=claim_ids)
     claims = list(claims.only("pk", "match_text", "prior_verdict", "prior_similarity"))
-    best = _best_prior(alias, document.workspace_id, claims, published, threshold)
+    best = _best_prior(alias, document, claims, index, threshold)
     changed = []
     for claim in claims:
         verdict_id, score = best.get(claim.pk, (None, None))
@@ -194,20 +194,87 @@ def marks_of(claim) -> dict | None:
     return {"verdict": verdict, "reference": reference}
 
 
-def _best_prior(alias, workspace_id, claims, published, threshold) -> dict:
-    """claim id → (verdict id, score) of its best published verdict above threshold."""
-    if not published:
-        return {}
-    # The claim a verdict is on, with its restatement: a mark says "the same claim", so
-    # the verdict's summary (what the checkers found) is not compared.
+@dataclass(frozen=True)
+class _Published:
+    """A desk's published verdicts (current, not retracted), newest first, as the marks
+    compare them: each verdict's id, its claim's document, the claim's text with its
+    restatement (a mark says "the same claim", so the verdict's summary, what the
+    checkers found, is not compared), and the postings of their terms."""
+
+    ids: list
+    documents: list
+    texts: list
+    postings: dict
+
+
+# The published verdicts of the desks marked lately, kept in the process: a live
+# transcript's every chunk is compared with them, and a desk's thousands of verdicts
+# take a few hundred milliseconds to read and index. Read again when the desk's count,
+# newest id or newest publication of them changes (a verdict published, corrected or
+# retracted) and at least every PUBLISHED_KEPT_SECONDS (a restatement edited).
+PUBLISHED_KEPT = 8
+PUBLISHED_KEPT_SECONDS = 300.0
+_published_kept: OrderedDict = OrderedDict()  # (alias, desk) → (version, when, _Published)
+_published_lock = threading.Lock()
+_NONE_PUBLISHED = _Published([], [], [], {})
+
+
+def _published_index(alias, workspace_id) -> _Published:
+    """The desk's published verdicts as marks compare them: one query when they are kept
+    (or there are none), two when they are read."""
+    current = Verdict.objects.using(alias).filter(
+        claim__document__workspace_id=workspace_id, is_current=True, retracted_at__isnull=True
+    )
+    version = tuple(
+        current.aggregate(n=Count("id"), last=Max("id"), latest=Max("published_at")).values()
+    )
+    if not version[0]:
+        return _NONE_PUBLISHED
+    key = (alias, workspace_id)
+    with _published_lock:
+        kept = _published_kept.get(key)
+        if (
+            kept is not None
+            and kept[0] == version
+            and time.monotonic() - kept[1] < PUBLISHED_KEPT_SECONDS
+        ):
+            _published_kept.move_to_end(key)
+            return kept[2]
+    rows = list(
+        current.order_by("-published_at", "-id").values_list(
+            "id", "claim__document_id", "claim__match_text", "claim__restatement"
+        )
+    )
     texts = [
         f"{folded} {normalise(restatement)}".strip() if restatement else folded
-        for _, folded, restatement in published
+        for _, _, folded, restatement in rows
     ]
     postings = defaultdict(list)
     for i, text in enumerate(texts):
         for term in dict.fromkeys(folded_terms(text)):
             postings[term].append(i)
+    index = _Published([r[0] for r in rows], [r[1] for r in rows], texts, dict(postings))
+    with _published_lock:
+        _published_kept[key] = (version, time.monotonic(), index)
+        _published_kept.move_to_end(key)
+        while len(_published_kept) > PUBLISHED_KEPT:
+            _published_kept.popitem(last=False)
+    return index
+
+
+def forget_published() -> None:
+    """Drop the published verdicts kept in this process."""
+    with _published_lock:
+        _published_kept.clear()
+
+
+def _best_prior(alias, document, claims, index: _Published, threshold) -> dict:
+    """claim id → (verdict id, score) of its best published verdict above threshold,
+    among those on claims of other documents than `document`."""
+    if not index.ids:
+        return {}
+    workspace_id = document.workspace_id
+    texts, postings, own_document = index.texts, index.postings, document.pk
     queries = {}
     for claim in claims:
         q_terms = set(folded_terms(claim.match_text))
@@ -232,7 +299,8 @@ def _best_prior(alias, workspace_id, claims, published, threshold) -> dict:
             {t: q_dfs[t] for t in q_terms if t in postings}, n
         ):
             for i in postings[term]:
-                found[i] += weight
+                if index.documents[i] != own_document:
+                    found[i] += weight
         ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[: scoring.CANDIDATES]
         if not ranked:
             continue
@@ -240,7 +308,7 @@ def _best_prior(alias, workspace_id, claims, published, threshold) -> dict:
         scores = scoring.fuse(rows)
         top = min(range(len(ranked)), key=lambda j: (-scores[j], ranked[j][0]))
         if scores[top] >= threshold:
-            best[pk] = (published[ranked[top][0]][0], round(float(scores[top]), 4))
+            best[pk] = (index.ids[ranked[top][0]], round(float(scores[top]), 4))
     return best
 
 

@@ -463,3 +463,42 @@ def test_the_claims_panel_names_the_reference_and_the_verdict_it_was_marked_with
     assert 'class="checked-before"' not in panel
     plain = Claim.objects.get(document=document, text="Good evening and welcome.")
     assert 'class="checked-before"' not in client.get(f"/claims/{plain.pk}/panel/").content.decode()
+
+
+# --- a desk's published verdicts are kept between appends ---------------------------------
+
+
+def test_published_verdicts_are_read_again_once_one_is_published_or_retracted(desk):
+    from tests.factories import VerdictFactory
+    from tests.matching.common import VOTED, VOTED_REWORDED, claim_in
+
+    CRIME = "Crime in the capital fell by 12% between 2019 and 2023."
+
+    workspace, editor, _ = desk
+    voted = VerdictFactory(claim=claim_in(workspace, VOTED))
+    document = start_live_document(workspace, title="Debate", created_by=editor)
+    first = append_chunk(document, f"SMITH: {VOTED_REWORDED}\n", sequence=1, by=editor)
+    assert [c.prior_verdict_id for c in first.claims] == [voted.pk]
+    # A verdict published after: the next chunk is compared with it too.
+    backed = VerdictFactory(claim=claim_in(workspace, CRIME))
+    second = append_chunk(document, f"JONES: {CRIME}\n", sequence=2, by=editor)
+    assert [c.prior_verdict_id for c in second.claims] == [backed.pk]
+    # Retracted: no longer marks what repeats it.
+    voted.retract(editor, "Wrong count.")
+    third = append_chunk(document, f"SMITH: {VOTED_REWORDED} Again.\n", sequence=3, by=editor)
+    assert [(c.text, c.prior_verdict_id) for c in third.claims] == [
+        (VOTED_REWORDED, None),
+        ("Again.", None),
+    ]
+
+
+def test_a_live_documents_own_published_verdicts_do_not_mark_its_claims(desk):
+    from tests.factories import VerdictFactory
+    from tests.matching.common import VOTED, VOTED_REWORDED
+
+    workspace, editor, _ = desk
+    document = start_live_document(workspace, title="Debate", created_by=editor)
+    [said] = append_chunk(document, f"SMITH: {VOTED}\n", sequence=1, by=editor).claims
+    VerdictFactory(claim=said)
+    again = append_chunk(document, f"JONES: {VOTED_REWORDED}\n", sequence=2, by=editor)
+    assert [c.prior_verdict_id for c in again.claims] == [None]
