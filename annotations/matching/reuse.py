@@ -10,11 +10,12 @@ import time
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import router, transaction
 from django.db.models import Count, Max
 from django_tasks import task
 
-from annotations.matching import scoring
+from annotations.matching import embedding, scoring
 from annotations.matching.engine import KINDS, first_matches, key_tables, term_frequencies
 from annotations.matching.folding import normalise
 from annotations.matching.similar import _check_threshold, mark_threshold
@@ -205,6 +206,16 @@ class _Published:
     documents: list
     texts: list
     postings: dict
+    # The texts' word embeddings, computed the first time a text is a candidate.
+    units: np.ndarray
+    embedded: np.ndarray
+
+    def units_of(self, indexes: list[int]) -> np.ndarray:
+        missing = [i for i in indexes if not self.embedded[i]]
+        if missing:  # two threads may both compute a row: the same values
+            self.units[missing] = embedding.embed([self.texts[i] for i in missing])
+            self.embedded[missing] = True
+        return self.units[indexes]
 
 
 # The published verdicts of the desks marked lately, kept in the process: a live
@@ -212,11 +223,11 @@ class _Published:
 # take a few hundred milliseconds to read and index. Read again when the desk's count,
 # newest id or newest publication of them changes (a verdict published, corrected or
 # retracted) and at least every PUBLISHED_KEPT_SECONDS (a restatement edited).
-PUBLISHED_KEPT = 8
+PUBLISHED_KEPT = 4
 PUBLISHED_KEPT_SECONDS = 300.0
 _published_kept: OrderedDict = OrderedDict()  # (alias, desk) → (version, when, _Published)
 _published_lock = threading.Lock()
-_NONE_PUBLISHED = _Published([], [], [], {})
+_NONE_PUBLISHED = _Published([], [], [], {}, np.zeros((0, 0)), np.zeros(0, dtype=bool))
 
 
 def _published_index(alias, workspace_id) -> _Published:
@@ -253,7 +264,14 @@ def _published_index(alias, workspace_id) -> _Published:
     for i, text in enumerate(texts):
         for term in dict.fromkeys(folded_terms(text)):
             postings[term].append(i)
-    index = _Published([r[0] for r in rows], [r[1] for r in rows], texts, dict(postings))
+    index = _Published(
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        texts,
+        dict(postings),
+        np.zeros((len(rows), embedding.DIMENSIONS), dtype=np.float32),
+        np.zeros(len(rows), dtype=bool),
+    )
     with _published_lock:
         _published_kept[key] = (version, time.monotonic(), index)
         _published_kept.move_to_end(key)
@@ -291,7 +309,7 @@ def _best_prior(alias, document, claims, index: _Published, threshold) -> dict:
     own = Counter(t for claim in claims for t in set(folded_terms(claim.match_text)))
     dfs = {t: max(0, df - own[t]) for t, df in dfs.items()}
     n = max(1, n - len(claims))
-    best = {}
+    best, terms_of = {}, {}  # terms_of: each verdict text's terms, computed once
     for pk, (query, q_terms) in queries.items():
         q_dfs = {t: dfs.get(t, 0) for t in q_terms}
         found = defaultdict(float)
@@ -304,7 +322,19 @@ def _best_prior(alias, document, claims, index: _Published, threshold) -> dict:
         ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[: scoring.CANDIDATES]
         if not ranked:
             continue
-        rows = scoring.features(query, q_dfs, n, [texts[i] for i, _ in ranked])
+        candidates = [texts[i] for i, _ in ranked]
+        rows = scoring.features(
+            query,
+            q_dfs,
+            n,
+            candidates,
+            char_cosine=False,
+            terms_of=terms_of,
+            units=index.units_of([i for i, _ in ranked]),
+        )
+        if scoring.fuse_ceiling(rows).max() < threshold:
+            continue  # none could reach the threshold, whatever its character cosine
+        rows[:, scoring.CHAR_COSINE] = scoring.char_cosines(query, candidates)
         scores = scoring.fuse(rows)
         top = min(range(len(ranked)), key=lambda j: (-scores[j], ranked[j][0]))
         if scores[top] >= threshold:

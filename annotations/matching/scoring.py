@@ -180,6 +180,7 @@ def features(
     *,
     char_cosine=True,
     terms_of=None,
+    units=None,
 ) -> np.ndarray:
     """One row of FEATURES per candidate: `query` and `texts` folded, `dfs` the
     document frequency of each query term among the `n` texts searched. `embedded`:
@@ -187,7 +188,8 @@ def features(
     (`embedding.cosines_with_stored`), when the caller read them; else computed.
     Without `char_cosine` its column is left 0 (the caller fills it with
     `char_cosines`, if it needs it). `terms_of`: a dict kept by a caller that scores
-    many queries against overlapping texts, each text's terms computed once."""
+    many queries against overlapping texts, each text's terms computed once. `units`:
+    the texts' word embeddings (`embedding.embed`), when the caller keeps them."""
     q_set = set(folded_terms(query))
     q_idf = {t: idf(dfs[t], n) if dfs.get(t) else 0.0 for t in q_set}
     q_mass = sum(q_idf.values()) or 1.0
@@ -213,7 +215,9 @@ def features(
     if len(texts):
         if char_cosine:
             rows[:, CHAR_COSINE] = char_cosines(query, texts)
-        if embedded is None:
+        if units is not None:
+            rows[:, 5] = (units @ embedding.embed([query])[0]).astype(float)
+        elif embedded is None:
             rows[:, 5] = embedding.cosines(query, texts)
         else:
             rows[:, 5] = embedding.cosines_with_stored(query, *embedded)
