@@ -81,6 +81,10 @@ def payload(event: Event, kind: str) -> dict | None:
     data = {"workspace": event.workspace.slug, "document": event.document_id}
     if event.claim_id:
         data.update(claim=event.claim_id, claim_number=event.data.get("number"))
+    if kind == Type.CLAIM_CREATED:
+        # Checked before (a live document's new claims): ids, as the rest.
+        data["prior_verdict"] = event.data.get("prior_verdict")
+        data["prior_reference"] = (event.data.get("reference") or {}).get("id")
     if kind.startswith("annotation."):
         if event.data.get("hidden"):
             return None

@@ -462,7 +462,7 @@ def test_a_blind_desks_payloads_carry_nothing_beyond_the_public_report(
     ids["claim_number"] = claim.number
     work = {**ids, "annotation": annotation.pk}
     assert [(p["type"], p["data"]) for p in sent] == [
-        ("claim.created", ids),
+        ("claim.created", {**ids, "prior_verdict": None, "prior_reference": None}),
         ("annotation.submitted", work),
         ("annotation.changes_requested", work),
         ("annotation.submitted", work),

@@ -502,3 +502,25 @@ def test_a_live_documents_own_published_verdicts_do_not_mark_its_claims(desk):
     VerdictFactory(claim=said)
     again = append_chunk(document, f"JONES: {VOTED_REWORDED}\n", sequence=2, by=editor)
     assert [c.prior_verdict_id for c in again.claims] == [None]
+
+
+def test_a_webhook_hears_which_new_claim_was_checked_before(
+    desk, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from annotations import outbound
+    from annotations.models import Webhook, WebhookDelivery
+
+    # Deliveries wait on the database queue: nothing is sent.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(outbound, "resolve", lambda host, port: ["93.184.216.34"])
+    workspace, editor, loaded = desk
+    Webhook.create_by(editor, workspace, url="https://hooks.example.org/", events=["claim.created"])
+    document = start_live_document(workspace, title="Debate", created_by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        append_chunk(document, SAID, sequence=1, by=editor)
+    sent = [d.payload["data"] for d in WebhookDelivery.objects.order_by("id")]
+    assert [(d["claim_number"], d["prior_reference"], d["prior_verdict"]) for d in sent] == [
+        (1, None, None),
+        (2, loaded[CHARLOTTE].pk, None),
+        (3, None, None),
+    ]
