@@ -135,6 +135,16 @@ def test_a_deleted_reference_leaves_the_claim_unmarked(desk):
     )
 
 
+def _firsts_one_by_one(workspace, texts, threshold) -> dict:
+    """What checked before? (rank) shows first for each text, asked one at a time."""
+    firsts = {}
+    for key, text in texts.items():
+        shown = rank(workspace.pk, text, limit=1, kinds=("reference",), threshold=threshold)
+        if shown:
+            firsts[key] = ("reference", shown[0].reference.pk, round(shown[0].score, 4))
+    return firsts
+
+
 def test_the_batched_lookup_gives_what_checked_before_shows_first(desk):
     workspace, _, loaded = desk
     texts = {
@@ -147,12 +157,7 @@ def test_the_batched_lookup_gives_what_checked_before_shows_first(desk):
     }
     for threshold in (mark_threshold(), 0.01):
         found = first_matches(workspace.pk, texts, kinds=("reference",), threshold=threshold)
-        expected = {}
-        for key, text in texts.items():
-            shown = rank(workspace.pk, text, limit=1, kinds=("reference",), threshold=threshold)
-            if shown:
-                expected[key] = ("reference", shown[0].reference.pk, round(shown[0].score, 4))
-        assert found == expected
+        assert found == _firsts_one_by_one(workspace, texts, threshold)
     # At the mark threshold (fitted for precision) the tweet, scoring a little under, is
     # left: the restatement and the near-verbatim repeat are marked.
     marked = first_matches(workspace.pk, texts, kinds=("reference",), threshold=mark_threshold())
@@ -276,12 +281,7 @@ def test_the_batched_lookup_agrees_with_checked_before_over_many_texts_and_thres
         texts[3 * i + 2] = " ".join(words[len(words) // 2 :] + words[: len(words) // 2])
     for threshold in (show_threshold(), 0.5, 0.99, mark_threshold()):
         found = first_matches(workspace.pk, texts, kinds=("reference",), threshold=threshold)
-        expected = {}
-        for key, text in texts.items():
-            shown = rank(workspace.pk, text, limit=1, kinds=("reference",), threshold=threshold)
-            if shown:
-                expected[key] = ("reference", shown[0].reference.pk, round(shown[0].score, 4))
-        assert found == expected
+        assert found == _firsts_one_by_one(workspace, texts, threshold)
         assert len(found) >= 20  # the sentences loaded, at least, are found at any threshold
 
 
