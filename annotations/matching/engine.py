@@ -53,7 +53,7 @@ KINDS = ("claim", "reference")
 MAX_TEXT_CHARS = 5000
 MAX_LIMIT = 50
 MAX_QUERY_TERMS = 64  # distinct terms of a long text whose frequencies are read
-FREQUENCY_BATCH = 400  # terms counted in one query by first_matches
+FREQUENCY_BATCH = 400  # terms counted in one query (first_matches, the marks of verdicts)
 # Looked-up terms of all texts in one candidate query of first_matches: three parameters
 # each, within the 32,766 parameters a statement of SQLite's usual builds and the 65,535
 # of PostgreSQL's protocol (when parameters are bound on the server).

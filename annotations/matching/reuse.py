@@ -16,7 +16,13 @@ from django.db.models import Count, Max
 from django_tasks import task
 
 from annotations.matching import embedding, scoring
-from annotations.matching.engine import KINDS, first_matches, key_tables, term_frequencies
+from annotations.matching.engine import (
+    FREQUENCY_BATCH,
+    KINDS,
+    first_matches,
+    key_tables,
+    term_frequencies,
+)
 from annotations.matching.folding import normalise
 from annotations.matching.similar import _check_threshold, mark_threshold
 from annotations.matching.terms import folded_terms
@@ -43,7 +49,6 @@ INLINE_MARK_CLAIMS = 300
 INLINE_REFERENCE_CLAIMS = 40
 # The job looks this many claims up against the reference fact-checks at a time.
 REFERENCE_BATCH = 200
-_FREQUENCY_CHUNK = 400
 
 
 def mark_after_import(document, texts: dict) -> None:
@@ -142,8 +147,9 @@ def mark_references(document, texts: dict, *, threshold=None) -> dict:
     mark_prior_verdicts marks from it. Returns claim id →
     (reference id, score) of the claims marked; one UPDATE writes them.
 
-    Queries: one for the frequencies of all the texts' terms (which also says the desk
-    has no reference fact-check: then nothing else), one for each text's candidates."""
+    Queries (engine.first_matches): one for the frequencies of all the texts' terms
+    (which also says the desk has no reference fact-check: then nothing else), one for
+    all the texts' candidates, and the UPDATE when a claim is marked."""
     threshold = mark_threshold() if threshold is None else _check_threshold(threshold)
     found = first_matches(document.workspace_id, texts, kinds=("reference",), threshold=threshold)
     marks = {pk: (reference, score) for pk, (_, reference, score) in found.items()}
@@ -300,8 +306,8 @@ def _best_prior(alias, document, claims, index: _Published, threshold) -> dict:
             queries[claim.pk] = (claim.match_text, q_terms)
     needed = sorted({t for _, q_terms in queries.values() for t in q_terms})
     dfs, n = {}, 0
-    for start in range(0, len(needed), _FREQUENCY_CHUNK):
-        chunk = needed[start : start + _FREQUENCY_CHUNK]
+    for start in range(0, len(needed), FREQUENCY_BATCH):
+        chunk = needed[start : start + FREQUENCY_BATCH]
         found, n = term_frequencies(alias, key_tables(KINDS), workspace_id, chunk)
         dfs.update(found)
     # Frequencies among the texts the document's claims are compared with: the

@@ -203,10 +203,12 @@ def test_appends_take_a_fixed_number_of_queries_with_references_in_the_desk(desk
         assert claims[0]["prior_reference"] == {
             "id": loaded[CHARLOTTE].pk,
             "claim": CHARLOTTE,
-            "publisher": "Snopes",
+            "claimant": "",
             "rating": "False",
+            "publisher": "Snopes",
             "url": loaded[CHARLOTTE].url,
             "published": None,
+            "title": "Fact check by Snopes",
         }
         assert [c["prior_reference"] for c in claims[1:]] == [None] * n
         counts.append(len(queries))

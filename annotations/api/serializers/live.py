@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from annotations.api.serializers.search import ReferenceRefSerializer
 from annotations.models import IngestToken
 
 
@@ -25,15 +26,6 @@ class ChunkSerializer(serializers.Serializer):
         return attrs
 
 
-class ChunkReferenceSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    claim = serializers.CharField(help_text="The claim as the publisher states it.")
-    publisher = serializers.CharField()
-    rating = serializers.CharField(help_text="The rating exactly as published.")
-    url = serializers.URLField()
-    published = serializers.DateField(allow_null=True)
-
-
 class ChunkClaimSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
@@ -52,7 +44,7 @@ class ChunkClaimSerializer(serializers.Serializer):
     prior_similarity = serializers.FloatField(
         allow_null=True, help_text="The matcher's score for that verdict's claim."
     )
-    prior_reference = ChunkReferenceSerializer(
+    prior_reference = ReferenceRefSerializer(
         allow_null=True,
         help_text="The desk's reference fact-check (published elsewhere) that says the same.",
     )
